@@ -1,0 +1,337 @@
+"""Store configuration: opening hours, closed days, freezer capacity and staffing standards.
+
+The format is TOML, one table per store (``kori sample`` writes an example as ``store.toml``)::
+
+    [stores.HKI]
+    name = "Kori Kallio"
+    city = "Helsinki"
+    country = "FI"
+    freezer_capacity_litres = 2600.0
+    closed_on = ["Christmas Day", "Good Friday"]
+
+    [stores.HKI.hours]
+    mon = "07:00-22:00"          # ... one line per weekday; "closed" for a closed weekday
+
+    [stores.HKI.special_hours]
+    "Christmas Eve" = "07:00-13:00"
+    "12-31" = "07:00-18:00"      # a fixed date, MM-DD, for days that are not public holidays
+
+    [stores.HKI.staffing]
+    service_time_s = 90.0
+    wait_target_s = 120.0
+    service_target = 0.8
+    min_cashiers = 1
+    max_cashiers = 6
+
+Days in ``closed_on`` and keys of ``special_hours`` are holiday names as the ``holidays`` package
+gives them in English, or fixed dates written ``MM-DD``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+import pandas as pd
+
+from forecasting.errors import ConfigError
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+Hours = tuple[int, int]
+"""Opening and closing time in minutes after midnight; closing is exclusive."""
+
+
+@dataclass(frozen=True)
+class StaffingStandard:
+    """How a store wants its checkouts staffed.
+
+    Attributes
+    ----------
+    service_time_s : float
+        Mean time to serve one customer at a checkout, in seconds.
+    wait_target_s : float
+        The wait that at least ``service_target`` of customers should not exceed, in seconds.
+    service_target : float
+        Share of customers to serve within ``wait_target_s``, in (0, 1).
+    min_cashiers, max_cashiers : int
+        Bounds on the checkouts open in any opening hour.
+    """
+
+    service_time_s: float = 90.0
+    wait_target_s: float = 120.0
+    service_target: float = 0.8
+    min_cashiers: int = 1
+    max_cashiers: int = 8
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """One store's calendar and planning standards.
+
+    Attributes
+    ----------
+    store : str
+        Store code as used in the data files (``HKI``).
+    hours : Mapping[str, Hours | None]
+        Regular hours per weekday (``mon`` .. ``sun``); ``None`` when closed.
+    special_hours : Mapping[str, Hours]
+        Hours on named holidays or fixed ``MM-DD`` dates that differ from the weekday's.
+    closed_on : tuple of str
+        Holiday names or ``MM-DD`` dates on which the store is closed all day.
+    """
+
+    store: str
+    name: str
+    city: str
+    hours: Mapping[str, Hours | None]
+    country: str = "FI"
+    subdiv: str | None = None
+    special_hours: Mapping[str, Hours] = field(default_factory=dict)
+    closed_on: tuple[str, ...] = ()
+    freezer_capacity_litres: float = 0.0
+    staffing: StaffingStandard = field(default_factory=StaffingStandard)
+
+    def opening_hours(self, dates: pd.DatetimeIndex, holiday_names: pd.Series) -> pd.DataFrame:
+        """Opening and closing time of each day.
+
+        Parameters
+        ----------
+        dates : pandas.DatetimeIndex
+            Days, normalised to midnight.
+        holiday_names : pandas.Series
+            Holiday name per day (empty string on ordinary days), indexed like ``dates``
+            (see :func:`forecasting.calendar.holiday_names`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``dates``: ``open_min`` and ``close_min`` (minutes after midnight, 0 and
+            0 when closed), ``is_open`` (bool) and ``reason`` (the holiday or date key that
+            changed the day's hours, else ``""``).
+        """
+        open_min, close_min, is_open, reason = [], [], [], []
+        for day, holiday in zip(dates, holiday_names.reindex(dates).fillna("")):
+            keys = [key for key in (*str(holiday).split("; "), f"{day:%m-%d}") if key]
+            closed_key = next((key for key in keys if key in self.closed_on), None)
+            special_key = next((key for key in keys if key in self.special_hours), None)
+            if closed_key is not None:
+                hours, why = None, closed_key
+            elif special_key is not None:
+                hours, why = self.special_hours[special_key], special_key
+            else:
+                hours, why = self.hours.get(WEEKDAYS[day.weekday()]), ""
+            open_min.append(hours[0] if hours else 0)
+            close_min.append(hours[1] if hours else 0)
+            is_open.append(hours is not None)
+            reason.append(why)
+        return pd.DataFrame(
+            {"open_min": open_min, "close_min": close_min, "is_open": is_open, "reason": reason},
+            index=dates,
+        )
+
+
+def parse_hours(text: str, *, source: str, where: str) -> Hours | None:
+    """Parse ``"07:00-22:00"`` (or ``"closed"``) into minutes after midnight.
+
+    Raises
+    ------
+    ConfigError
+        If the text is not of that form, or the store would close before it opens.
+    """
+    if text.strip().lower() == "closed":
+        return None
+    match = _HOURS.match(text)
+    if match is None:
+        raise ConfigError(
+            f"opening hours {text!r} are not of the form HH:MM-HH:MM",
+            source=source,
+            where=where,
+            fix='Write hours like "07:00-22:00", or "closed"',
+        )
+    h1, m1, h2, m2 = (int(part) for part in match.groups())
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    if not (0 <= start < end <= 24 * 60) or m1 > 59 or m2 > 59:
+        raise ConfigError(
+            f"opening hours {text!r} close before they open or run past midnight",
+            source=source,
+            where=where,
+            fix="Give an opening time before the closing time, within one day",
+        )
+    return start, end
+
+
+def format_hours(hours: Hours | None) -> str:
+    """The inverse of :func:`parse_hours`."""
+    if hours is None:
+        return "closed"
+    return f"{hours[0] // 60:02d}:{hours[0] % 60:02d}-{hours[1] // 60:02d}:{hours[1] % 60:02d}"
+
+
+def load_store_configs(path: str | Path) -> dict[str, StoreConfig]:
+    """Read a store configuration file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A TOML file in the format shown in this module's docstring.
+
+    Returns
+    -------
+    dict of str to StoreConfig
+        Keyed by store code, in file order.
+
+    Raises
+    ------
+    ConfigError
+        If the file is not valid TOML, has no stores, or a value is of the wrong type or range.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read the store configuration ({exc.strerror})",
+            source=str(path),
+            fix="Check the path, or write one with `kori sample`",
+        ) from None
+    return parse_store_configs(text, source=str(path))
+
+
+def parse_store_configs(text: str, *, source: str = "store.toml") -> dict[str, StoreConfig]:
+    """Parse the text of a store configuration file; see :func:`load_store_configs`."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            f"not valid TOML ({exc})", source=source, fix="Fix the syntax at that line"
+        ) from None
+    stores = document.get("stores")
+    if not isinstance(stores, dict) or not stores:
+        raise ConfigError(
+            "no [stores.<code>] tables",
+            source=source,
+            fix="Add one table per store, e.g. [stores.HKI] (see `kori sample`'s store.toml)",
+        )
+    return {code: _parse_store(code, table, source) for code, table in stores.items()}
+
+
+def _parse_store(code: str, table: dict, source: str) -> StoreConfig:
+    where = f"[stores.{code}]"
+    raw_hours = table.get("hours")
+    if not isinstance(raw_hours, dict) or not raw_hours:
+        raise ConfigError(
+            "the store has no opening hours",
+            source=source,
+            where=f"{where}.hours",
+            fix='Add [stores.<code>.hours] with a line per weekday, e.g. mon = "07:00-22:00"',
+        )
+    unknown = sorted(set(raw_hours) - set(WEEKDAYS))
+    if unknown:
+        raise ConfigError(
+            f"unknown weekday {unknown[0]!r}",
+            source=source,
+            where=f"{where}.hours",
+            fix=f"Use the keys {', '.join(WEEKDAYS)}",
+        )
+    hours = {
+        day: parse_hours(str(raw_hours[day]), source=source, where=f"{where}.hours.{day}")
+        if day in raw_hours
+        else None
+        for day in WEEKDAYS
+    }
+    if all(value is None for value in hours.values()):
+        raise ConfigError(
+            "the store is closed on every weekday",
+            source=source,
+            where=f"{where}.hours",
+            fix="Give opening hours for at least one weekday",
+        )
+    special = {
+        str(key): parse_hours(str(value), source=source, where=f"{where}.special_hours.{key}")
+        for key, value in table.get("special_hours", {}).items()
+    }
+    closed_specials = [key for key, value in special.items() if value is None]
+    staffing_table = table.get("staffing", {})
+    try:
+        staffing = StaffingStandard(**{k: v for k, v in staffing_table.items()})
+        capacity = float(table.get("freezer_capacity_litres", 0.0))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"a value has the wrong name or type ({exc})",
+            source=source,
+            where=f"{where}.staffing",
+            fix="Use the keys and types shown in `kori sample`'s store.toml",
+        ) from None
+    if not 0 < staffing.service_target < 1 or staffing.service_time_s <= 0:
+        raise ConfigError(
+            "service_target must be in (0, 1) and service_time_s positive",
+            source=source,
+            where=f"{where}.staffing",
+            fix="E.g. service_target = 0.8, service_time_s = 90",
+        )
+    if capacity < 0:
+        raise ConfigError(
+            f"freezer_capacity_litres is negative ({capacity})",
+            source=source,
+            where=where,
+            fix="Give the freezer's usable volume in litres",
+        )
+    return StoreConfig(
+        store=code,
+        name=str(table.get("name", code)),
+        city=str(table.get("city", "")),
+        country=str(table.get("country", "FI")),
+        subdiv=table.get("subdiv"),
+        hours=hours,
+        special_hours={k: v for k, v in special.items() if v is not None},
+        closed_on=tuple(str(day) for day in table.get("closed_on", ())) + tuple(closed_specials),
+        freezer_capacity_litres=capacity,
+        staffing=staffing,
+    )
+
+
+def render_store_configs(configs: Mapping[str, StoreConfig], *, comment: str = "") -> str:
+    """Write store configurations as TOML that :func:`parse_store_configs` reads back.
+
+    Parameters
+    ----------
+    configs : Mapping of str to StoreConfig
+        Keyed by store code.
+    comment : str, optional
+        Lines to put at the top of the file as ``#`` comments.
+    """
+    lines = [f"# {line}".rstrip() for line in comment.splitlines()]
+    for code, config in configs.items():
+        lines += [
+            "",
+            f"[stores.{code}]",
+            f"name = {_toml_str(config.name)}",
+            f"city = {_toml_str(config.city)}",
+            f"country = {_toml_str(config.country)}",
+        ]
+        if config.subdiv:
+            lines.append(f"subdiv = {_toml_str(config.subdiv)}")
+        lines.append(f"freezer_capacity_litres = {config.freezer_capacity_litres!r}")
+        lines.append(f"closed_on = [{', '.join(_toml_str(day) for day in config.closed_on)}]")
+        lines += ["", f"[stores.{code}.hours]"]
+        lines += [f'{day} = "{format_hours(config.hours.get(day))}"' for day in WEEKDAYS]
+        lines += ["", f"[stores.{code}.special_hours]"]
+        lines += [f'{_toml_str(k)} = "{format_hours(v)}"' for k, v in config.special_hours.items()]
+        lines += ["", f"[stores.{code}.staffing]"]
+        for name, value in vars(config.staffing).items():
+            lines.append(f"{name} = {value!r}")
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def _toml_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
