@@ -1,0 +1,11 @@
+"""A simulated Finnish supermarket with known truths planted in its data.
+
+``simulate_store`` returns the catalog, daily sales, receipts, weather, hourly traffic and store
+configuration of two stores (Helsinki and Tampere), all from one seeded simulation.
+"""
+
+from __future__ import annotations
+
+from forecasting.sample.simulate import DEFAULT_END, SAMPLE_STORES, SampleStore, simulate_store
+
+__all__ = ["DEFAULT_END", "SAMPLE_STORES", "SampleStore", "simulate_store"]

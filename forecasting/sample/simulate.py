@@ -1,0 +1,360 @@
+"""One simulation of a two-store Finnish supermarket, from which every sample file is cut."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from forecasting.calendar import holiday_names, holiday_table
+from forecasting.errors import ParameterError
+from forecasting.sample.calendar_effects import days_until, event_dates, store_day_factor
+from forecasting.sample.demand import Demand, draw_demand, expected_lines, trend
+from forecasting.sample.products import CROSS_SELLS, PRODUCTS, CrossSell, Product
+from forecasting.sample.receipts import receipts_of_day, split_into_hours
+from forecasting.sample.weather import Climate, blur_forecast, simulate_weather
+from forecasting.stores import StaffingStandard, StoreConfig, render_store_configs
+
+DEFAULT_END = dt.date(2025, 11, 30)
+"""The last day of the sample history: the 28 days after it hold the Christmas rush."""
+
+_REGULAR_HOURS = {
+    "mon": (420, 1320), "tue": (420, 1320), "wed": (420, 1320), "thu": (420, 1320),
+    "fri": (420, 1320), "sat": (480, 1320), "sun": (600, 1260),
+}  # fmt: skip
+_SPECIAL_HOURS = {
+    "Christmas Eve": (420, 780),
+    "Midsummer Eve": (420, 1080),
+    "New Year's Day": (600, 1080),
+    "Easter Monday": (600, 1260),
+    "12-31": (420, 1080),
+}
+_CLOSED_ON = ("Good Friday", "Easter Sunday", "Midsummer Day", "Christmas Day")
+
+SAMPLE_STORES: dict[str, StoreConfig] = {
+    "HKI": StoreConfig(
+        store="HKI",
+        name="Kori Kallio",
+        city="Helsinki",
+        hours=_REGULAR_HOURS,
+        special_hours=_SPECIAL_HOURS,
+        closed_on=_CLOSED_ON,
+        freezer_capacity_litres=1800.0,
+        staffing=StaffingStandard(service_time_s=95.0, max_cashiers=6),
+    ),
+    "TRE": StoreConfig(
+        store="TRE",
+        name="Kori Hervanta",
+        city="Tampere",
+        hours=_REGULAR_HOURS,
+        special_hours=_SPECIAL_HOURS,
+        closed_on=_CLOSED_ON,
+        freezer_capacity_litres=1300.0,
+        staffing=StaffingStandard(service_time_s=85.0, max_cashiers=4),
+    ),
+}
+_SIZE = {"HKI": 1.0, "TRE": 0.72}
+_CLIMATE = {
+    "HKI": Climate(mean_c=6.4, amplitude_c=11.0, coldest_day=24, wet_day_share=0.47),
+    "TRE": Climate(mean_c=5.0, amplitude_c=12.5, coldest_day=22, wet_day_share=0.44),
+}
+# Mean receipt lines per customer; receipts per day follow from the day's expected lines.
+_LINES_PER_RECEIPT = 8.0
+_DAY_NOISE_SD = 0.05
+
+
+@dataclass(frozen=True)
+class SampleStore:
+    """The simulated store's data, as the files ``kori sample`` writes.
+
+    Attributes
+    ----------
+    catalog : pandas.DataFrame
+        ``sku, name, category, department, unit_volume_l, pack_size, lead_time_days,
+        shelf_life_days, price_eur``.
+    sales : pandas.DataFrame
+        ``date, store, sku, quantity``: units sold per day, rows with sales only.
+    receipts : pandas.DataFrame
+        ``receipt_id, timestamp, store, sku, quantity``: one row per receipt line, for the last
+        ``receipt_weeks`` weeks of the history.
+    weather : pandas.DataFrame
+        ``date, store, temperature_c, precipitation_mm``: observed over the history, then a
+        forecast for ``forecast_days`` days.
+    traffic : pandas.DataFrame
+        ``timestamp, store, receipts``: customers per opening hour over the history.
+    stores : dict of str to StoreConfig
+        Opening hours, closed days, freezer capacity and staffing standards.
+    cross_sells : pandas.DataFrame
+        The planted habits: ``anchor, companion`` (skus), their names and ``share``.
+    seed : int
+        The seed the simulation ran with.
+    """
+
+    catalog: pd.DataFrame
+    sales: pd.DataFrame
+    receipts: pd.DataFrame
+    weather: pd.DataFrame
+    traffic: pd.DataFrame
+    stores: dict[str, StoreConfig]
+    cross_sells: pd.DataFrame
+    seed: int
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The data files by name, in the order ``kori sample`` writes them."""
+        return {
+            "catalog.csv": self.catalog,
+            "receipts.csv": self.receipts,
+            "sales.csv": self.sales,
+            "weather.csv": self.weather,
+            "traffic.csv": self.traffic,
+        }
+
+    def store_toml(self) -> str:
+        """The store configuration as TOML (``store.toml``)."""
+        comment = (
+            f"Store configuration of the kori sample (seed {self.seed}).\n"
+            "Hours are HH:MM-HH:MM local time; closed_on and special_hours name holidays as the\n"
+            "holidays package does in English, or fixed dates as MM-DD."
+        )
+        return render_store_configs(self.stores, comment=comment)
+
+
+def simulate_store(
+    *,
+    seed: int = 1,
+    years: int = 3,
+    end: dt.date = DEFAULT_END,
+    receipt_weeks: int = 12,
+    forecast_days: int = 14,
+    products: tuple[Product, ...] = PRODUCTS,
+    cross_sells: tuple[CrossSell, ...] = CROSS_SELLS,
+) -> SampleStore:
+    """Simulate a Finnish supermarket with two stores.
+
+    One simulation drives every table: daily demand per product and store (seasons, Finnish
+    holidays, weekdays, temperature, cross-sell habits), customers per hour, and the receipts of
+    the last weeks, which add up exactly to that period's sales.
+
+    Parameters
+    ----------
+    seed : int, default 1
+        Seed of the random numbers; the same seed gives the same tables.
+    years : int, default 3
+        Length of the sales history, in years, ending on ``end``.
+    end : datetime.date, default 2025-11-30
+        Last day of the history.
+    receipt_weeks : int, default 12
+        Weeks at the end of the history that get receipts (0 for none).
+    forecast_days : int, default 14
+        Days of weather forecast after ``end``.
+    products, cross_sells : tuple
+        The assortment and the planted habits (see :mod:`forecasting.sample.products`).
+
+    Returns
+    -------
+    SampleStore
+
+    Raises
+    ------
+    ParameterError
+        If ``years`` is not 1..20, ``receipt_weeks`` is negative or longer than the history, or
+        ``forecast_days`` is negative.
+
+    Examples
+    --------
+    >>> sample = simulate_store(seed=1, years=1, receipt_weeks=1)
+    >>> sorted(sample.tables())
+    ['catalog.csv', 'receipts.csv', 'sales.csv', 'traffic.csv', 'weather.csv']
+    """
+    _check(years, receipt_weeks, forecast_days)
+    start = (pd.Timestamp(end) - pd.DateOffset(years=years) + pd.Timedelta(days=1)).date()
+    dates = pd.date_range(start, end, freq="D")
+    all_days = pd.date_range(start, end + dt.timedelta(days=forecast_days), freq="D")
+    weather_rng, demand_rng, traffic_rng, receipt_rng = (
+        np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(4)
+    )
+    holidays = holiday_table(start, dt.date(end.year + 1, 12, 31))
+    names = holiday_names(dates, holidays)
+    until = {
+        event: days_until(dates.to_numpy(dtype="datetime64[D]"), days)
+        for event, days in event_dates(holidays, range(start.year, end.year + 2)).items()
+    }
+    codes = list(SAMPLE_STORES)
+    weather = {
+        code: blur_forecast(
+            simulate_weather(all_days, _CLIMATE[code], weather_rng),
+            pd.Timestamp(end),
+            weather_rng,
+        )
+        for code in codes
+    }
+    opening = {code: SAMPLE_STORES[code].opening_hours(dates, names) for code in codes}
+    day_noise = np.exp(demand_rng.normal(0.0, _DAY_NOISE_SD, size=(len(dates), len(codes))))
+    day_factor = np.column_stack(
+        [_SIZE[code] * store_day_factor(SAMPLE_STORES[code], opening[code], until) for code in codes]
+    ) * (trend(dates)[:, None] * day_noise)
+    temperature = np.column_stack(
+        [weather[code]["temperature_c"].to_numpy()[: len(dates)] for code in codes]
+    )
+    expected = expected_lines(products, dates, until, day_factor, temperature)
+    demand = draw_demand(expected, products, cross_sells, demand_rng)
+    skus = np.array([f"K{1001 + j}" for j in range(len(products))])
+
+    traffic, receipts = _traffic_and_receipts(
+        dates, codes, opening, demand, skus, products, cross_sells,
+        receipt_days=receipt_weeks * 7, traffic_rng=traffic_rng, receipt_rng=receipt_rng,
+    )  # fmt: skip
+    return SampleStore(
+        catalog=_catalog(products, skus),
+        sales=_sales(dates, codes, skus, demand.units),
+        receipts=receipts,
+        weather=_weather_table(weather, codes),
+        traffic=traffic,
+        stores=dict(SAMPLE_STORES),
+        cross_sells=_cross_sell_table(products, skus, cross_sells),
+        seed=seed,
+    )
+
+
+def _check(years: int, receipt_weeks: int, forecast_days: int) -> None:
+    if not 1 <= years <= 20:
+        raise ParameterError(
+            f"years must be between 1 and 20, got {years}", fix="Pass e.g. --years 3"
+        )
+    if not 0 <= receipt_weeks <= years * 52:
+        raise ParameterError(
+            f"receipt weeks must be between 0 and the history's {years * 52} weeks, "
+            f"got {receipt_weeks}",
+            fix="Pass e.g. --receipt-weeks 12",
+        )
+    if forecast_days < 0:
+        raise ParameterError(
+            f"forecast days must not be negative, got {forecast_days}",
+            fix="Pass e.g. --forecast-days 14",
+        )
+
+
+def _traffic_and_receipts(
+    dates: pd.DatetimeIndex,
+    codes: list[str],
+    opening: dict[str, pd.DataFrame],
+    demand: Demand,
+    skus: np.ndarray,
+    products: tuple[Product, ...],
+    cross_sells: tuple[CrossSell, ...],
+    *,
+    receipt_days: int,
+    traffic_rng: np.random.Generator,
+    receipt_rng: np.random.Generator,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    lines = demand.lines
+    column = {product.name: j for j, product in enumerate(products)}
+    expected_receipts = demand.expected.sum(axis=2) / _LINES_PER_RECEIPT
+    drawn = traffic_rng.poisson(expected_receipts)
+    # Every line needs a receipt of its own product, and every receipt needs a line.
+    receipts_per_day = np.clip(drawn, lines.max(axis=2), lines.sum(axis=2))
+    first_receipt_day = len(dates) - receipt_days
+    traffic_rows, receipt_parts = [], []
+    for d, day in enumerate(dates):
+        for s, code in enumerate(codes):
+            hours_today = opening[code].iloc[d]
+            if not hours_today["is_open"]:
+                continue
+            open_min, close_min = int(hours_today["open_min"]), int(hours_today["close_min"])
+            hours, counts = split_into_hours(
+                int(receipts_per_day[d, s]), day.weekday(), open_min, close_min, traffic_rng
+            )
+            traffic_rows.append((day, code, hours, counts))
+            if d >= first_receipt_day and counts.sum() > 0:
+                induced = [
+                    (column[h.anchor], column[h.companion], int(demand.induced[k][d, s]))
+                    for k, h in enumerate(cross_sells)
+                ]
+                receipt_parts.append(
+                    receipts_of_day(
+                        day=day,
+                        store=code,
+                        skus=skus,
+                        hours=hours,
+                        counts=counts,
+                        open_min=open_min,
+                        close_min=close_min,
+                        own_lines=demand.own_lines[d, s],
+                        induced=induced,
+                        extra_units=demand.extra_units[d, s],
+                        rng=receipt_rng,
+                    )
+                )
+    traffic = pd.DataFrame(
+        {
+            "timestamp": np.concatenate(
+                [day + pd.to_timedelta(hours, unit="h") for day, _, hours, _ in traffic_rows]
+            ),
+            "store": np.concatenate([[code] * len(hours) for _, code, hours, _ in traffic_rows]),
+            "receipts": np.concatenate([counts for *_, counts in traffic_rows]),
+        }
+    )
+    columns = ["receipt_id", "timestamp", "store", "sku", "quantity"]
+    receipts = pd.concat(receipt_parts, ignore_index=True) if receipt_parts else pd.DataFrame(
+        columns=columns
+    )
+    return traffic, receipts[columns]
+
+
+def _catalog(products: tuple[Product, ...], skus: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "sku": skus,
+            "name": [p.name for p in products],
+            "category": [p.category for p in products],
+            "department": [p.department for p in products],
+            "unit_volume_l": [p.unit_volume_l for p in products],
+            "pack_size": [p.pack_size for p in products],
+            "lead_time_days": [p.lead_time_days for p in products],
+            "shelf_life_days": [p.shelf_life_days for p in products],
+            "price_eur": [p.price_eur for p in products],
+        }
+    )
+
+
+def _sales(
+    dates: pd.DatetimeIndex, codes: list[str], skus: np.ndarray, units: np.ndarray
+) -> pd.DataFrame:
+    d, s, j = np.nonzero(units)
+    return pd.DataFrame(
+        {"date": dates[d], "store": np.array(codes)[s], "sku": skus[j], "quantity": units[d, s, j]}
+    )
+
+
+def _weather_table(weather: dict[str, pd.DataFrame], codes: list[str]) -> pd.DataFrame:
+    parts = []
+    for code in codes:
+        frame = weather[code]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "date": frame.index,
+                    "store": code,
+                    "temperature_c": frame["temperature_c"].round(1).to_numpy(),
+                    "precipitation_mm": frame["precipitation_mm"].round(1).to_numpy(),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True).sort_values(["date", "store"], ignore_index=True)
+
+
+def _cross_sell_table(
+    products: tuple[Product, ...], skus: np.ndarray, cross_sells: tuple[CrossSell, ...]
+) -> pd.DataFrame:
+    sku_of = {product.name: sku for product, sku in zip(products, skus)}
+    return pd.DataFrame(
+        {
+            "anchor": [sku_of[h.anchor] for h in cross_sells],
+            "companion": [sku_of[h.companion] for h in cross_sells],
+            "anchor_name": [h.anchor for h in cross_sells],
+            "companion_name": [h.companion for h in cross_sells],
+            "share": [h.share for h in cross_sells],
+        }
+    )

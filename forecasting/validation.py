@@ -1,0 +1,568 @@
+"""Check a data file of the store before anything is computed from it.
+
+Every problem is reported at once, not only the first: missing columns, unparseable dates,
+non-numeric or negative quantities, duplicates and gaps. Each problem says where it is (the
+first offending lines and values) and how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from forecasting.errors import ParameterError, SchemaError
+
+_SHOW = 5  # offending lines and values quoted per problem
+
+
+@dataclass(frozen=True)
+class Column:
+    """What a column of a data file must hold.
+
+    Attributes
+    ----------
+    name : str
+        Canonical name (the default column name in the file).
+    kind : str
+        ``"id"`` (non-blank text), ``"text"``, ``"date"``, ``"datetime"``, ``"number"`` or
+        ``"integer"``.
+    required : bool
+        Whether the file must have the column.
+    low, high : float, optional
+        Allowed range of a numeric column, inclusive.
+    low_is_error : bool
+        Whether a value below ``low`` is an error (else a warning, e.g. returns on receipts).
+    """
+
+    name: str
+    kind: str
+    required: bool = True
+    low: float | None = None
+    high: float | None = None
+    low_is_error: bool = True
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Columns and keys of one kind of data file."""
+
+    kind: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    duplicate_is_error: bool = True
+    duplicate_hint: str = "Remove or sum the duplicate rows"
+    gap_column: str | None = None
+    description: str = ""
+
+
+SCHEMAS: dict[str, Schema] = {
+    schema.kind: schema
+    for schema in (
+        Schema(
+            "receipts",
+            (
+                Column("receipt_id", "id"),
+                Column("timestamp", "datetime"),
+                Column("store", "id", required=False),
+                Column("sku", "id"),
+                Column("quantity", "number", low=0, low_is_error=False),
+            ),
+            key=("receipt_id", "sku"),
+            duplicate_is_error=False,
+            duplicate_hint="Repeated lines of a receipt count once in basket analysis",
+            description="one row per receipt line",
+        ),
+        Schema(
+            "sales",
+            (
+                Column("date", "date"),
+                Column("store", "id"),
+                Column("sku", "id"),
+                Column("quantity", "number", low=0),
+            ),
+            key=("date", "store", "sku"),
+            gap_column="date",
+            description="units sold per day, store and product",
+        ),
+        Schema(
+            "weather",
+            (
+                Column("date", "date"),
+                Column("store", "id"),
+                Column("temperature_c", "number", low=-60, high=50),
+                Column("precipitation_mm", "number", required=False, low=0, high=500),
+            ),
+            key=("date", "store"),
+            gap_column="date",
+            description="daily weather per store, observed and forecast",
+        ),
+        Schema(
+            "catalog",
+            (
+                Column("sku", "id"),
+                Column("name", "text"),
+                Column("category", "id"),
+                Column("department", "text", required=False),
+                Column("unit_volume_l", "number", required=False, low=0),
+                Column("pack_size", "integer", required=False, low=1),
+                Column("lead_time_days", "integer", required=False, low=0),
+                Column("shelf_life_days", "integer", required=False, low=1),
+                Column("price_eur", "number", required=False, low=0),
+            ),
+            key=("sku",),
+            description="one row per product",
+        ),
+        Schema(
+            "traffic",
+            (
+                Column("timestamp", "datetime"),
+                Column("store", "id"),
+                Column("receipts", "integer", low=0),
+            ),
+            key=("timestamp", "store"),
+            description="customers (receipts) per store and hour",
+        ),
+    )
+}
+KINDS = tuple(SCHEMAS)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a file.
+
+    Attributes
+    ----------
+    severity : str
+        ``"error"`` (the file cannot be used as it is), ``"warning"`` (it can, but look) or
+        ``"info"`` (most likely fine, e.g. no sales on a public holiday).
+    check : str
+        What was checked: ``missing_column``, ``blank``, ``unparseable_date``, ``non_numeric``,
+        ``not_integer``, ``below_range``, ``above_range``, ``duplicate``, ``gap``, ``no_rows``.
+    column : str
+        The column in the file, or ``""`` for the whole file.
+    count : int
+        Offending rows (or missing days, for gaps).
+    lines : tuple of int
+        The first offending line numbers.
+    message : str
+        What is wrong, where, and how to fix it.
+    """
+
+    severity: str
+    check: str
+    column: str
+    count: int
+    lines: tuple[int, ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """All problems found in one file."""
+
+    source: str
+    kind: str
+    rows: int
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """Problems that make the file unusable."""
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Problems to look at that do not stop the file from being used."""
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    @property
+    def notes(self) -> tuple[Problem, ...]:
+        """Findings that are most likely fine."""
+        return tuple(p for p in self.problems if p.severity == "info")
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error."""
+        return not self.errors
+
+    def to_frame(self) -> pd.DataFrame:
+        """The problems as a table: ``severity, check, column, count, lines, message``."""
+        return pd.DataFrame(
+            {
+                "severity": [p.severity for p in self.problems],
+                "check": [p.check for p in self.problems],
+                "column": [p.column for p in self.problems],
+                "count": [p.count for p in self.problems],
+                "lines": [" ".join(map(str, p.lines)) for p in self.problems],
+                "message": [p.message for p in self.problems],
+            }
+        )
+
+    def raise_for_errors(self) -> None:
+        """Raise the first error as a :class:`SchemaError`, mentioning how many more there are.
+
+        Raises
+        ------
+        SchemaError
+            If the report has any error.
+        """
+        if not self.errors:
+            return
+        first = self.errors[0]
+        more = len(self.errors) - 1
+        suffix = f"; {more} more error{'s' if more > 1 else ''}" if more else ""
+        raise SchemaError(
+            first.message + suffix,
+            source=self.source,
+            fix=f"See all of them with `kori data validate {self.kind} {self.source}`"
+            if more
+            else None,
+        )
+
+
+def validate_table(
+    frame: pd.DataFrame,
+    kind: str,
+    *,
+    source: str = "<input>",
+    columns: Mapping[str, str] | None = None,
+    date_format: str | None = None,
+    first_line: int = 2,
+    country: str | None = "FI",
+) -> ValidationReport:
+    """Check a table of one of the known kinds and report every problem.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The file as read; values may be text (as read from CSV) or typed (Parquet).
+    kind : str
+        ``"receipts"``, ``"sales"``, ``"weather"``, ``"catalog"`` or ``"traffic"``.
+    source : str, default "<input>"
+        The file name, quoted in the messages.
+    columns : Mapping of str to str, optional
+        Names in the file of the canonical columns, e.g. ``{"date": "day"}``.
+    date_format : str, optional
+        ``strftime`` format of the dates (e.g. ``"%d.%m.%Y"``); ISO 8601 when not given.
+    first_line : int, default 2
+        Line number of the first row in the file (2 for CSV with a header, 1 for JSON Lines).
+    country : str or None, default "FI"
+        Days without rows that are public holidays of this country are reported as ``info``
+        (stores close on some), other missing days as warnings. ``None`` treats all alike.
+
+    Returns
+    -------
+    ValidationReport
+
+    Raises
+    ------
+    ParameterError
+        If ``kind`` is unknown or ``columns`` maps a column the kind does not have.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"date": ["2025-01-01", "2025-13-01"], "store": ["HKI", "HKI"],
+    ...                       "sku": ["K1", "K1"], "quantity": ["3", "x"]})
+    >>> [p.check for p in validate_table(frame, "sales").errors]
+    ['unparseable_date', 'non_numeric']
+    """
+    schema = _schema(kind)
+    mapping = _mapping(schema, columns or {})
+    problems: list[Problem] = []
+    present = {}
+    for column in schema.columns:
+        name = mapping[column.name]
+        if name in frame.columns:
+            present[column.name] = name
+        elif column.required:
+            problems.append(_missing_column(column, name, frame.columns, kind))
+    if len(frame) == 0:
+        problems.append(
+            Problem("error", "no_rows", "", 0, (), "the file has a header but no rows")
+        )
+    line_numbers = np.arange(first_line, first_line + len(frame))
+    parsed: dict[str, pd.Series] = {}
+    for column in schema.columns:
+        if column.name in present:
+            values, found = _check_column(
+                frame[present[column.name]], column, present[column.name], line_numbers,
+                date_format,
+            )  # fmt: skip
+            parsed[column.name] = values
+            problems += found
+    if all(name in parsed for name in schema.key) and len(frame):
+        problems += _duplicates(schema, parsed, present, line_numbers)
+    if schema.gap_column in parsed and "store" in parsed:
+        problems += _gaps(
+            parsed[schema.gap_column], parsed["store"], present[schema.gap_column], country
+        )
+    return ValidationReport(source=source, kind=kind, rows=len(frame), problems=tuple(problems))
+
+
+def _schema(kind: str) -> Schema:
+    if kind not in SCHEMAS:
+        raise ParameterError(
+            f"unknown kind of data {kind!r}", fix=f"Use one of {', '.join(KINDS)}"
+        )
+    return SCHEMAS[kind]
+
+
+def _mapping(schema: Schema, columns: Mapping[str, str]) -> dict[str, str]:
+    known = {column.name for column in schema.columns}
+    unknown = sorted(set(columns) - known)
+    if unknown:
+        raise ParameterError(
+            f"{schema.kind} files have no column {unknown[0]!r} to map",
+            fix=f"Map one of {', '.join(sorted(known))}",
+        )
+    return {name: columns.get(name) or name for name in known}
+
+
+COLUMN_OPTIONS = {
+    "date": "--date-col",
+    "timestamp": "--timestamp-col",
+    "store": "--store-col",
+    "sku": "--sku-col",
+    "quantity": "--quantity-col",
+    "receipt_id": "--receipt-col",
+    "temperature_c": "--temperature-col",
+    "precipitation_mm": "--precipitation-col",
+}
+"""Command-line options that map a canonical column; others are mapped with ``--col NAME=COL``."""
+
+
+def _missing_column(column: Column, name: str, found: pd.Index, kind: str) -> Problem:
+    import shlex
+
+    options = ", ".join(map(str, found[:12])) + (", ..." if len(found) > 12 else "")
+    guess = _closest(column.name, [str(c) for c in found])
+    option = COLUMN_OPTIONS.get(column.name)
+    if guess:
+        how = f"{option} {shlex.quote(guess)}" if option else f"--col {shlex.quote(f'{column.name}={guess}')}"
+        fix = f"Map it with {how}"
+    else:
+        how = f"{option} NAME" if option else f"--col {column.name}=NAME"
+        fix = f"Add the column, or map another one with {how}"
+    return Problem(
+        "error",
+        "missing_column",
+        name,
+        0,
+        (),
+        f"missing column {name!r} that {kind} files need (found: {options or 'no columns'}). "
+        f"{fix}",
+    )
+
+
+def _closest(name: str, candidates: list[str]) -> str | None:
+    """A column that is probably ``name`` under another spelling."""
+    import difflib
+
+    lowered = {c.lower().strip(): c for c in candidates}
+    synonyms = {
+        "date": ("day", "ds", "sales_date"),
+        "sku": ("item", "product", "product_id", "itemdescription", "article", "ean"),
+        "quantity": ("qty", "units", "amount", "y", "sales"),
+        "receipt_id": ("receipt", "basket", "basket_id", "transaction", "transaction_id", "order_id"),
+        "store": ("shop", "store_id", "location"),
+        "timestamp": ("time", "datetime", "date"),
+        "temperature_c": ("temperature", "temp", "temp_c"),
+        "precipitation_mm": ("precipitation", "rain", "rain_mm"),
+    }
+    for synonym in (name, *synonyms.get(name, ())):
+        if synonym in lowered:
+            return lowered[synonym]
+    match = difflib.get_close_matches(name, list(lowered), n=1, cutoff=0.75)
+    return lowered[match[0]] if match else None
+
+
+def _check_column(
+    values: pd.Series,
+    column: Column,
+    name: str,
+    lines: np.ndarray,
+    date_format: str | None,
+) -> tuple[pd.Series, list[Problem]]:
+    """Parse a column and report what does not parse or is out of range."""
+    problems: list[Problem] = []
+    text = values.astype("string").str.strip()
+    blank = text.isna() | (text == "")
+    if blank.any() and column.kind != "text":
+        problems.append(
+            _problem("error", "blank", name, blank.to_numpy(), lines, values,
+                     "blank", "Fill them in or drop those rows")
+        )  # fmt: skip
+    if column.kind in ("id", "text"):
+        return text, problems
+    if column.kind in ("date", "datetime"):
+        parsed = _parse_dates(values, date_format)
+        bad = parsed.isna().to_numpy() & ~blank.to_numpy()
+        if bad.any():
+            hint = (
+                f"Write them as {date_format!r}"
+                if date_format
+                else "Write dates as YYYY-MM-DD, or give their format with --date-format "
+                "(e.g. %d.%m.%Y)"
+            )
+            problems.append(
+                _problem("error", "unparseable_date", name, bad, lines, values,
+                         f"not a {'date' if column.kind == 'date' else 'date and time'}",
+                         hint)
+            )  # fmt: skip
+        return parsed, problems
+    numbers = pd.to_numeric(text.where(~blank), errors="coerce")
+    bad = numbers.isna().to_numpy() & ~blank.to_numpy()
+    if bad.any():
+        problems.append(
+            _problem("error", "non_numeric", name, bad, lines, values,
+                     "not a number", "Use plain numbers with a decimal point")
+        )  # fmt: skip
+    valid = numbers.notna().to_numpy()
+    if column.kind == "integer":
+        fractional = valid & (np.floor(numbers.fillna(0)) != numbers.fillna(0)).to_numpy()
+        if fractional.any():
+            problems.append(
+                _problem("error", "not_integer", name, fractional, lines, values,
+                         "not a whole number", "Use whole numbers")
+            )  # fmt: skip
+    if column.low is not None:
+        low = valid & (numbers.fillna(column.low) < column.low).to_numpy()
+        if low.any():
+            severity = "error" if column.low_is_error else "warning"
+            what = "negative" if column.low == 0 else f"below {column.low:g}"
+            fix = (
+                "Remove them, or keep returns in a separate file"
+                if column.low == 0 and column.low_is_error
+                else "Returns and cancellations are left out of basket analysis and counted"
+                if column.low == 0
+                else f"Check the unit: at least {column.low:g} is expected"
+            )
+            problems.append(_problem(severity, "below_range", name, low, lines, values, what, fix))
+    if column.high is not None:
+        high = valid & (numbers.fillna(column.high) > column.high).to_numpy()
+        if high.any():
+            problems.append(
+                _problem("error", "above_range", name, high, lines, values,
+                         f"above {column.high:g}",
+                         f"Check the unit: at most {column.high:g} is expected")
+            )  # fmt: skip
+    return numbers, problems
+
+
+def _parse_dates(values: pd.Series, date_format: str | None) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    text = values.astype("string").str.strip()
+    return pd.to_datetime(text, format=date_format or "ISO8601", errors="coerce")
+
+
+def _problem(
+    severity: str,
+    check: str,
+    name: str,
+    mask: np.ndarray,
+    lines: np.ndarray,
+    values: pd.Series,
+    what: str,
+    fix: str,
+) -> Problem:
+    where = np.flatnonzero(mask)
+    shown = where[:_SHOW]
+    examples = ", ".join(repr(str(values.iloc[i])) for i in shown)
+    line_list = ", ".join(str(lines[i]) for i in shown) + (", ..." if len(where) > _SHOW else "")
+    count = len(where)
+    message = (
+        f"column {name!r}: {what} in {count} row{'s' if count > 1 else ''} "
+        f"(line{'s' if count > 1 else ''} {line_list}: {examples}). {fix}"
+    )
+    return Problem(severity, check, name, count, tuple(int(lines[i]) for i in shown), message)
+
+
+def _duplicates(
+    schema: Schema,
+    parsed: dict[str, pd.Series],
+    present: dict[str, str],
+    lines: np.ndarray,
+) -> list[Problem]:
+    keys = pd.DataFrame({name: parsed[name].to_numpy() for name in schema.key})
+    repeated = keys.duplicated(keep="first").to_numpy() & keys.notna().all(axis=1).to_numpy()
+    if not repeated.any():
+        return []
+    where = np.flatnonzero(repeated)
+    shown = where[:_SHOW]
+    first = ", ".join(str(lines[i]) for i in shown) + (", ..." if len(where) > _SHOW else "")
+    example = ", ".join(
+        f"{present[name]}={_show(parsed[name].iloc[where[0]])}" for name in schema.key
+    )
+    key = ", ".join(present[name] for name in schema.key)
+    count = len(where)
+    return [
+        Problem(
+            "error" if schema.duplicate_is_error else "warning",
+            "duplicate",
+            key,
+            count,
+            tuple(int(lines[i]) for i in shown),
+            f"{count} row{'s' if count > 1 else ''} repeat a ({key}) seen before "
+            f"(line{'s' if count > 1 else ''} {first}; first: {example}). "
+            f"{schema.duplicate_hint}",
+        )
+    ]
+
+
+def _show(value: object) -> str:
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d}" if value == value.normalize() else f"{value:%Y-%m-%d %H:%M:%S}"
+    return str(value)
+
+
+def _gaps(dates: pd.Series, stores: pd.Series, name: str, country: str | None) -> list[Problem]:
+    """Days without any row for a store between its first and last day."""
+    from forecasting.calendar import holiday_table
+
+    frame = pd.DataFrame({"date": dates.to_numpy(), "store": stores.to_numpy()}).dropna()
+    if frame.empty:
+        return []
+    first, last = pd.Timestamp(frame["date"].min()), pd.Timestamp(frame["date"].max())
+    holidays = (
+        set(holiday_table(first.date(), last.date(), country=country)["date"])
+        if country
+        else set()
+    )
+    problems = []
+    for store, group in frame.groupby("store", sort=True):
+        days = pd.DatetimeIndex(group["date"]).normalize().unique()
+        missing = pd.date_range(days.min(), days.max(), freq="D").difference(days)
+        on_holiday = missing[missing.isin(list(holidays))]
+        other = missing[~missing.isin(list(holidays))]
+        span = f"between {days.min():%Y-%m-%d} and {days.max():%Y-%m-%d}"
+        if len(on_holiday):
+            problems.append(
+                Problem(
+                    "info", "gap", name, len(on_holiday), (),
+                    f"store {store!r}: {_days(on_holiday)} without any row {span} are public "
+                    f"holidays ({_list(on_holiday)}). Fine if the store was closed",
+                )
+            )  # fmt: skip
+        if len(other):
+            problems.append(
+                Problem(
+                    "warning", "gap", name, len(other), (),
+                    f"store {store!r}: {_days(other)} without any row {span} ({_list(other)}). "
+                    "Add the missing rows, or ignore this if the store was closed",
+                )
+            )  # fmt: skip
+    return problems
+
+
+def _days(days: pd.DatetimeIndex) -> str:
+    return f"{len(days)} day{'s' if len(days) > 1 else ''}"
+
+
+def _list(days: pd.DatetimeIndex) -> str:
+    shown = ", ".join(f"{day:%Y-%m-%d}" for day in days[:_SHOW])
+    return shown + (", ..." if len(days) > _SHOW else "")
