@@ -27,7 +27,7 @@ def holiday_table(
 
     Parameters
     ----------
-    start, end : datetime.date
+    start, end : datetime.date or pandas.Timestamp
         First and last day of the period.
     country : str, default "FI"
         ISO 3166 alpha-2 code understood by the ``holidays`` package.
@@ -56,6 +56,7 @@ def holiday_table(
     """
     import holidays
 
+    start, end = pd.Timestamp(start).date(), pd.Timestamp(end).date()
     if end < start:
         raise ParameterError(
             f"the period ends ({end}) before it starts ({start})",

@@ -101,7 +101,7 @@ def season_factor(season: str, dates: pd.DatetimeIndex, until: dict[str, np.ndar
     until : dict of str to numpy.ndarray
         Days until each event, per day (from :func:`days_until`).
     """
-    doy = dates.dayofyear.to_numpy()
+    doy = dates.day_of_year.to_numpy()
     if season == "flat":
         return np.ones(len(dates))
     if season == "summer":  # peak in mid-July
@@ -145,7 +145,7 @@ def store_day_factor(
         ],
         dtype=float,
     )
-    weekday_minutes = regular[hours.index.weekday]
+    weekday_minutes = regular[hours.index.day_of_week]
     open_minutes = (hours["close_min"] - hours["open_min"]).to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(weekday_minutes > 0, open_minutes / weekday_minutes, 1.0)

@@ -83,7 +83,7 @@ def expected_lines(
     numpy.ndarray
         Shape (days, stores, products).
     """
-    weekday = dates.weekday.to_numpy()
+    weekday = dates.day_of_week.to_numpy()
     out = np.empty((len(dates), day_factor.shape[1], len(products)))
     for j, product in enumerate(products):
         by_day = (

@@ -208,10 +208,10 @@ def simulate_store(
     )  # fmt: skip
     return SampleStore(
         catalog=_catalog(products, skus),
-        sales=_sales(dates, codes, skus, demand.units),
-        receipts=receipts,
-        weather=_weather_table(weather, codes),
-        traffic=traffic,
+        sales=_nanoseconds(_sales(dates, codes, skus, demand.units)),
+        receipts=_nanoseconds(receipts),
+        weather=_nanoseconds(_weather_table(weather, codes)),
+        traffic=_nanoseconds(traffic),
         stores=dict(SAMPLE_STORES),
         cross_sells=_cross_sell_table(products, skus, cross_sells),
         seed=seed,
@@ -301,6 +301,14 @@ def _traffic_and_receipts(
         columns=columns
     )
     return traffic, receipts[columns]
+
+
+def _nanoseconds(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates and times in one resolution, whatever pandas inferred for each."""
+    for name in ("date", "timestamp"):
+        if name in frame.columns:
+            frame[name] = frame[name].astype("datetime64[ns]")
+    return frame
 
 
 def _catalog(products: tuple[Product, ...], skus: np.ndarray) -> pd.DataFrame:

@@ -59,11 +59,11 @@ def simulate_weather(
         Indexed by ``dates``: ``temperature_c`` (daily mean) and ``precipitation_mm``.
     """
     n = len(dates)
-    doy = dates.dayofyear.to_numpy()
+    doy = dates.day_of_year.to_numpy()
     phase = 2 * np.pi * (doy - climate.coldest_day) / 365.25
     normal = climate.mean_c - climate.amplitude_c * np.cos(phase)
     # Winter weather swings more than summer weather.
-    sd = climate.anomaly_sd_c * (1 + 0.5 * np.cos(phase))
+    sd = climate.anomaly_sd_c * (1 + 0.3 * np.cos(phase))
     shocks = rng.standard_normal(n) * np.sqrt(1 - climate.persistence**2)
     anomaly = np.empty(n)
     level = rng.standard_normal()

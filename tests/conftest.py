@@ -1,0 +1,32 @@
+"""Shared fixtures: one simulation of the sample store per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from forecasting.sample import SampleStore, simulate_store
+
+
+@pytest.fixture(scope="session")
+def sample() -> SampleStore:
+    """The default sample store (seed 1, three years ending 2025-11-30)."""
+    return simulate_store(seed=1)
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default sample written by `kori sample`."""
+    from cli import kori
+
+    folder = tmp_path_factory.mktemp("sample")
+    result = CliRunner().invoke(kori, ["-q", "sample", str(folder)])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
