@@ -144,8 +144,7 @@ def read_table(path: str, fmt: str | None = None) -> tuple[pd.DataFrame, int]:
             return frame, 2
         if fmt == "parquet":
             return pd.read_parquet(source), 1
-        frame = pd.read_json(source, lines=fmt == "jsonl", dtype=False, convert_dates=False)
-        return frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object}), 1
+        return _read_json(path, label, lines=fmt == "jsonl"), 1
     except pd.errors.EmptyDataError:
         raise DataError(f"{label}: the file is empty (no header, no rows). Check the path") from None
     except pd.errors.ParserError as exc:
@@ -158,6 +157,56 @@ def read_table(path: str, fmt: str | None = None) -> tuple[pd.DataFrame, int]:
             f"{label}: cannot read it as {fmt} ({str(exc).splitlines()[0]}). Check the file, or "
             "give its format with --input-format"
         ) from None
+
+
+def _read_json(path: str, label: str, *, lines: bool) -> pd.DataFrame:
+    """JSON Lines or a JSON array of records, values as written (no guessing of dates)."""
+    import json
+
+    import pandas as pd
+
+    with _open_text(path) as handle:
+        text = handle.read()
+    if not text.strip():
+        raise DataError(f"{label}: the file is empty (no records). Check the path")
+    try:
+        if not lines:
+            records = json.loads(text)
+            if not isinstance(records, list):
+                raise DataError(f"{label}: not a JSON array of records. Write [{{...}}, ...]")
+        else:
+            records = []
+            for number, line in enumerate(text.splitlines(), start=1):
+                if line.strip():
+                    records.append(json.loads(line))
+    except json.JSONDecodeError as exc:
+        where = f"line {number}" if lines else f"line {exc.lineno}"
+        raise DataError(f"{label}: not valid JSON ({where}: {exc.msg}). Fix that line") from None
+    if not all(isinstance(record, dict) for record in records):
+        raise DataError(f"{label}: records must be JSON objects. Write one {{...}} per record")
+    return pd.DataFrame.from_records(records)
+
+
+def _open_text(path: str) -> Any:
+    """A text handle on a file (decompressed by its extension) or on stdin."""
+    import io
+
+    if path == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig")
+    name = path.lower()
+    if name.endswith(".gz"):
+        import gzip
+
+        return gzip.open(path, "rt", encoding="utf-8-sig")
+    if name.endswith(".bz2"):
+        import bz2
+
+        return bz2.open(path, "rt", encoding="utf-8-sig")
+    if name.endswith(".xz"):
+        import lzma
+
+        return lzma.open(path, "rt", encoding="utf-8-sig")
+    return open(path, encoding="utf-8-sig")
 
 
 def output_format(output: str | None, given: str | None, default: str = "csv") -> str:
