@@ -114,7 +114,7 @@ def receipts_of_day(
         if lines:
             holders = order[anchor, : min(own_lines[anchor], n_receipts)]
             line_product.append(np.full(lines, companion))
-            line_receipt.append(rng.choice(holders, size=lines, replace=False))
+            line_receipt.append(rng.choice(holders, size=lines, replace=lines > len(holders)))
     product = np.concatenate(line_product)
     receipt = np.concatenate(line_receipt)
     _fill_empty_receipts(receipt, n_receipts, rng)
