@@ -1,0 +1,19 @@
+"""The examples run as documented."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_sample_store_tour_shows_the_planted_truths():
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLES / "sample_store_tour.py")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("sales: ") and ", 0 errors," in lines[0]
+    assert "receipts with salmon that hold dill" in lines[1]
+    assert float(lines[2].split("r = ")[1]) > 0.4
+    assert "December" in lines[3]
