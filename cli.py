@@ -8,7 +8,9 @@ usage errors exit 2; ``--debug`` shows the traceback instead.
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -18,7 +20,9 @@ from typing import TYPE_CHECKING, Any, Callable
 import click
 
 from basket.errors import BasketError
+from basket.errors import ParameterError as BasketParameterError
 from forecasting.errors import ForecastError
+from forecasting.errors import ParameterError as ForecastParameterError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,7 +39,7 @@ _EXTENSIONS = {
     ".parquet": "parquet",
     ".pq": "parquet",
 }
-_COMPRESSION = (".gz", ".bz2", ".xz", ".zst", ".zip")
+_COMPRESSION = (".gz", ".bz2", ".xz")
 _TABLE_ROWS = 200  # rows shown by -f table; the rest is for -f csv
 
 
@@ -43,6 +47,12 @@ class DataError(click.ClickException):
     """A problem with the data or an input file: one ``Error:`` line and exit code 1."""
 
     exit_code = 1
+
+
+class ParameterProblem(click.ClickException):
+    """A parameter the library refused (out of range, unknown): one ``Error:`` line, exit 2."""
+
+    exit_code = 2
 
 
 @dataclass
@@ -69,6 +79,8 @@ class _Kori(click.Group):
         except (BasketError, ForecastError) as exc:
             if ctx.params.get("debug"):
                 raise
+            if isinstance(exc, (BasketParameterError, ForecastParameterError)):
+                raise ParameterProblem(str(exc)) from None
             raise DataError(str(exc)) from None
         except Exception as exc:  # a bug: say so in one line, with the way to see more
             if ctx.params.get("debug"):
@@ -105,16 +117,18 @@ def kori(ctx: click.Context, debug: bool, quiet: bool) -> None:
 # --------------------------------------------------------------------------- reading and writing
 
 
+def _debugging() -> bool:
+    context = click.get_current_context(silent=True)
+    return bool(context and context.find_root().params.get("debug"))
+
+
 def input_format(path: str, given: str | None) -> str:
     """The format of an input file: ``given``, else from the extension (``-`` is CSV)."""
     if given:
         return given
     if path == "-":
         return "csv"
-    name = path.lower()
-    for suffix in _COMPRESSION:
-        name = name.removesuffix(suffix)
-    fmt = _EXTENSIONS.get(os.path.splitext(name)[1])
+    fmt = _format_of(path)
     if fmt is None:
         raise DataError(
             f"{path}: cannot tell the format from the extension (known: "
@@ -124,102 +138,144 @@ def input_format(path: str, given: str | None) -> str:
     return fmt
 
 
+def _format_of(path: str) -> str | None:
+    name = path.lower()
+    for suffix in _COMPRESSION:
+        name = name.removesuffix(suffix)
+    return _EXTENSIONS.get(os.path.splitext(name)[1])
+
+
 def read_table(path: str, fmt: str | None = None) -> tuple[pd.DataFrame, int]:
     """Read a data file as text columns (CSV, JSON) or typed columns (Parquet).
 
     Returns the frame and the line number of its first row (2 for CSV with a header), so that
-    problems can be reported by line. ``-`` reads stdin.
+    problems can be reported by line. ``-`` reads stdin. The CSV delimiter (comma, semicolon,
+    tab or bar) is taken from the header line.
     """
     import pandas as pd
 
     fmt = input_format(path, fmt)
     label = "<stdin>" if path == "-" else path
-    source: Any = sys.stdin.buffer if path == "-" else path
     try:
-        if fmt == "csv":
-            sep = "\t" if path.lower().removesuffix(".gz").endswith(".tsv") else ","
-            frame = pd.read_csv(
-                source, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig"
-            )
-            return frame, 2
         if fmt == "parquet":
-            return pd.read_parquet(source), 1
-        return _read_json(path, label, lines=fmt == "jsonl"), 1
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{label}: the file is empty (no header, no rows). Check the path") from None
-    except pd.errors.ParserError as exc:
+            return pd.read_parquet(sys.stdin.buffer if path == "-" else path), 1
+        if fmt != "csv":
+            with _open_text(path) as handle:
+                text = handle.read()
+            _refuse_empty(text, path, label)
+            return _read_json(text, label, lines=fmt == "jsonl"), 1
+        with _open_text(path) as handle:
+            # stdin cannot be read twice: keep it; a file is opened again for pandas.
+            source: Any = io.StringIO(handle.read()) if path == "-" else None
+            header = source.readline() if source else handle.readline()
+        _refuse_empty(header, path, label)
+        sep = max(",;\t|", key=header.count)
+        if source:
+            source.seek(0)
+        with source or _open_text(path) as handle:
+            frame = pd.read_csv(handle, sep=sep, dtype=str, keep_default_na=False)
+        if not isinstance(frame.index, pd.RangeIndex):
+            # pandas takes extra fields on the first row as an index and shifts every column.
+            raise DataError(
+                f"{label}: not a readable CSV file (line 2 has more fields than the header's "
+                f"{len(frame.columns)}). Check the delimiter and the quoting of that line"
+            )
+        return frame, 2
+    except DataError:
+        raise
+    except UnicodeDecodeError as exc:
+        if _debugging():
+            raise
         raise DataError(
-            f"{label}: not a readable {fmt.upper()} file ({str(exc).strip()}). Check the "
-            "delimiter and quoting of that line"
+            f"{label}: not UTF-8 text (byte {exc.start}: {exc.object[exc.start:exc.start + 1]!r})."
+            " Save it as UTF-8 (in Excel: CSV UTF-8)"
         ) from None
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
+    except pd.errors.ParserError as exc:
+        if _debugging():
+            raise
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        where = (
+            f"line {found[2]} has {found[3]} fields, the header {found[1]}"
+            if found
+            else str(exc).strip()
+        )
+        raise DataError(
+            f"{label}: not a readable CSV file ({where}). Check the delimiter and the quoting "
+            "of that line"
+        ) from None
+    except (ValueError, OSError) as exc:
+        if _debugging():
+            raise
         raise DataError(
             f"{label}: cannot read it as {fmt} ({str(exc).splitlines()[0]}). Check the file, or "
             "give its format with --input-format"
         ) from None
 
 
-def _read_json(path: str, label: str, *, lines: bool) -> pd.DataFrame:
+def _refuse_empty(text: str, path: str, label: str) -> None:
+    if not text.strip():
+        where = "nothing came on stdin" if path == "-" else "no header, no rows"
+        raise DataError(f"{label}: the file is empty ({where}). Check the path or the export")
+
+
+def _read_json(text: str, label: str, *, lines: bool) -> pd.DataFrame:
     """JSON Lines or a JSON array of records, values as written (no guessing of dates)."""
     import json
 
     import pandas as pd
 
-    with _open_text(path) as handle:
-        text = handle.read()
-    if not text.strip():
-        raise DataError(f"{label}: the file is empty (no records). Check the path")
+    number = 0
     try:
-        if not lines:
-            records = json.loads(text)
-            if not isinstance(records, list):
-                raise DataError(f"{label}: not a JSON array of records. Write [{{...}}, ...]")
-        else:
+        if lines:
             records = []
             for number, line in enumerate(text.splitlines(), start=1):
                 if line.strip():
                     records.append(json.loads(line))
+        else:
+            records = json.loads(text)
     except json.JSONDecodeError as exc:
-        where = f"line {number}" if lines else f"line {exc.lineno}"
-        raise DataError(f"{label}: not valid JSON ({where}: {exc.msg}). Fix that line") from None
-    if not all(isinstance(record, dict) for record in records):
-        raise DataError(f"{label}: records must be JSON objects. Write one {{...}} per record")
+        line = number if lines else exc.lineno
+        raise DataError(f"{label}: not valid JSON (line {line}: {exc.msg}). Fix that line") from None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise DataError(
+            f"{label}: not a list of records. Write one JSON object per record"
+            + (" and line" if lines else ", in an array: [{...}, {...}]")
+        )
     return pd.DataFrame.from_records(records)
 
 
 def _open_text(path: str) -> Any:
     """A text handle on a file (decompressed by its extension) or on stdin."""
-    import io
-
     if path == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig")
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+    opener: Callable[..., Any] = open
     name = path.lower()
     if name.endswith(".gz"):
         import gzip
 
-        return gzip.open(path, "rt", encoding="utf-8-sig")
-    if name.endswith(".bz2"):
+        opener = gzip.open
+    elif name.endswith(".bz2"):
         import bz2
 
-        return bz2.open(path, "rt", encoding="utf-8-sig")
-    if name.endswith(".xz"):
+        opener = bz2.open
+    elif name.endswith(".xz"):
         import lzma
 
-        return lzma.open(path, "rt", encoding="utf-8-sig")
-    return open(path, encoding="utf-8-sig")
+        opener = lzma.open
+    return opener(path, "rt", encoding="utf-8-sig", newline="")
 
 
 def output_format(output: str | None, given: str | None, default: str = "csv") -> str:
-    """The output format: ``given``, else from the extension of ``output``, else ``default``."""
+    """The output format: ``given``, else from the extension of ``output``.
+
+    Without either, stdout gets ``default`` on a terminal and CSV in a pipe or a file, and a
+    file with an unknown extension gets CSV.
+    """
     if given:
         return given
     if output and output != "-":
-        try:
-            fmt = input_format(output, None)
-        except DataError:
-            return default
-        return "json" if fmt == "json" else fmt
-    return default
+        return _format_of(output) or "csv"
+    return default if sys.stdout.isatty() else "csv"
 
 
 def write_table(frame: pd.DataFrame, output: str | None, fmt: str | None, default: str = "csv") -> None:
@@ -228,32 +284,28 @@ def write_table(frame: pd.DataFrame, output: str | None, fmt: str | None, defaul
     to_stdout = output in (None, "-")
     if fmt == "table":
         if not to_stdout:
-            raise click.UsageError("-f table is for the terminal; write files as csv or json")
+            raise click.UsageError("-f table is for the terminal; write files as csv, json, "
+                                   "jsonl or parquet")  # fmt: skip
         _print_table(frame)
         return
     if fmt == "parquet" and to_stdout and sys.stdout.isatty():
         raise click.UsageError("Parquet is binary: write it to a file with -o FILE.parquet")
+    sep = "\t" if output and output.lower().removesuffix(".gz").endswith(".tsv") else ","
     if to_stdout:
         stream = sys.stdout.buffer if fmt == "parquet" else sys.stdout
-        _serialise(frame, stream, fmt)
+        _serialise(frame, stream, fmt, sep)
         stream.flush()
     else:
-        atomic_write(Path(output), lambda path: _serialise(frame, path, fmt))
+        atomic_write(Path(output), lambda path: _serialise(frame, path, fmt, sep))
 
 
-def _serialise(frame: pd.DataFrame, target: Any, fmt: str) -> None:
+def _serialise(frame: pd.DataFrame, target: Any, fmt: str, sep: str = ",") -> None:
     if fmt == "csv":
-        frame.to_csv(target, index=False, lineterminator="\n")
+        frame.to_csv(target, index=False, sep=sep, lineterminator="\n")
     elif fmt == "parquet":
         frame.to_parquet(target, index=False)
     else:
-        _jsonable(frame).to_json(
-            target, orient="records", lines=fmt == "jsonl", force_ascii=False, indent=None
-        )
-        if fmt == "json" or isinstance(target, Path):
-            return
-        # pandas writes no newline after the last JSON Lines record on a stream.
-        target.write("\n") if len(frame) else None
+        _jsonable(frame).to_json(target, orient="records", lines=fmt == "jsonl", force_ascii=False)
 
 
 def _jsonable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -273,7 +325,7 @@ def _print_table(frame: pd.DataFrame) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(show_lines=False, header_style="bold")
+    table = Table(header_style="bold")
     for name in frame.columns:
         table.add_column(str(name), overflow="fold")
     for row in frame.head(_TABLE_ROWS).itertuples(index=False):
@@ -287,12 +339,13 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Write a file through a temporary file in the same folder, then rename it into place.
 
     A reader never sees a half-written file, and a failed write leaves the old file as it was.
+    The folder must exist.
     """
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
         os.close(handle)
     except OSError as exc:
         raise DataError(f"{path}: cannot write ({exc.strerror}). Check the folder") from None
@@ -446,7 +499,7 @@ def data_validate(
         date_format=date_format,
         first_line=first_line,
     )
-    if report.problems:
+    if report.problems or output or fmt not in (None, "table"):
         write_table(report.to_frame(), output, fmt, default="table")
     errors, warnings = len(report.errors), len(report.warnings)
     if errors:
@@ -479,29 +532,35 @@ def _write_sample(outdir: Path, settings: Settings, **kwargs: Any) -> dict[str, 
 
     sample = simulate_store(**kwargs)
     written: dict[str, Path] = {}
+    outdir.mkdir(parents=True, exist_ok=True)
+    width = len(str(outdir / "receipts.csv"))
     for name, frame in sample.tables().items():
+        if frame.empty:  # no receipt weeks asked for: no receipts file rather than an empty one
+            settings.info(f"  {str(outdir / name):<{width}}  not written (no rows)")
+            continue
         path = outdir / name
         atomic_write(path, lambda target, frame=frame: _serialise(frame, target, "csv"))
         written[name] = path
-        settings.info(f"  {path}  {len(frame):>9,} rows")
+        settings.info(f"  {str(path):<{width}}  {len(frame):>9,} rows")
     toml_path = outdir / "store.toml"
     atomic_write(toml_path, lambda target: target.write_text(sample.store_toml(), encoding="utf-8"))
     written["store.toml"] = toml_path
-    settings.info(f"  {toml_path}  {len(sample.stores)} stores")
+    settings.info(f"  {str(toml_path):<{width}}  {len(sample.stores):>9} stores")
     return written
 
 
 def sample_options(command: Callable) -> Callable:
     """Options of the simulated store, shared by ``kori sample`` and ``kori demo``."""
     options = [
-        click.option("--seed", type=int, default=1, show_default=True, help="Random seed."),
+        click.option("--seed", type=click.IntRange(0), default=1, show_default=True,
+                     help="Random seed."),
         click.option(
             "--years", type=click.IntRange(1, 20), default=3, show_default=True,
             help="Years of daily sales history.",
         ),
         click.option(
             "--end", callback=_date, metavar="DATE",
-            help="Last day of the history  [default: 2025-11-30].",
+            help="Last day of the history.  [default: 2025-11-30]",
         ),
         click.option(
             "--receipt-weeks", type=click.IntRange(0), default=12, show_default=True,
@@ -549,7 +608,8 @@ def sample(settings: Settings, outdir: str, **options: Any) -> None:
     """
     kwargs = _sample_kwargs(**options)
     settings.info(
-        f"Simulating {kwargs['years']} years of a Finnish supermarket up to {kwargs['end']} "
+        f"Simulating {kwargs['years']} year{'s' if kwargs['years'] > 1 else ''} of a Finnish "
+        f"supermarket up to {kwargs['end']} "
         f"(seed {kwargs['seed']}) into {outdir}/"
     )
     _write_sample(Path(outdir), settings, **kwargs)
@@ -580,7 +640,10 @@ def demo(settings: Settings, outdir: str, **options: Any) -> None:
         report = validate_table(frame, name.removesuffix(".csv"), source=str(path),
                                 first_line=first_line)  # fmt: skip
         report.raise_for_errors()
-        settings.info(f"  {path}: valid, {len(report.warnings)} warnings")
+        settings.info(
+            f"  {path}: valid, {len(report.warnings)} warnings, {len(report.notes)} notes"
+            + "".join(f"\n    note: {note.message}" for note in report.notes)
+        )
     settings.info(f"Done. Try: kori data validate sales {folder / 'sales.csv'}")
 
 

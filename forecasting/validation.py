@@ -27,8 +27,8 @@ class Column:
     name : str
         Canonical name (the default column name in the file).
     kind : str
-        ``"id"`` (non-blank text), ``"text"``, ``"date"``, ``"datetime"``, ``"number"`` or
-        ``"integer"``.
+        ``"id"`` (non-blank text), ``"text"``, ``"date"``, ``"datetime"``, ``"hour"`` (a time
+        at the start of an hour), ``"number"`` or ``"integer"``.
     required : bool
         Whether the file must have the column.
     low, high : float, optional
@@ -84,6 +84,7 @@ SCHEMAS: dict[str, Schema] = {
                 Column("quantity", "number", low=0),
             ),
             key=("date", "store", "sku"),
+            duplicate_hint="Sum the duplicate rows into one, or remove the extra ones",
             gap_column="date",
             description="units sold per day, store and product",
         ),
@@ -96,6 +97,7 @@ SCHEMAS: dict[str, Schema] = {
                 Column("precipitation_mm", "number", required=False, low=0, high=500),
             ),
             key=("date", "store"),
+            duplicate_hint="Keep one row per date and store",
             gap_column="date",
             description="daily weather per store, observed and forecast",
         ),
@@ -103,7 +105,7 @@ SCHEMAS: dict[str, Schema] = {
             "catalog",
             (
                 Column("sku", "id"),
-                Column("name", "text"),
+                Column("name", "id"),
                 Column("category", "id"),
                 Column("department", "text", required=False),
                 Column("unit_volume_l", "number", required=False, low=0),
@@ -113,16 +115,18 @@ SCHEMAS: dict[str, Schema] = {
                 Column("price_eur", "number", required=False, low=0),
             ),
             key=("sku",),
+            duplicate_hint="Keep one row per sku",
             description="one row per product",
         ),
         Schema(
             "traffic",
             (
-                Column("timestamp", "datetime"),
+                Column("timestamp", "hour"),
                 Column("store", "id"),
                 Column("receipts", "integer", low=0),
             ),
             key=("timestamp", "store"),
+            duplicate_hint="Keep one row per hour and store",
             description="customers (receipts) per store and hour",
         ),
     )
@@ -138,7 +142,7 @@ class Problem:
     ----------
     severity : str
         ``"error"`` (the file cannot be used as it is), ``"warning"`` (it can, but look) or
-        ``"info"`` (most likely fine, e.g. no sales on a public holiday).
+        ``"note"`` (most likely fine, e.g. no sales on a public holiday).
     check : str
         What was checked: ``missing_column``, ``blank``, ``unparseable_date``, ``non_numeric``,
         ``not_integer``, ``below_range``, ``above_range``, ``duplicate``, ``gap``, ``no_rows``.
@@ -182,7 +186,7 @@ class ValidationReport:
     @property
     def notes(self) -> tuple[Problem, ...]:
         """Findings that are most likely fine."""
-        return tuple(p for p in self.problems if p.severity == "info")
+        return tuple(p for p in self.problems if p.severity == "note")
 
     @property
     def ok(self) -> bool:
@@ -251,7 +255,7 @@ def validate_table(
     first_line : int, default 2
         Line number of the first row in the file (2 for CSV with a header, 1 for JSON Lines).
     country : str or None, default "FI"
-        Days without rows that are public holidays of this country are reported as ``info``
+        Days without rows that are public holidays of this country are reported as notes
         (stores close on some), other missing days as warnings. ``None`` treats all alike.
 
     Returns
@@ -282,7 +286,8 @@ def validate_table(
             problems.append(_missing_column(column, name, frame.columns, kind))
     if len(frame) == 0:
         problems.append(
-            Problem("error", "no_rows", "", 0, (), "the file has a header but no rows")
+            Problem("error", "no_rows", "", 0, (),
+                "the file has a header but no rows. Check that the export finished")
         )
     line_numbers = np.arange(first_line, first_line + len(frame))
     parsed: dict[str, pd.Series] = {}
@@ -398,29 +403,40 @@ def _check_column(
         )  # fmt: skip
     if column.kind in ("id", "text"):
         return text, problems
-    if column.kind in ("date", "datetime"):
+    if column.kind in ("date", "datetime", "hour"):
         parsed = _parse_dates(values, date_format)
         bad = parsed.isna().to_numpy() & ~blank.to_numpy()
         if bad.any():
+            example = "YYYY-MM-DD" if column.kind == "date" else "YYYY-MM-DD HH:MM:SS"
             hint = (
                 f"Write them as {date_format!r}"
                 if date_format
-                else "Write dates as YYYY-MM-DD, or give their format with --date-format "
-                "(e.g. %d.%m.%Y)"
+                else f"Write them as {example}, or give their format with --date-format "
+                f"(e.g. {'%d.%m.%Y' if column.kind == 'date' else '%d.%m.%Y %H:%M'})"
             )
-            problems.append(
-                _problem("error", "unparseable_date", name, bad, lines, values,
-                         f"not a {'date' if column.kind == 'date' else 'date and time'}",
-                         hint)
-            )  # fmt: skip
+            what = "not a date" if column.kind == "date" else "not a date and time"
+            problems.append(_problem("error", "unparseable_date", name, bad, lines, values, what,
+                                     hint))  # fmt: skip
+        if column.kind == "hour":
+            off = (parsed.notna() & (parsed != parsed.dt.floor("h"))).to_numpy()
+            if off.any():
+                problems.append(
+                    _problem("warning", "not_hour_start", name, off, lines, values,
+                             "not the start of an hour",
+                             "Count receipts per whole hour, stamped 10:00:00 for 10-11")
+                )  # fmt: skip
         return parsed, problems
     numbers = pd.to_numeric(text.where(~blank), errors="coerce")
     bad = numbers.isna().to_numpy() & ~blank.to_numpy()
     if bad.any():
-        problems.append(
-            _problem("error", "non_numeric", name, bad, lines, values,
-                     "not a number", "Use plain numbers with a decimal point")
-        )  # fmt: skip
+        comma = text[bad].str.fullmatch(r"-?\d+,\d+").fillna(False).any()
+        fix = (
+            "Write decimals with a point (1.5, not 1,5)"
+            if comma
+            else "Use plain numbers such as 12 or 3.5"
+        )
+        problems.append(_problem("error", "non_numeric", name, bad, lines, values,
+                                 "not a number", fix))  # fmt: skip
     valid = numbers.notna().to_numpy()
     if column.kind == "integer":
         fractional = valid & (np.floor(numbers.fillna(0)) != numbers.fillna(0)).to_numpy()
@@ -434,13 +450,12 @@ def _check_column(
         if low.any():
             severity = "error" if column.low_is_error else "warning"
             what = "negative" if column.low == 0 else f"below {column.low:g}"
-            fix = (
-                "Remove them, or keep returns in a separate file"
-                if column.low == 0 and column.low_is_error
-                else "Returns and cancellations are left out of basket analysis and counted"
-                if column.low == 0
-                else f"Check the unit: at least {column.low:g} is expected"
-            )
+            if column.low == 0 and column.low_is_error:
+                fix = "Counts cannot be negative: correct or remove those rows"
+            elif column.low == 0:
+                fix = "Returns and cancellations are left out of basket analysis and counted"
+            else:
+                fix = f"Check the unit: at least {column.low:g} is expected"
             problems.append(_problem(severity, "below_range", name, low, lines, values, what, fix))
     if column.high is not None:
         high = valid & (numbers.fillna(column.high) > column.high).to_numpy()
@@ -507,7 +522,8 @@ def _duplicates(
             key,
             count,
             tuple(int(lines[i]) for i in shown),
-            f"{count} row{'s' if count > 1 else ''} repeat a ({key}) seen before "
+            f"{count} row{'s' if count > 1 else ''} repeat{'s' if count == 1 else ''} a ({key}) "
+            "seen before "
             f"(line{'s' if count > 1 else ''} {first}; first: {example}). "
             f"{schema.duplicate_hint}",
         )
@@ -543,9 +559,10 @@ def _gaps(dates: pd.Series, stores: pd.Series, name: str, country: str | None) -
         if len(on_holiday):
             problems.append(
                 Problem(
-                    "info", "gap", name, len(on_holiday), (),
-                    f"store {store!r}: {_days(on_holiday)} without any row {span} are public "
-                    f"holidays ({_list(on_holiday)}). Fine if the store was closed",
+                    "note", "gap", name, len(on_holiday), (),
+                    f"store {store!r}: {_days(on_holiday)} without any row {span} "
+                    f"{'is a public holiday' if len(on_holiday) == 1 else 'are public holidays'} "
+                    f"({_list(on_holiday)}). Fine if the store was closed",
                 )
             )  # fmt: skip
         if len(other):

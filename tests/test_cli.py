@@ -1,6 +1,7 @@
 """The `kori` command: help, sample, validate, demo, and one-line errors."""
 
 import gzip
+import io
 import json
 import os
 import subprocess
@@ -64,8 +65,8 @@ def test_sample_files_pass_validation(runner, sample_dir, kind):
                                   "-f", "csv"])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert f"valid {kind} file" in result.stderr
-    if result.stdout:  # only notes (closed holidays) may be listed
-        assert set(pd.read_csv(pd.io.common.StringIO(result.stdout))["severity"]) == {"info"}
+    # Only notes (the public holidays the stores were closed on) may be listed.
+    assert set(pd.read_csv(io.StringIO(result.stdout))["severity"]) <= {"note"}
 
 
 def test_sample_store_toml_reads_back(sample_dir):
@@ -89,19 +90,23 @@ ERROR_CASES = [
      "missing.csv: missing column 'date' that sales files need (found: day, store, sku, "
      "quantity). Map it with --date-col day"),
     ("dates.csv", SALES_HEADER + "2025-01-01,HKI,a,1\n31.01.2025,HKI,a,1\n", [], 1,
-     "dates.csv: column 'date': not a date in 1 row (line 3: '31.01.2025'). Write dates as"),
+     "dates.csv: column 'date': not a date in 1 row (line 3: '31.01.2025'). Write them as"),
     ("empty.csv", "", [], 1, "empty.csv: the file is empty"),
     ("header.csv", SALES_HEADER, [], 1, "header.csv: the file has a header but no rows"),
     ("qty.csv", SALES_HEADER + "2025-01-01,HKI,a,many\n", [], 1,
      "qty.csv: column 'quantity': not a number in 1 row (line 2: 'many')"),
     ("neg.csv", SALES_HEADER + "2025-01-01,HKI,a,-3\n", [], 1, "negative in 1 row"),
     ("dup.csv", SALES_HEADER + "2025-01-01,HKI,a,1\n2025-01-01,HKI,a,2\n", [], 1,
-     "repeat a (date, store, sku)"),
+     "repeats a (date, store, sku)"),
     ("ragged.csv", SALES_HEADER + "2025-01-01,HKI,a,1\n2025-01-02,HKI,a,1,9,9\n", [], 1,
      "ragged.csv: not a readable CSV file"),
+    ("shifted.csv", SALES_HEADER + "2025-01-01,HKI,a,1,9\n2025-01-02,HKI,a,1\n", [], 1,
+     "shifted.csv: not a readable CSV file (line 2 has more fields than the header's 4)"),
+    ("semicolons.csv", "date;store;sku;quantity\n2025-01-01;HKI;a;1,5\n", [], 1,
+     "Write decimals with a point (1.5, not 1,5)"),
     ("garbage.parquet", b"\x00\x01 not parquet", [], 1, "garbage.parquet: cannot read it as parquet"),
     ("latin.csv", SALES_HEADER.encode() + "2025-01-01,HKI,p\xe4\xe4,1\n".encode("latin-1"), [], 1,
-     "latin.csv: cannot read it as csv"),
+     "latin.csv: not UTF-8 text (byte 40: b'\\xe4'). Save it as UTF-8"),
     ("sales.dat", SALES_HEADER, [], 1, "sales.dat: cannot tell the format from the extension"),
     ("many.csv", "day,shop\nx,y\n", [], 1, "; 3 more errors listed above"),
     ("ok.csv", SALES_HEADER + "2025-01-01,HKI,a,1\n", ["--col", "nonsense"], 2,
@@ -144,16 +149,21 @@ def test_a_directory_is_not_a_file(runner, tmp_path):
     assert result.exit_code == 2 and "is a directory" in result.stderr
 
 
-def test_library_errors_are_one_line_and_debug_shows_the_traceback(runner, tmp_path):
+def test_parameters_the_library_refuses_exit_two_and_debug_shows_the_traceback(runner, tmp_path):
     args = ["sample", str(tmp_path / "s"), "--years", "1", "--receipt-weeks", "60"]
     result = runner.invoke(kori, args)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.strip().splitlines()[-1].startswith("Error: receipt weeks must be")
     debug = runner.invoke(kori, ["--debug", *args])
-    assert debug.exit_code == 1
     from forecasting.errors import ParameterError
 
     assert isinstance(debug.exception, ParameterError)
+
+
+def test_debug_shows_what_the_reader_raised(runner, tmp_path):
+    path = write(tmp_path / "ragged.csv", SALES_HEADER + "2025-01-01,HKI,a,1\n2025-01-02,HKI,a,1,9\n")
+    result = runner.invoke(kori, ["--debug", "data", "validate", "sales", path])
+    assert isinstance(result.exception, pd.errors.ParserError)
 
 
 def test_unexpected_errors_are_one_line_too(runner, tmp_path, monkeypatch):
@@ -180,7 +190,7 @@ def test_column_mapping_and_date_format(runner, tmp_path):
             "-f", "csv"]  # fmt: skip
     result = runner.invoke(kori, args)
     assert result.exit_code == 0, result.output
-    assert "info,gap" in result.stdout  # 25 and 26 December are holidays
+    assert "note,gap" in result.stdout  # 25 and 26 December are holidays
 
 
 def test_bom_crlf_gzip_jsonl_parquet_and_stdin(runner, tmp_path):
@@ -224,8 +234,10 @@ def test_report_formats_and_atomic_output(runner, tmp_path, fmt):
 
 def test_table_and_stdout_formats(runner, tmp_path):
     bad = write(tmp_path / "bad.csv", SALES_HEADER + "2025-01-01,HKI,a,x\n")
-    table = runner.invoke(kori, ["data", "validate", "sales", bad])
+    table = runner.invoke(kori, ["data", "validate", "sales", bad, "-f", "table"])
     assert "non_numeric" in table.stdout and "┃" in table.stdout
+    piped = runner.invoke(kori, ["data", "validate", "sales", bad])  # not a terminal: CSV
+    assert piped.stdout.startswith("severity,check,column,count,lines,message\n")
     jsonl = runner.invoke(kori, ["data", "validate", "sales", bad, "-f", "jsonl"])
     assert json.loads(jsonl.stdout.splitlines()[0])["check"] == "non_numeric"
     as_json = runner.invoke(kori, ["data", "validate", "sales", bad, "-f", "json"])
@@ -265,3 +277,39 @@ def test_installed_kori_through_a_pipe(sample_dir):
     head = subprocess.run(["bash", "-c", f"{validate} | head -1"], capture_output=True, text=True)
     assert head.stdout == "severity,check,column,count,lines,message\n"
     assert "Traceback" not in head.stderr
+
+
+def test_a_clean_file_still_gives_scripts_a_report(runner, tmp_path):
+    ok = write(tmp_path / "ok.csv", SALES_HEADER + "2025-01-01,HKI,a,1\n")
+    as_json = runner.invoke(kori, ["data", "validate", "sales", ok, "-f", "json"])
+    assert as_json.exit_code == 0 and json.loads(as_json.stdout) == []
+    tsv = tmp_path / "report.tsv"
+    runner.invoke(kori, ["data", "validate", "sales", ok, "-o", str(tsv)])
+    assert tsv.read_text() == "severity\tcheck\tcolumn\tcount\tlines\tmessage\n"
+
+
+def test_output_into_a_missing_folder_is_an_error(runner, tmp_path):
+    ok = write(tmp_path / "ok.csv", SALES_HEADER + "2025-01-01,HKI,a,1\n")
+    target = tmp_path / "missing" / "r.csv"
+    result = runner.invoke(kori, ["data", "validate", "sales", ok, "-o", str(target)])
+    assert result.exit_code == 1 and "cannot write (No such file or directory)" in result.stderr
+    assert not target.parent.exists()
+
+
+@pytest.mark.parametrize(
+    "name, content, fragment",
+    [("e.jsonl", "\n", "e.jsonl: the file is empty"),
+     ("o.json", '{"date": 1}', "o.json: not a list of records"),
+     ("b.jsonl", '{"date": "2025-01-01"}\n{"date": \n', "b.jsonl: not valid JSON (line 2")],
+)  # fmt: skip
+def test_json_inputs_fail_clearly(runner, tmp_path, name, content, fragment):
+    result = runner.invoke(kori, ["data", "validate", "sales", write(tmp_path / name, content)])
+    assert result.exit_code == 1 and fragment in result.stderr
+
+
+def test_sample_without_receipt_weeks_writes_no_receipts_file(runner, tmp_path):
+    result = runner.invoke(kori, ["sample", str(tmp_path / "s"), "--years", "1",
+                                  "--receipt-weeks", "0"])  # fmt: skip
+    assert result.exit_code == 0
+    assert not (tmp_path / "s" / "receipts.csv").exists()
+    assert "receipts.csv  not written (no rows)" in result.stderr

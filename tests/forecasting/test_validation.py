@@ -46,11 +46,11 @@ def test_a_clean_file_has_no_problems():
         (sales(quantity=["3", "", "4"]), "sales", "blank", "error", "blank in 1 row (line 3"),
         (sales(sku=["K1", " ", "K1"]), "sales", "blank", "error", "column 'sku': blank"),
         (sales(date=["2025-01-01", "2025-01-01", "2025-01-03"]), "sales", "duplicate", "error",
-         "1 row repeat a (date, store, sku) seen before (line 3; first: date=2025-01-01"),
+         "1 row repeats a (date, store, sku) seen before (line 3; first: date=2025-01-01,"),
         (sales(date=["2025-01-01", "2025-01-02", "2025-01-09"]), "sales", "gap", "warning",
          "store 'HKI': 5 days without any row between 2025-01-01 and 2025-01-09"),
-        (sales(date=["2024-12-24", "2024-12-26", "2024-12-27"]), "sales", "gap", "info",
-         "are public holidays (2024-12-25)"),
+        (sales(date=["2024-12-24", "2024-12-26", "2024-12-27"]), "sales", "gap", "note",
+         "is a public holiday (2024-12-25)"),
         (sales().iloc[:0], "sales", "no_rows", "error", "header but no rows"),
         (pd.DataFrame({"receipt_id": ["1", "1"], "timestamp": ["2025-01-01 10:00"] * 2,
                        "sku": ["a", "a"], "quantity": ["1", "-1"]}),
@@ -67,7 +67,7 @@ def test_a_clean_file_has_no_problems():
                        "pack_size": ["6", "2.5"]}),
          "catalog", "not_integer", "error", "not a whole number"),
         (pd.DataFrame({"sku": ["a", "a"], "name": ["x", "y"], "category": ["c", "c"]}),
-         "catalog", "duplicate", "error", "repeat a (sku)"),
+         "catalog", "duplicate", "error", "repeats a (sku)"),
         (pd.DataFrame({"timestamp": ["2025-01-01 10:00"], "store": ["HKI"], "receipts": ["x"]}),
          "traffic", "non_numeric", "error", "not a number"),
     ],
@@ -95,7 +95,7 @@ def test_mapped_columns_and_date_format():
     mapping = {"date": "day", "store": "shop", "sku": "item", "quantity": "units"}
     report = validate_table(frame, "sales", columns=mapping, date_format="%d.%m.%Y")
     assert report.ok
-    assert [p.severity for p in report.problems] == ["info"]  # 25 and 26 December
+    assert [p.severity for p in report.problems] == ["note"]  # 25 and 26 December
 
 
 def test_typed_columns_from_parquet_validate_too():
@@ -157,3 +157,11 @@ def test_schemas_cover_the_kinds():
     assert set(KINDS) == {"receipts", "sales", "weather", "catalog", "traffic"}
     for schema in SCHEMAS.values():
         assert set(schema.key) <= {column.name for column in schema.columns}
+
+
+def test_traffic_hours_and_catalog_names():
+    traffic = pd.DataFrame({"timestamp": ["2025-01-02 10:00:00", "2025-01-02 11:30:00"],
+                            "store": ["HKI", "HKI"], "receipts": ["5", "7"]})  # fmt: skip
+    assert checks(validate_table(traffic, "traffic"), "warning") == ["not_hour_start"]
+    catalog = pd.DataFrame({"sku": ["a", "b"], "name": ["Milk", ""], "category": ["d", "d"]})
+    assert checks(validate_table(catalog, "catalog"), "error") == ["blank"]
