@@ -329,10 +329,21 @@ def _print_table(frame: pd.DataFrame) -> None:
     for name in frame.columns:
         table.add_column(str(name), overflow="fold")
     for row in frame.head(_TABLE_ROWS).itertuples(index=False):
-        table.add_row(*("" if value is None else str(value) for value in row))
+        table.add_row(*(_cell(value) for value in row))
     Console(file=sys.stdout, soft_wrap=False).print(table)
     if len(frame) > _TABLE_ROWS:
         click.echo(f"showing {_TABLE_ROWS} of {len(frame):,} rows; use -f csv for all", err=True)
+
+
+def _cell(value: Any) -> str:
+    """A value as a person reads it in a table: 4 significant digits, lists joined."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value))
+    return str(value)
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
@@ -513,6 +524,353 @@ def data_validate(
     )
 
 
+# --------------------------------------------------------------------------- rules
+
+
+def _options(*options: Callable) -> Callable:
+    """Apply a list of click options in the order they are listed."""
+
+    def decorate(command: Callable) -> Callable:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+_RECEIPTS = click.Path(exists=True, dir_okay=False, allow_dash=True)
+receipt_options = _options(
+    click.option("--layout", type=click.Choice(["long", "basket"]), default="long",
+                 show_default=True,
+                 help="long: a row per receipt line; basket: a receipt per line, items "
+                 "separated by --delimiter."),
+    click.option("--input-format", type=click.Choice(INPUT_FORMATS), help="Format of RECEIPTS."),
+    click.option("--delimiter", default=",", show_default=True, help="Item separator (basket)."),
+    click.option("--header", is_flag=True, help="The first line is a header (basket)."),
+    click.option("--receipt-col", default="receipt_id", show_default=True, metavar="NAME[,NAME]",
+                 help="Column(s) that identify a receipt, e.g. Member_number,Date."),
+    click.option("--item-col", "--sku-col", "item_col", default="sku", show_default=True,
+                 metavar="NAME", help="Column of the item."),
+    click.option("--quantity-col", default="quantity", show_default=True, metavar="NAME",
+                 help="Column of the quantity (optional; negative lines are returns)."),
+    click.option("--timestamp-col", default="timestamp", show_default=True, metavar="NAME",
+                 help="Column of the receipt time (optional)."),
+    click.option("--store-col", default="store", show_default=True, metavar="NAME",
+                 help="Column of the store (optional)."),
+    click.option("--dayfirst", is_flag=True, help="Read dates like 31-01-2025 day first."),
+    click.option("--date-format", metavar="FMT", help="strftime format of the timestamps."),
+    click.option("--exclude-item", multiple=True, metavar="ITEM",
+                 help="Leave out a placeholder item (repeatable), e.g. NONE."),
+    click.option("--catalog", type=click.Path(exists=True, dir_okay=False),
+                 help="Catalog (sku, name, category) for names and --level category."),
+    click.option("--level", type=click.Choice(["sku", "category"]), default="sku",
+                 show_default=True, help="Mine products or their categories."),
+    click.option("--store", "stores", multiple=True, help="Only receipts of this store."),
+    click.option("--from", "start", callback=lambda c, p, v: _day(v), metavar="DATE",
+                 help="Only receipts on or after this day."),
+    click.option("--to", "end", callback=lambda c, p, v: _day(v), metavar="DATE",
+                 help="Only receipts on or before this day."),
+)  # fmt: skip
+
+mining_options = _options(
+    click.option("--min-support", type=float, default=0.001, show_default=True,
+                 help="Least share of receipts holding an itemset, in (0, 1]."),
+    click.option("--min-count", type=int, help="Least number of receipts (overrides support)."),
+    click.option("--min-confidence", type=float, default=0.1, show_default=True,
+                 help="Least confidence of a rule, in [0, 1]; ties are kept."),
+    click.option("--min-lift", type=float, help="Least lift of a rule."),
+    click.option("--max-len", type=int, default=3, show_default=True,
+                 help="Most items in a rule (both sides)."),
+    click.option("--max-consequent-len", type=int, default=1, show_default=True,
+                 help="Most items on the right-hand side."),
+    click.option("--algorithm", type=click.Choice(["fpgrowth", "apriori"]), default="fpgrowth",
+                 show_default=True, help="mlxtend's algorithm (for the mlxtend engine)."),
+    click.option("--engine", type=click.Choice(["auto", "sparse", "mlxtend"]), default="auto",
+                 show_default=True,
+                 help="auto: sparse counting up to 3 items, mlxtend beyond."),
+    click.option("--max-p", type=float, default=0.05, show_default=True,
+                 help="Keep rules whose corrected Fisher p-value is at most this; 1 keeps all."),
+    click.option("--correction", type=click.Choice(["holm", "bh", "bonferroni", "none"]),
+                 default="holm", show_default=True, help="Multiple-testing correction."),
+    click.option("--keep-redundant", is_flag=True,
+                 help="Keep rules no more confident than a more general one."),
+    click.option("--with", "mentioning", multiple=True, metavar="ITEM",
+                 help="Only rules with this item, name or category on either side."),
+    click.option("--antecedent", multiple=True, metavar="ITEM",
+                 help="Only rules with this item or category on the left."),
+    click.option("--consequent", multiple=True, metavar="ITEM",
+                 help="Only rules with this item or category on the right."),
+    click.option("--antecedent-from", multiple=True, metavar="ITEM",
+                 help="Only rules whose left side has nothing but these items or categories."),
+    click.option("--consequent-from", multiple=True, metavar="ITEM",
+                 help="Only rules whose right side has nothing but these items or categories."),
+    click.option("--top-per-antecedent", type=click.IntRange(1), metavar="K",
+                 help="Keep the K best rules of each left-hand side."),
+)  # fmt: skip
+
+
+def _day(value: str | None) -> Any:
+    import pandas as pd
+
+    if value is None:
+        return None
+    try:
+        return pd.Timestamp(value).normalize()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2025-11-30") from None
+
+
+def _load_receipts(settings: Settings, options: dict[str, Any]) -> Any:
+    """Read RECEIPTS in either layout into :class:`basket.receipts.Receipts`."""
+    from basket.receipts import from_baskets, from_long
+
+    path = options["receipts"]
+    label = "<stdin>" if path == "-" else path
+    if options["layout"] == "basket":
+        with _open_text(path) as handle:
+            receipts = from_baskets(handle, delimiter=options["delimiter"],
+                                    header=options["header"],
+                                    exclude_items=options["exclude_item"], source=label)
+    else:
+        frame, first_line = read_table(path, options["input_format"])
+        receipts = from_long(
+            frame,
+            receipt=[c.strip() for c in options["receipt_col"].split(",")],
+            item=options["item_col"], quantity=options["quantity_col"],
+            timestamp=options["timestamp_col"], store=options["store_col"],
+            exclude_items=options["exclude_item"], dayfirst=options["dayfirst"],
+            date_format=options["date_format"], source=label, first_line=first_line,
+        )  # fmt: skip
+    settings.info(
+        f"{label}: {receipts.n_receipts:,} receipts, {len(receipts.items):,} items"
+        + "".join(f"; {what}: {n:,}" for what, n in receipts.dropped.items())
+    )
+    return receipts
+
+
+def _catalog_maps(path: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    from basket.describe import catalog_maps
+
+    if not path:
+        return {}, {}
+    frame, _ = read_table(path)
+    return catalog_maps(frame, source=path)
+
+
+def _find_rules(settings: Settings, options: dict[str, Any], **overrides: Any) -> Any:
+    from basket.crosssell import find_rules
+
+    receipts = _load_receipts(settings, options)
+    names, categories = _catalog_maps(options["catalog"])
+    keys = ("level", "stores", "start", "end", "min_support", "min_count", "max_len",
+            "algorithm", "engine", "min_confidence", "min_lift", "max_consequent_len", "max_p",
+            "correction", "keep_redundant", "mentioning", "antecedent", "consequent",
+            "antecedent_from", "consequent_from", "top_per_antecedent")  # fmt: skip
+    arguments = {key: options[key] for key in keys if key in options}
+    arguments.update(overrides)
+    with _progress(settings, "Mining") as progress:
+        report = find_rules(receipts, names=names, categories=categories, progress=progress,
+                            **arguments)  # fmt: skip
+    removed = ", ".join(f"{n:,} {why}" for why, n in report.removed.items() if n)
+    settings.info(
+        f"{report.itemsets:,} frequent itemsets (at least {report.min_count:,} receipts, "
+        f"{report.engine} engine); {report.tested:,} rules tested"
+        + (f", left out {removed}" if removed else "")
+        + f"; {len(report.rules):,} rules"
+    )
+    return report
+
+
+class _progress:
+    """A rich progress bar on stderr for a library ``progress(done, total)`` callback."""
+
+    def __init__(self, settings: Settings, label: str) -> None:
+        self.enabled = not settings.quiet and sys.stderr.isatty()
+        self.label = label
+
+    def __enter__(self) -> Callable[[int, int], None] | None:
+        if not self.enabled:
+            return None
+        from rich.progress import Progress
+
+        self.bar = Progress(transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task(self.label, total=None)
+        return lambda done, total: self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
+            self.bar.stop()
+
+
+@rules.command("mine")
+@click.argument("receipts", type=_RECEIPTS)
+@receipt_options
+@mining_options
+@click.option("--by", type=click.Choice(["month", "week", "store"]),
+              help="Also mine each period (or store) alone; say where each rule holds.")
+@output_options()
+@click.pass_obj
+def rules_mine(settings: Settings, output: str | None, fmt: str | None, **options: Any) -> None:
+    """Mine cross-sell rules from RECEIPTS and write them as a table.
+
+    One row per rule: both sides (item codes, names and categories with --catalog), counts and
+    supports, confidence, lift, leverage, conviction, Zhang's metric, Jaccard, certainty,
+    Kulczynski, the Fisher p-value and its corrected value, and whether the rule is significant
+    and redundant. Sorted by lift. In CSV the sides are |-joined; in JSON they are arrays.
+
+    \b
+    Examples:
+      kori rules mine receipts.csv --catalog catalog.csv -o rules.csv
+      kori rules mine groceries.csv --layout basket --min-support 0.001 --min-confidence 0.5
+      kori rules mine receipts.csv --catalog catalog.csv --with "Salmon fillet 400 g"
+      kori rules mine receipts.csv --by month -f json
+    """
+    from basket.describe import for_output
+
+    report = _find_rules(settings, options, by=options["by"])
+    fmt = output_format(output, fmt)
+    write_table(for_output(report.rules, fmt), output, fmt)
+
+
+@rules.command("itemsets")
+@click.argument("receipts", type=_RECEIPTS)
+@receipt_options
+@click.option("--min-support", type=float, default=0.001, show_default=True,
+              help="Least share of receipts holding an itemset, in (0, 1].")
+@click.option("--min-count", type=int, help="Least number of receipts (overrides support).")
+@click.option("--max-len", type=int, default=3, show_default=True, help="Most items.")
+@click.option("--algorithm", type=click.Choice(["fpgrowth", "apriori", "fpmax"]),
+              default="fpgrowth", show_default=True, help="fpmax: maximal itemsets only.")
+@click.option("--engine", type=click.Choice(["auto", "sparse", "mlxtend"]), default="auto",
+              show_default=True, help="auto: sparse counting up to 3 items, mlxtend beyond.")
+@output_options()
+@click.pass_obj
+def rules_itemsets(settings: Settings, output: str | None, fmt: str | None,
+                   **options: Any) -> None:  # fmt: skip
+    """Write the frequent itemsets of RECEIPTS: items, count and support.
+
+    \b
+    Example:
+      kori rules itemsets groceries.csv --layout basket --algorithm fpmax --min-support 0.01
+    """
+    from basket.describe import for_output, itemsets_table
+    from basket.mining import frequent_itemsets
+
+    receipts = _load_receipts(settings, options)
+    receipts = receipts.filter(stores=options["stores"], start=options["start"],
+                               end=options["end"])  # fmt: skip
+    names, categories = _catalog_maps(options["catalog"])
+    if options["level"] == "category":
+        receipts, names = receipts.to_level(categories), {}
+    with _progress(settings, "Counting") as progress:
+        found = frequent_itemsets(
+            receipts, min_support=options["min_support"], min_count=options["min_count"],
+            max_len=options["max_len"], algorithm=options["algorithm"],
+            engine=options["engine"], progress=progress,
+        )  # fmt: skip
+    settings.info(f"{len(found.counts):,} itemsets held by at least {found.min_count:,} "
+                  f"receipts ({found.engine} engine)")  # fmt: skip
+    table = itemsets_table(found.counts, found.n_receipts, names)
+    fmt = output_format(output, fmt)
+    write_table(for_output(table, fmt), output, fmt)
+
+
+@rules.command("recommend")
+@click.argument("receipts", required=False, type=_RECEIPTS)
+@click.option("--item", "items", multiple=True, metavar="ITEM",
+              help="What goes with this item (code, name or part of a name); repeatable.")
+@click.option("--basket", metavar="A,B,...", help="What goes with a whole basket.")
+@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False),
+              help="A rules file from `kori rules mine` (else RECEIPTS are mined first).")
+@click.option("--top", type=int, default=10, show_default=True, help="How many to list.")
+@receipt_options
+@mining_options
+@output_options()
+@click.pass_obj
+def rules_recommend(settings: Settings, items: tuple[str, ...], basket: str | None,
+                    rules_file: str | None, top: int, output: str | None, fmt: str | None,
+                    **options: Any) -> None:  # fmt: skip
+    """Rank what to place beside an item or a basket.
+
+    The rules come from a rules file (--rules, as `kori rules mine` writes it: CSV, JSON,
+    JSON Lines or Parquet) or are mined from RECEIPTS with the options of `kori rules mine`.
+    Each candidate is ranked by its most confident rule; the output says which rule.
+
+    \b
+    Examples:
+      kori rules recommend --item salmon --rules rules.csv
+      kori rules recommend --basket "Tortillas 8 pcs,Salsa 300 g" --rules rules.json
+      kori rules recommend receipts.csv --catalog catalog.csv --item "salmon fillet"
+    """
+    from basket.describe import for_output, read_rules
+    from basket.recommend import recommend, resolve_items
+
+    queries = [*items, *([q for q in basket.split(",") if q.strip()] if basket else [])]
+    if not queries:
+        raise click.UsageError("say what is in the basket: --item ITEM or --basket A,B")
+    if rules_file:
+        table = read_rules(read_table(rules_file)[0], source=rules_file)
+    elif options["receipts"]:
+        table = _find_rules(settings, {**options, "by": None}).rules
+    else:
+        raise click.UsageError("give a rules file with --rules, or RECEIPTS to mine")
+    names = {}
+    for side in ("antecedent", "consequent"):
+        if f"{side}_names" in table.columns:
+            for ids, labels in zip(table[side], table[f"{side}_names"]):
+                names.update(zip(ids, labels))
+    known = {item for side in ("antecedent", "consequent") for ids in table[side] for item in ids}
+    wanted = resolve_items(queries, known, names)
+    settings.info("Basket: " + ", ".join(names.get(i, i) for i in wanted))
+    ranked = recommend(table, wanted, top=top)
+    if ranked.empty:
+        settings.info("No rule applies to this basket; try more rules (a lower --min-support)")
+    fmt = output_format(output, fmt)
+    write_table(for_output(ranked, fmt), output, fmt)
+
+
+@rules.command("report")
+@click.argument("receipts", type=_RECEIPTS)
+@receipt_options
+@mining_options
+@click.option("--html", "html_path", type=click.Path(dir_okay=False),
+              help="Write the buyer report as a self-contained HTML page.")
+@click.option("--excel", "excel_path", type=click.Path(dir_okay=False),
+              help="Write it as an Excel workbook too.")
+@click.option("--title", default="Cross-sell rules", show_default=True, help="Report title.")
+@click.option("--top", type=click.IntRange(1), default=50, show_default=True,
+              help="Rules in the report.")
+@click.pass_obj
+def rules_report(settings: Settings, html_path: str | None, excel_path: str | None, title: str,
+                 top: int, **options: Any) -> None:  # fmt: skip
+    """Write a buyer report of the rules mined from RECEIPTS: HTML and/or Excel.
+
+    The report lists the top significant, non-redundant rules by lift with product names,
+    categories, the numbers and a sentence per rule ("Of receipts with salmon, 49% also have
+    dill: 4.9 times the usual rate"), and a chart of the strongest ones.
+
+    \b
+    Example:
+      kori rules report receipts.csv --catalog catalog.csv --html rules.html --excel rules.xlsx
+    """
+    from basket.report import build_workbook, render_html
+
+    if not html_path and not excel_path:
+        raise click.UsageError("say where to write the report: --html FILE and/or --excel FILE")
+    options.setdefault("by", None)
+    report = _find_rules(settings, options)
+    summary = report.summary()
+    if html_path:
+        page = render_html(report.rules, title=title, summary=summary, top=top)
+        atomic_write(Path(html_path), lambda p: p.write_text(page, encoding="utf-8"))
+        settings.info(f"wrote {html_path}")
+    if excel_path:
+        book = build_workbook(report.rules, title=title, summary=summary, top=top)
+        atomic_write(Path(excel_path), lambda p: p.write_bytes(book))
+        settings.info(f"wrote {excel_path}")
+
+
 # --------------------------------------------------------------------------- sample and demo
 
 
@@ -623,7 +981,8 @@ def demo(settings: Settings, outdir: str, **options: Any) -> None:
     """Run everything kori can do on the simulated store, writing into OUTDIR.
 
     Needs no input files: it simulates the sample store (as `kori sample` does), checks every
-    file as `kori data validate` would, and reports what it wrote. OUTDIR defaults to
+    file as `kori data validate` would, mines the receipts for cross-sell rules (as `kori rules
+    mine` does) and writes the buyer report (as `kori rules report` does). OUTDIR defaults to
     ./kori-demo.
     """
     from forecasting.validation import validate_table
@@ -644,7 +1003,39 @@ def demo(settings: Settings, outdir: str, **options: Any) -> None:
             f"  {path}: valid, {len(report.warnings)} warnings, {len(report.notes)} notes"
             + "".join(f"\n    note: {note.message}" for note in report.notes)
         )
+    if "receipts.csv" in written:
+        _demo_rules(settings, folder)
     settings.info(f"Done. Try: kori data validate sales {folder / 'sales.csv'}")
+
+
+def _demo_rules(settings: Settings, folder: Path) -> None:
+    """Step 3 of the demo: cross-sell rules and the buyer report."""
+    from basket.crosssell import find_rules
+    from basket.describe import catalog_maps, for_output
+    from basket.receipts import from_long
+    from basket.report import build_workbook, render_html, rule_sentence
+
+    settings.info("3. Mining cross-sell rules from the receipts")
+    frame, first_line = read_table(str(folder / "receipts.csv"))
+    receipts = from_long(frame, source=str(folder / "receipts.csv"), first_line=first_line)
+    names, categories = catalog_maps(read_table(str(folder / "catalog.csv"))[0])
+    report = find_rules(receipts, names=names, categories=categories)
+    atomic_write(folder / "rules.csv",
+                 lambda p: _serialise(for_output(report.rules, "csv"), p, "csv"))  # fmt: skip
+    summary = report.summary()
+    title = "Cross-sell rules of the sample store"
+    page = render_html(report.rules, title=title, summary=summary)
+    atomic_write(folder / "rules.html", lambda p: p.write_text(page, encoding="utf-8"))
+    book = build_workbook(report.rules, title=title, summary=summary)
+    atomic_write(folder / "rules.xlsx", lambda p: p.write_bytes(book))
+    settings.info(
+        f"  {report.receipts:,} receipts, {report.tested:,} rules tested, {len(report.rules)} "
+        f"significant and not redundant: {folder / 'rules.csv'}, the buyer report "
+        f"{folder / 'rules.html'} and {folder / 'rules.xlsx'}. The strongest pairs:"
+    )
+    pairs = report.rules[report.rules["length"] == 2].head(5)
+    for _, rule in pairs.iterrows():
+        settings.info(f"    {rule_sentence(rule)}")
 
 
 def main() -> None:

@@ -125,8 +125,12 @@ def draw_demand(
     column = {product.name: j for j, product in enumerate(products)}
     noise = rng.gamma(_NOISE_SHAPE, 1.0 / _NOISE_SHAPE, size=expected.shape)
     own = rng.poisson(expected * noise)
+    # A habit holds while the companion is on sale (no sima with doughnuts in November).
     induced = {
-        k: rng.binomial(own[:, :, column[habit.anchor]], habit.share)
+        k: rng.binomial(
+            own[:, :, column[habit.anchor]],
+            habit.share * (expected[:, :, column[habit.companion]] > 0),
+        )
         for k, habit in enumerate(cross_sells)
     }
     lines = own.copy()
@@ -136,8 +140,9 @@ def draw_demand(
     extra = rng.poisson(lines * extra_rate)
     full_expected = expected.copy()
     for habit in cross_sells:
+        on_sale = expected[:, :, column[habit.companion]] > 0
         full_expected[:, :, column[habit.companion]] += (
-            habit.share * expected[:, :, column[habit.anchor]]
+            habit.share * on_sale * expected[:, :, column[habit.anchor]]
         )
     return Demand(
         expected=full_expected, own_lines=own, induced=induced, lines=lines, extra_units=extra

@@ -1,0 +1,188 @@
+"""From receipts to the rules a buyer reads: the one function behind ``kori rules``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Sequence
+
+import pandas as pd
+
+from basket.describe import describe
+from basket.errors import ParameterError
+from basket.filters import filter_rules
+from basket.mining import frequent_itemsets
+from basket.receipts import Receipts
+from basket.rules import association_rules
+from basket.seasonal import seasonal_rules
+
+
+@dataclass(frozen=True)
+class RuleReport:
+    """Rules with names and what happened on the way.
+
+    Attributes
+    ----------
+    rules : pandas.DataFrame
+        The rules (see :data:`basket.rules.RULE_COLUMNS`) with names and categories of both
+        sides, and with ``periods``, ``n_periods`` and ``every_period`` when split by period.
+    receipts : int
+        Receipts mined (after the store and period filters).
+    items : int
+        Distinct items (or categories) in them.
+    dropped : dict of str to int
+        Lines and receipts left out while reading.
+    itemsets : int
+        Frequent itemsets found over all receipts (0 when split by period).
+    min_count : int
+        The count threshold applied.
+    engine : str
+        Which engine counted the itemsets.
+    tested : int
+        Rules that met support and confidence, before the significance and redundancy filters.
+    removed : dict of str to int
+        Rules left out and why.
+    by_period : pandas.DataFrame or None
+        With ``by``: one row per rule and period in which it holds.
+    """
+
+    rules: pd.DataFrame
+    receipts: int
+    items: int
+    dropped: dict[str, int]
+    itemsets: int
+    min_count: int
+    engine: str
+    tested: int
+    removed: dict[str, int] = field(default_factory=dict)
+    by_period: pd.DataFrame | None = None
+
+    def summary(self) -> dict[str, object]:
+        """Figures for a report header, as label -> value."""
+        out: dict[str, object] = {
+            "Receipts": self.receipts,
+            "Items": self.items,
+            "Minimum receipts per itemset": self.min_count,
+            "Rules tested": self.tested,
+        }
+        out.update({f"Left out: {k}": v for k, v in self.removed.items() if v})
+        out["Rules reported"] = len(self.rules)
+        out.update({f"Input: {k}": v for k, v in self.dropped.items()})
+        return out
+
+
+def find_rules(
+    receipts: Receipts,
+    *,
+    names: Mapping[str, str] | None = None,
+    categories: Mapping[str, str] | None = None,
+    level: str = "sku",
+    stores: Sequence[str] = (),
+    start: pd.Timestamp | None = None,
+    end: pd.Timestamp | None = None,
+    min_support: float | None = 0.001,
+    min_count: int | None = None,
+    max_len: int = 3,
+    algorithm: str = "fpgrowth",
+    engine: str = "auto",
+    min_confidence: float = 0.1,
+    min_lift: float | None = None,
+    max_consequent_len: int = 1,
+    max_p: float = 0.05,
+    correction: str = "holm",
+    keep_redundant: bool = False,
+    by: str | None = None,
+    mentioning: Sequence[str] = (),
+    antecedent: Sequence[str] = (),
+    consequent: Sequence[str] = (),
+    antecedent_from: Sequence[str] = (),
+    consequent_from: Sequence[str] = (),
+    top_per_antecedent: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RuleReport:
+    """Mine cross-sell rules from receipts and describe them.
+
+    The receipts are filtered by store and period, lifted to categories with
+    ``level="category"``, mined (:func:`basket.mining.frequent_itemsets`), turned into rules
+    with their measures, significance and redundancy (:func:`basket.rules.association_rules`),
+    named from the catalog maps (:func:`basket.describe.describe`) and filtered
+    (:func:`basket.filters.filter_rules`). With ``by``, every month, week or store is mined
+    alone as well (:func:`basket.seasonal.seasonal_rules`).
+
+    Parameters
+    ----------
+    receipts : Receipts
+        From :func:`basket.receipts.from_long` or :func:`basket.receipts.from_baskets`.
+    names, categories : Mapping of str to str, optional
+        Item -> product name and item -> category, e.g. from
+        :func:`basket.describe.catalog_maps`.
+    level : {"sku", "category"}
+        Mine products, or their categories (needs ``categories``).
+    Other parameters
+        As in the functions above.
+
+    Returns
+    -------
+    RuleReport
+
+    Raises
+    ------
+    ParameterError
+        If a parameter is out of range, or ``level="category"`` comes without categories.
+    """
+    if level not in ("sku", "category"):
+        raise ParameterError(f"unknown level {level!r}", fix="Use --level sku or category")
+    receipts = receipts.filter(stores=stores, start=start, end=end)
+    if receipts.n_receipts == 0:
+        raise ParameterError(
+            "no receipts are left after the store and period filters",
+            source=receipts.source,
+            fix="Widen --from/--to or check --store",
+        )
+    if level == "category":
+        if not categories:
+            raise ParameterError(
+                "mining categories needs a catalog with a category column",
+                fix="Pass --catalog catalog.csv",
+            )
+        receipts = receipts.to_level(categories)
+        names, categories = {}, {}
+    mining = {"min_support": min_support, "min_count": min_count, "max_len": max_len,
+              "algorithm": algorithm, "engine": engine}  # fmt: skip
+    rule_options = {"min_confidence": min_confidence, "min_lift": min_lift,
+                    "max_consequent_len": max_consequent_len, "max_p": max_p,
+                    "correction": correction, "keep_redundant": keep_redundant}  # fmt: skip
+    by_period = None
+    if by:
+        found, by_period = seasonal_rules(receipts, by=by, mining=mining, rules=rule_options,
+                                          progress=progress)  # fmt: skip
+        itemsets = frequent_itemsets(receipts, **{**mining, "max_len": 1})
+        n_itemsets = 0
+    else:
+        itemsets = frequent_itemsets(receipts, **mining, progress=progress)
+        found = association_rules(itemsets, **rule_options)
+        n_itemsets = len(itemsets.counts)
+    rules = describe(found.rules, names, categories)
+    rules = filter_rules(
+        rules,
+        mentioning=mentioning,
+        antecedent=antecedent,
+        consequent=consequent,
+        antecedent_from=antecedent_from,
+        consequent_from=consequent_from,
+        top_per_antecedent=top_per_antecedent,
+    )
+    if by_period is not None and len(by_period):
+        by_period = describe(by_period, names, categories)
+    return RuleReport(
+        rules=rules,
+        receipts=receipts.n_receipts,
+        items=len(receipts.items),
+        dropped=dict(receipts.dropped),
+        itemsets=n_itemsets,
+        min_count=itemsets.min_count,
+        engine=itemsets.engine,
+        tested=found.tested,
+        removed=found.removed,
+        by_period=by_period,
+    )
+

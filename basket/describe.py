@@ -1,0 +1,173 @@
+"""Rules as people and scripts read them: product names, categories, stable output columns."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from basket.errors import SchemaError
+
+ITEMSET_COLUMNS = (
+    "antecedent", "consequent", "antecedent_names", "consequent_names",
+    "antecedent_categories", "consequent_categories",
+)  # fmt: skip
+
+
+def catalog_maps(
+    catalog: pd.DataFrame,
+    *,
+    item: str = "sku",
+    name: str = "name",
+    category: str = "category",
+    source: str = "<catalog>",
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Item -> name and item -> category from a catalog table.
+
+    Raises
+    ------
+    SchemaError
+        If the catalog lacks the item column, or lists an item twice.
+    """
+    if item not in catalog.columns:
+        raise SchemaError(
+            f"missing column {item!r} in the catalog",
+            source=source,
+            where=f"found: {', '.join(map(str, catalog.columns[:12]))}",
+            fix="Give a catalog with sku, name and category (see `kori sample`)",
+        )
+    ids = catalog[item].astype("string").fillna("")
+    repeated = ids[ids.duplicated()]
+    if len(repeated):
+        raise SchemaError(
+            f"the catalog lists {len(repeated)} item(s) twice",
+            source=source,
+            where=f"first: {repeated.iloc[0]!r}",
+            fix="Keep one row per item",
+        )
+
+    def column(label: str) -> dict[str, str]:
+        if label not in catalog.columns:
+            return {}
+        values = catalog[label].astype("string").fillna("")
+        return dict(zip(ids.to_numpy(dtype=object), values.to_numpy(dtype=object)))
+
+    return column(name), column(category)
+
+
+def describe(
+    rules: pd.DataFrame,
+    names: Mapping[str, str] | None = None,
+    categories: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Add the names and categories of both sides; order each side's items by name.
+
+    Items missing from ``names`` show their own label; missing categories are ``""``.
+    """
+    names = names or {}
+    categories = categories or {}
+    out = rules.copy()
+    for side in ("antecedent", "consequent"):
+        ordered = [tuple(sorted(items, key=lambda i: (names.get(i, i), i))) for items in rules[side]]
+        out[side] = pd.Series(ordered, index=rules.index, dtype=object)
+        out[f"{side}_names"] = pd.Series(
+            [tuple(names.get(i, i) for i in items) for items in ordered], index=rules.index,
+            dtype=object,
+        )  # fmt: skip
+        out[f"{side}_categories"] = pd.Series(
+            [tuple(categories.get(i, "") for i in items) for items in ordered],
+            index=rules.index, dtype=object,
+        )  # fmt: skip
+    first = [c for c in ITEMSET_COLUMNS if c in out.columns]
+    return out[first + [c for c in out.columns if c not in first]]
+
+
+def for_output(rules: pd.DataFrame, fmt: str) -> pd.DataFrame:
+    """The rules table as written: itemsets ``|``-joined in CSV, lists in JSON and Parquet.
+
+    In CSV, text that a spreadsheet would run as a formula (starting with ``= + - @``) is
+    prefixed with a quote.
+    """
+    from basket.report import neutralise
+
+    out = rules.copy()
+    for name in out.columns:
+        values = out[name]
+        if values.dtype == object and len(values) and isinstance(values.iloc[0], tuple):
+            if fmt == "csv":
+                out[name] = ["|".join(neutralise(v) for v in items) for items in values]
+            else:
+                out[name] = [list(items) for items in values]
+        elif fmt == "csv" and values.dtype == object:
+            out[name] = [neutralise(v) for v in values]
+    return out
+
+
+def itemsets_table(
+    counts: Mapping[tuple[str, ...], int], n_receipts: int, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Frequent itemsets as a table: ``itemset, itemset_names, length, count, support``.
+
+    Sorted by length, then count (descending), then the items.
+    """
+    names = names or {}
+    rows = sorted(counts.items(), key=lambda kv: (len(kv[0]), -kv[1], kv[0]))
+    return pd.DataFrame(
+        {
+            "itemset": pd.Series([items for items, _ in rows], dtype=object),
+            "itemset_names": pd.Series(
+                [tuple(names.get(i, i) for i in items) for items, _ in rows], dtype=object
+            ),
+            "length": [len(items) for items, _ in rows],
+            "count": [n for _, n in rows],
+            "support": [n / n_receipts for _, n in rows],
+        }
+    )
+
+
+def read_rules(frame: pd.DataFrame, *, source: str = "<rules>") -> pd.DataFrame:
+    """A rules table read back from a file written by ``kori rules mine``.
+
+    Itemset columns become tuples again and measures numbers.
+
+    Raises
+    ------
+    SchemaError
+        If the table lacks the columns of a rules table.
+    """
+    missing = [c for c in ("antecedent", "consequent", "confidence", "lift") if c not in frame]
+    if missing:
+        raise SchemaError(
+            f"not a rules table (no column {missing[0]!r})",
+            source=source,
+            where=f"found: {', '.join(map(str, frame.columns[:12])) or 'no columns'}",
+            fix="Write one with `kori rules mine -o rules.csv`",
+        )
+    out = frame.copy()
+    for name in ITEMSET_COLUMNS:
+        if name in out.columns:
+            out[name] = pd.Series(parse_itemsets(out[name]), index=out.index, dtype=object)
+    for name in out.columns:
+        if name not in ITEMSET_COLUMNS and name not in ("significant", "redundant"):
+            numbers = pd.to_numeric(out[name], errors="coerce")
+            if numbers.notna().sum() == out[name].notna().sum():
+                out[name] = numbers
+    return out
+
+
+def parse_itemsets(values: pd.Series) -> list[tuple[str, ...]]:
+    """Read itemsets back from a rules file: lists (JSON, Parquet) or ``|``-joined text (CSV)."""
+    parsed = []
+    for value in values:
+        if isinstance(value, (list, tuple, np.ndarray)):
+            parsed.append(tuple(str(v) for v in value))
+        else:
+            text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+            parsed.append(tuple(_restore(part) for part in text.split("|")) if text else ())
+    return parsed
+
+
+def _restore(text: str) -> str:
+    """Undo the formula guard of a CSV cell."""
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r" else text

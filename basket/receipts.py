@@ -1,0 +1,452 @@
+"""Receipts in, a sparse receipt x item matrix out.
+
+Two layouts are read: *long* (one row per receipt line: receipt id, item, optional quantity,
+timestamp and store) and *basket* (one receipt per line, items separated by a delimiter, like the
+arules Groceries file). Whatever the layout, an item counts once per receipt, returns and
+cancelled receipts are left out and counted, and item labels are kept exactly as written.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from basket.errors import ParameterError, SchemaError
+
+if TYPE_CHECKING:
+    from scipy import sparse
+
+_SHOW = 5
+
+
+@dataclass(frozen=True)
+class Receipts:
+    """Receipts as a sparse 0/1 matrix, one row per receipt and one column per item.
+
+    Attributes
+    ----------
+    matrix : scipy.sparse.csr_matrix
+        ``matrix[r, i]`` is 1 when receipt ``r`` holds item ``i`` (uint8, no explicit zeros).
+    items : numpy.ndarray
+        Item labels (str), one per column, exactly as written in the input.
+    receipt_ids : numpy.ndarray
+        Receipt identifiers, one per row.
+    timestamps : pandas.DatetimeIndex or None
+        Time of each receipt, when the input had one.
+    stores : numpy.ndarray or None
+        Store of each receipt, when the input had one.
+    dropped : dict of str to int
+        What was left out on the way, e.g. ``{"return lines": 12, "cancelled receipts": 3}``.
+    source : str
+        The input's name, for messages.
+    """
+
+    matrix: sparse.csr_matrix
+    items: np.ndarray
+    receipt_ids: np.ndarray
+    timestamps: pd.DatetimeIndex | None = None
+    stores: np.ndarray | None = None
+    dropped: dict[str, int] = field(default_factory=dict)
+    source: str = "<receipts>"
+
+    @property
+    def n_receipts(self) -> int:
+        """Number of receipts (rows)."""
+        return int(self.matrix.shape[0])
+
+    def item_counts(self) -> np.ndarray:
+        """Receipts holding each item."""
+        return np.asarray(self.matrix.sum(axis=0)).ravel().astype(np.int64)
+
+    def select(self, rows: np.ndarray) -> Receipts:
+        """The receipts at ``rows`` (a boolean mask or indices), items kept as they are."""
+        return replace(
+            self,
+            matrix=self.matrix[rows],
+            receipt_ids=self.receipt_ids[rows],
+            timestamps=None if self.timestamps is None else self.timestamps[rows],
+            stores=None if self.stores is None else self.stores[rows],
+        )
+
+    def filter(
+        self,
+        *,
+        stores: Sequence[str] | None = None,
+        start: pd.Timestamp | None = None,
+        end: pd.Timestamp | None = None,
+    ) -> Receipts:
+        """Receipts of some stores and of a period (``start`` and ``end`` days inclusive).
+
+        Raises
+        ------
+        ParameterError
+            If a store filter is asked for without a store column, a period without
+            timestamps, or a store is unknown.
+        """
+        keep = np.ones(self.n_receipts, dtype=bool)
+        if stores:
+            if self.stores is None:
+                raise ParameterError(
+                    "the receipts have no store column to filter on",
+                    source=self.source,
+                    fix="Map it with --store-col, or leave out --store",
+                )
+            unknown = sorted(set(stores) - set(self.stores))
+            if unknown:
+                raise ParameterError(
+                    f"no receipts of store {unknown[0]!r}",
+                    source=self.source,
+                    where=f"stores: {', '.join(sorted(set(map(str, self.stores)))[:10])}",
+                    fix="Use one of those",
+                )
+            keep &= np.isin(self.stores, list(stores))
+        if start is not None or end is not None:
+            if self.timestamps is None:
+                raise ParameterError(
+                    "the receipts have no timestamps to filter a period on",
+                    source=self.source,
+                    fix="Map one with --timestamp-col, or leave out --from and --to",
+                )
+            days = self.timestamps.normalize()
+            if start is not None:
+                keep &= np.asarray(days >= start)
+            if end is not None:
+                keep &= np.asarray(days <= end)
+        return self.select(keep)
+
+    def to_level(self, mapping: Mapping[str, str], *, what: str = "category") -> Receipts:
+        """Replace items by groups (e.g. their category); a receipt holds a group once.
+
+        Items missing from ``mapping`` keep their own label and are counted in ``dropped``
+        under ``"items without <what>"``.
+        """
+        from scipy import sparse
+
+        labels = np.array([mapping.get(item, item) for item in self.items], dtype=object)
+        missing = int(sum(item not in mapping for item in self.items))
+        groups, column = np.unique(labels.astype(str), return_inverse=True)
+        coo = self.matrix.tocoo()
+        matrix = sparse.csr_matrix(
+            (np.ones(coo.nnz, dtype=np.uint8), (coo.row, column[coo.col])),
+            shape=(self.n_receipts, len(groups)),
+        )
+        matrix.data[:] = 1  # duplicates were summed
+        dropped = dict(self.dropped)
+        if missing:
+            dropped[f"items without {what}"] = missing
+        return replace(self, matrix=matrix, items=groups, dropped=dropped)
+
+
+def from_long(
+    frame: pd.DataFrame,
+    *,
+    receipt: str | Sequence[str] = "receipt_id",
+    item: str = "sku",
+    quantity: str | None = "quantity",
+    timestamp: str | None = "timestamp",
+    store: str | None = "store",
+    exclude_items: Iterable[str] = (),
+    dayfirst: bool = False,
+    date_format: str | None = None,
+    source: str = "<receipts>",
+    first_line: int = 2,
+) -> Receipts:
+    """Build receipts from a table with one row per receipt line.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The lines, as read (text or typed columns).
+    receipt : str or sequence of str, default "receipt_id"
+        Column(s) that identify a receipt; several columns make one id together (the Kaggle
+        Groceries file's receipt is member and date).
+    item : str, default "sku"
+        Column of the item label, kept exactly as written.
+    quantity, timestamp, store : str or None
+        Optional columns; used when present in ``frame``. Lines with a negative quantity are
+        returns, and an item whose quantities on a receipt add up to zero or less was not
+        bought; a receipt left with nothing is cancelled.
+    exclude_items : iterable of str
+        Placeholder labels to leave out (e.g. ``"NONE"``).
+    dayfirst : bool
+        Read ambiguous dates day first (31-01-2015), when no ``date_format`` is given.
+    date_format : str, optional
+        ``strftime`` format of the timestamps.
+    source : str
+        Name of the input, for messages.
+    first_line : int, default 2
+        Line number of the first row (for messages).
+
+    Returns
+    -------
+    Receipts
+
+    Raises
+    ------
+    SchemaError
+        If a column is missing, a quantity is not a number or a timestamp does not parse, or no
+        receipt is left.
+    """
+    receipt_cols = [receipt] if isinstance(receipt, str) else list(receipt)
+    _require(frame, [*receipt_cols, item], source)
+    dropped: dict[str, int] = {}
+    # Factorising the columns as they are (Arrow strings, integers) keeps ten million lines
+    # out of Python objects.
+    item_code, item_labels = pd.factorize(_as_text(frame[item]), sort=True)
+    item_labels = np.asarray(item_labels, dtype=object)
+    blank = np.flatnonzero(item_labels == "")
+    keep = (item_code >= 0) & ~np.isin(item_code, blank)
+    _count(dropped, "lines without an item", int((~keep).sum()))
+    excluded_codes = np.flatnonzero(np.isin(item_labels, list(exclude_items)))
+    excluded = np.isin(item_code, excluded_codes) & keep
+    _count(dropped, "lines of excluded items", int(excluded.sum()))
+    keep &= ~excluded
+
+    receipt_code, receipt_index = _receipt_codes(frame, receipt_cols)
+    no_id = receipt_code < 0
+    _count(dropped, "lines without a receipt id", int((no_id & keep).sum()))
+    keep &= ~no_id
+    seen = np.unique(receipt_code[receipt_code >= 0])
+    _count(dropped, "receipts with only excluded or blank items",
+           len(seen) - len(np.unique(receipt_code[keep])))  # fmt: skip
+
+    if quantity and quantity in frame.columns:
+        amounts = _numbers(frame[quantity], quantity, source, first_line)
+    else:
+        amounts = np.ones(len(frame))
+    _count(dropped, "return lines (negative quantity)", int(((amounts < 0) & keep).sum()))
+    stamps = None
+    if timestamp and timestamp in frame.columns:
+        stamps = _timestamps(frame[timestamp], timestamp, source, first_line, dayfirst, date_format)
+    stores = None
+    if store and store in frame.columns:
+        stores = _as_text(frame[store]).fillna("").to_numpy(dtype=object)
+    first_rows = np.unique(receipt_code, return_index=True)[1][int(no_id.any()):]
+    return _assemble(
+        receipt_code=receipt_code[keep],
+        item_code=item_code[keep],
+        amounts=amounts[keep],
+        n_receipts_seen=len(receipt_index),
+        receipt_index=receipt_index,
+        item_labels=item_labels,
+        first_of_receipt=first_rows,
+        stamps=stamps,
+        stores=stores,
+        dropped=dropped,
+        source=source,
+    )
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    return values if pd.api.types.is_string_dtype(values) else values.astype("string")
+
+
+def _receipt_codes(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Receipt number of each line, and the receipt ids (several columns joined with |)."""
+    if len(columns) == 1:
+        codes, uniques = pd.factorize(frame[columns[0]], sort=False)
+        return codes, np.asarray(uniques, dtype=object)
+    codes = frame.groupby(columns, sort=False, dropna=True).ngroup().to_numpy()
+    firsts = frame.loc[codes >= 0, columns].drop_duplicates()
+    ids = firsts.astype("string").fillna("").agg("|".join, axis=1).to_numpy(dtype=object)
+    return codes, ids
+
+
+def from_baskets(
+    lines: Iterable[str],
+    *,
+    delimiter: str = ",",
+    header: bool = False,
+    exclude_items: Iterable[str] = (),
+    source: str = "<receipts>",
+) -> Receipts:
+    """Build receipts from lines that each list the items of one receipt.
+
+    Fields are split as CSV (quotes protect delimiters inside a label). Blank lines and the
+    header line (``header=True``) never become receipts; empty fields are ignored; an item
+    repeated on a line counts once. Labels are kept exactly as written, spaces included.
+
+    Raises
+    ------
+    SchemaError
+        If no receipt is found.
+    """
+    dropped: dict[str, int] = {}
+    excluded = set(exclude_items)
+    receipt_code: list[int] = []
+    labels: list[str] = []
+    blank = repeats = placeholders = 0
+    rows = csv.reader(lines, delimiter=delimiter)
+    if header:
+        next(rows, None)
+        dropped["header lines"] = 1
+    n = 0
+    for fields in rows:
+        basket = [label for label in fields if label != ""]
+        if not basket:
+            blank += 1
+            continue
+        kept = [label for label in basket if label not in excluded]
+        placeholders += len(basket) - len(kept)
+        unique = list(dict.fromkeys(kept))
+        repeats += len(kept) - len(unique)
+        if not unique:
+            _count(dropped, "receipts with only excluded items", 1)
+            continue
+        receipt_code.extend([n] * len(unique))
+        labels.extend(unique)
+        n += 1
+    _count(dropped, "blank lines", blank)
+    _count(dropped, "lines of excluded items", placeholders)
+    _count(dropped, "repeated items on a receipt", repeats)
+    item_code, item_labels = pd.factorize(np.asarray(labels, dtype=object), sort=True)
+    codes = np.asarray(receipt_code, dtype=np.int64)
+    return _assemble(
+        receipt_code=codes,
+        item_code=item_code,
+        amounts=np.ones(len(codes)),
+        n_receipts_seen=n,
+        receipt_index=np.arange(1, n + 1),
+        item_labels=np.asarray(item_labels, dtype=object),
+        first_of_receipt=None,
+        stamps=None,
+        stores=None,
+        dropped=dropped,
+        source=source,
+    )
+
+
+def _assemble(
+    *,
+    receipt_code: np.ndarray,
+    item_code: np.ndarray,
+    amounts: np.ndarray,
+    n_receipts_seen: int,
+    receipt_index: np.ndarray,
+    item_labels: np.ndarray,
+    first_of_receipt: np.ndarray | None,
+    stamps: pd.DatetimeIndex | None,
+    stores: np.ndarray | None,
+    dropped: dict[str, int],
+    source: str,
+) -> Receipts:
+    """Net the quantities per receipt and item, keep what was bought, drop empty receipts."""
+    from scipy import sparse
+
+    shape = (n_receipts_seen, len(item_labels))
+    net = sparse.coo_matrix((amounts, (receipt_code, item_code)), shape=shape).tocsr()
+    net.sum_duplicates()
+    lines_per_pair = sparse.coo_matrix(
+        (np.ones(len(receipt_code)), (receipt_code, item_code)), shape=shape
+    ).tocsr()
+    lines_per_pair.sum_duplicates()
+    _count(dropped, "repeated lines of an item on a receipt",
+           int(lines_per_pair.data.sum() - lines_per_pair.nnz))  # fmt: skip
+    bought = net.data > 0
+    positive = sparse.coo_matrix(
+        (np.maximum(amounts, 0), (receipt_code, item_code)), shape=shape
+    ).tocsr()
+    positive.sum_duplicates()
+    voided = int(((positive.data > 0).sum()) - bought.sum())
+    _count(dropped, "items returned on the same receipt", max(voided, 0))
+    net.data = bought.astype(np.uint8)
+    net.eliminate_zeros()
+    sizes = np.diff(net.indptr)
+    had_lines = np.zeros(n_receipts_seen, dtype=bool)
+    had_lines[receipt_code] = True
+    cancelled = had_lines & (sizes == 0)
+    _count(dropped, "cancelled receipts (nothing bought)", int(cancelled.sum()))
+    keep = sizes > 0
+    if not keep.any():
+        raise SchemaError(
+            "no receipt with a bought item",
+            source=source,
+            where=", ".join(f"{k}: {v:,}" for k, v in dropped.items()) or "the input is empty",
+            fix="Check the item and quantity columns, and --exclude-item",
+        )
+    matrix = net[keep]
+    used = np.asarray(matrix.sum(axis=0)).ravel() > 0
+    matrix = matrix[:, used].tocsr()
+    rows = first_of_receipt[keep] if first_of_receipt is not None else None
+    return Receipts(
+        matrix=matrix,
+        items=np.asarray(item_labels[used], dtype=str),
+        receipt_ids=receipt_index[keep],
+        timestamps=None if stamps is None or rows is None else stamps[rows],
+        stores=None if stores is None or rows is None else stores[rows],
+        dropped=dropped,
+        source=source,
+    )
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], source: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if not missing:
+        return
+    found = ", ".join(map(str, frame.columns[:12])) or "no columns"
+    flag = "--item-col" if missing[0] not in ("receipt_id",) else "--receipt-col"
+    raise SchemaError(
+        f"missing column {missing[0]!r} that receipts need",
+        source=source,
+        where=f"found: {found}",
+        fix=f"Map it with {flag} NAME, or read a file with one receipt a line with --layout basket",
+    )
+
+
+def _numbers(values: pd.Series, name: str, source: str, first_line: int) -> np.ndarray:
+    numbers = pd.to_numeric(values.astype("string").str.strip(), errors="coerce")
+    bad = numbers.isna().to_numpy()
+    if bad.any():
+        raise SchemaError(
+            f"column {name!r}: not a number in {int(bad.sum())} rows",
+            source=source,
+            where=_where(values, bad, first_line),
+            fix="Use plain numbers, or map another column with --quantity-col",
+        )
+    return numbers.to_numpy(dtype=float)
+
+
+def _timestamps(
+    values: pd.Series,
+    name: str,
+    source: str,
+    first_line: int,
+    dayfirst: bool,
+    date_format: str | None,
+) -> pd.DatetimeIndex:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        parsed = pd.DatetimeIndex(values)
+    else:
+        text = values.astype("string").str.strip()
+        if date_format:
+            parsed = pd.DatetimeIndex(pd.to_datetime(text, format=date_format, errors="coerce"))
+        elif dayfirst:
+            parsed = pd.DatetimeIndex(
+                pd.to_datetime(text, format="mixed", dayfirst=True, errors="coerce")
+            )
+        else:
+            parsed = pd.DatetimeIndex(pd.to_datetime(text, format="ISO8601", errors="coerce"))
+    bad = np.asarray(parsed.isna())
+    if bad.any():
+        raise SchemaError(
+            f"column {name!r}: not a date in {int(bad.sum())} rows",
+            source=source,
+            where=_where(values, bad, first_line),
+            fix="Write YYYY-MM-DD HH:MM:SS, or use --dayfirst or --date-format for others",
+        )
+    return parsed
+
+
+def _where(values: pd.Series, bad: np.ndarray, first_line: int) -> str:
+    rows = np.flatnonzero(bad)[:_SHOW]
+    shown = ", ".join(f"line {first_line + i}: {str(values.iloc[i])!r}" for i in rows)
+    return shown + (", ..." if bad.sum() > _SHOW else "")
+
+
+def _count(dropped: dict[str, int], what: str, n: int) -> None:
+    if n:
+        dropped[what] = dropped.get(what, 0) + n

@@ -1,0 +1,127 @@
+"""Seasonal rules: mine each month, week or store, and tell in which of them a rule holds."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from basket.errors import ParameterError
+from basket.mining import frequent_itemsets
+from basket.receipts import Receipts
+from basket.rules import RuleSet, association_rules
+
+PERIODS = ("month", "week", "store")
+
+
+def period_labels(receipts: Receipts, by: str) -> np.ndarray:
+    """The month (``2025-11``), ISO week (``2025-W47``) or store of each receipt.
+
+    Raises
+    ------
+    ParameterError
+        If ``by`` is unknown or the receipts lack the timestamps or stores it needs.
+    """
+    if by not in PERIODS:
+        raise ParameterError(f"cannot split receipts by {by!r}", fix=f"Use one of {PERIODS}")
+    if by == "store":
+        if receipts.stores is None:
+            raise ParameterError("the receipts have no store column to split by",
+                                 source=receipts.source, fix="Map it with --store-col")  # fmt: skip
+        return np.asarray(receipts.stores, dtype=str)
+    if receipts.timestamps is None:
+        raise ParameterError(
+            f"the receipts have no timestamps to split by {by}",
+            source=receipts.source,
+            fix="Map one with --timestamp-col",
+        )
+    stamps = receipts.timestamps
+    if by == "month":
+        return np.asarray(stamps.strftime("%Y-%m"), dtype=str)
+    iso = stamps.isocalendar()
+    return np.array([f"{y}-W{w:02d}" for y, w in zip(iso["year"], iso["week"])], dtype=str)
+
+
+def seasonal_rules(
+    receipts: Receipts,
+    *,
+    by: str,
+    mining: dict[str, Any],
+    rules: dict[str, Any],
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[RuleSet, pd.DataFrame]:
+    """Mine every period alone and report, per rule, the periods in which it holds.
+
+    Parameters
+    ----------
+    receipts : Receipts
+        All receipts.
+    by : {"month", "week", "store"}
+        How to split them.
+    mining, rules : dict
+        Keyword arguments of :func:`basket.mining.frequent_itemsets` and
+        :func:`basket.rules.association_rules`, applied in each period.
+    progress : callable, optional
+        ``progress(done, total)`` over the periods.
+
+    Returns
+    -------
+    RuleSet
+        The rules over all receipts (as :func:`association_rules` finds them) extended by the
+        rules that hold only in some periods, with the columns ``periods`` (tuple of labels),
+        ``n_periods`` and ``every_period``.
+    pandas.DataFrame
+        One row per rule and period in which it holds: the rule and its measures there.
+    """
+    labels = period_labels(receipts, by)
+    periods = sorted(set(labels))
+    per_period = []
+    for done, period in enumerate(periods, start=1):
+        part = receipts.select(labels == period)
+        found = association_rules(frequent_itemsets(part, **mining), **rules).rules
+        per_period.append(found.assign(period=period))
+        if progress is not None:
+            progress(done, len(periods))
+    long = pd.concat(per_period, ignore_index=True) if per_period else pd.DataFrame()
+    overall = association_rules(frequent_itemsets(receipts, **mining), **rules)
+    held: dict[tuple, list[str]] = {}
+    for ante, cons, period in zip(long.get("antecedent", []), long.get("consequent", []),
+                                  long.get("period", [])):  # fmt: skip
+        held.setdefault((ante, cons), []).append(period)
+    table = overall.rules
+    known = set(zip(table["antecedent"], table["consequent"]))
+    extra = [key for key in held if key not in known]
+    if extra:
+        table = pd.concat([table, _rules_of(receipts, extra, overall.rules.columns)],
+                          ignore_index=True)  # fmt: skip
+    keys = list(zip(table["antecedent"], table["consequent"]))
+    table["periods"] = pd.Series([tuple(held.get(k, ())) for k in keys], dtype=object)
+    table["n_periods"] = [len(held.get(k, ())) for k in keys]
+    table["every_period"] = table["n_periods"] == len(periods)
+    table = table.sort_values(["n_periods", "lift"], ascending=False, ignore_index=True,
+                              kind="stable")  # fmt: skip
+    return RuleSet(rules=table, tested=overall.tested, removed=overall.removed), long
+
+
+def _rules_of(receipts: Receipts, keys: list[tuple], columns: pd.Index) -> pd.DataFrame:
+    """Measures over all receipts of rules found only in some periods (not filtered again)."""
+    from basket.mining import FrequentItemsets
+
+    position = {label: i for i, label in enumerate(receipts.items)}
+    matrix = receipts.matrix.tocsc()
+    needed: set[tuple[str, ...]] = set()
+    for ante, cons in keys:
+        needed |= {ante, cons, tuple(sorted(ante + cons))}
+    counts = {}
+    for itemset in needed:
+        rows = None
+        for item in itemset:
+            column = matrix.indices[matrix.indptr[position[item]] : matrix.indptr[position[item] + 1]]
+            rows = column if rows is None else np.intersect1d(rows, column, assume_unique=True)
+        counts[itemset] = len(rows)
+    found = FrequentItemsets(counts, receipts.n_receipts, 1, "sparse", "fpgrowth")
+    every = association_rules(found, min_confidence=0, max_p=1, keep_redundant=True).rules
+    wanted = set(keys)
+    mask = [key in wanted for key in zip(every["antecedent"], every["consequent"])]
+    return every[mask][list(columns)]
