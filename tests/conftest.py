@@ -30,3 +30,25 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def groceries():
+    """The arules Groceries receipts (9,835 receipts, 169 items), read as kori reads them."""
+    from basket.receipts import from_baskets
+
+    with open(DATA / "groceries_arules_baskets.csv", encoding="utf-8", newline="") as handle:
+        return from_baskets(handle, source="groceries_arules_baskets.csv")
+
+
+@pytest.fixture(scope="session")
+def sample_receipts(sample):
+    """The sample store's receipts as basket.Receipts, and its name and category maps."""
+    from basket.describe import catalog_maps
+    from basket.receipts import from_long
+
+    names, categories = catalog_maps(sample.catalog)
+    return from_long(sample.receipts), names, categories

@@ -1,0 +1,141 @@
+"""`kori rules`: outputs scripts can rely on, reports buyers can open, one-line errors."""
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cli import kori
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+GROCERIES = str(DATA / "groceries_arules_baskets.csv")
+
+
+def run(runner, *args):
+    return runner.invoke(kori, [str(a) for a in args])
+
+
+def test_mine_groceries_in_basket_layout(runner):
+    result = run(runner, "rules", "mine", GROCERIES, "--layout", "basket", "--min-support",
+                 "0.006", "--min-confidence", "0.25", "--max-p", "1", "--keep-redundant")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rules = pd.read_csv(io.StringIO(result.stdout))
+    assert len(rules) == 447  # pairs and triples of the published 463 (max length 3)
+    assert rules.loc[0, "antecedent"] == "herbs" and rules.loc[0, "consequent"] == "root vegetables"
+    assert "9,835 receipts, 169 items" in result.stderr
+
+
+def test_mine_sample_with_catalog_csv_json_parquet(runner, sample_dir, tmp_path):
+    base = ["rules", "mine", sample_dir / "receipts.csv", "--catalog", sample_dir / "catalog.csv"]
+    as_csv = run(runner, *base)
+    assert as_csv.exit_code == 0, as_csv.output
+    table = pd.read_csv(io.StringIO(as_csv.stdout))
+    assert list(table.columns[:6]) == ["antecedent", "consequent", "antecedent_names",
+                                       "consequent_names", "antecedent_categories",
+                                       "consequent_categories"]  # fmt: skip
+    assert "significant" in table.columns and table["significant"].all()
+    assert any("|" in a for a in table["antecedent_names"])  # several items, |-joined
+    as_json = json.loads(run(runner, *base, "-f", "json").stdout)
+    assert isinstance(as_json[0]["antecedent"], list)
+    assert {r["consequent_names"][0] for r in as_json} >= {"Dill bunch", "Salsa 300 g"}
+    out = tmp_path / "rules.parquet"
+    assert run(runner, *base, "-o", out).exit_code == 0
+    back = pd.read_parquet(out)
+    assert len(back) == len(table) and list(back["antecedent"].iloc[0])
+
+
+def test_recommend_from_a_rules_file_in_each_format(runner, sample_dir, tmp_path):
+    base = ["rules", "mine", sample_dir / "receipts.csv", "--catalog", sample_dir / "catalog.csv"]
+    for suffix in ("csv", "json", "parquet"):
+        path = tmp_path / f"rules.{suffix}"
+        assert run(runner, *base, "-o", path).exit_code == 0
+        result = run(runner, "rules", "recommend", "--item", "salmon fillet", "--rules", path)
+        assert result.exit_code == 0, result.output
+        ranked = pd.read_csv(io.StringIO(result.stdout))
+        assert ranked["name"].tolist()[:2] == ["Dill bunch", "Coarse sea salt 1 kg"]
+        assert ranked["because_names"].iloc[0] == "Salmon fillet 400 g"
+
+
+def test_recommend_mines_on_the_fly_and_takes_a_basket(runner, sample_dir):
+    result = run(runner, "rules", "recommend", sample_dir / "receipts.csv", "--catalog",
+                 sample_dir / "catalog.csv", "--basket", "Tortillas 8 pcs,Salsa 300 g")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    names = pd.read_csv(io.StringIO(result.stdout))["name"].tolist()
+    assert set(names[:2]) == {"Grated cheese 150 g", "Taco spice mix 40 g"}
+
+
+def test_report_writes_html_and_excel(runner, sample_dir, tmp_path):
+    html, xlsx = tmp_path / "r.html", tmp_path / "r.xlsx"
+    result = run(runner, "rules", "report", sample_dir / "receipts.csv", "--catalog",
+                 sample_dir / "catalog.csv", "--html", html, "--excel", xlsx)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    page = html.read_text(encoding="utf-8")
+    assert "Of receipts with Salmon fillet 400 g" in page and "<svg" in page
+    from openpyxl import load_workbook
+
+    assert load_workbook(xlsx).sheetnames == ["Rules", "Summary"]
+
+
+def test_itemsets_and_maximal_itemsets(runner):
+    every = run(runner, "rules", "itemsets", GROCERIES, "--layout", "basket", "--min-support",
+                "0.01")  # fmt: skip
+    maximal = run(runner, "rules", "itemsets", GROCERIES, "--layout", "basket", "--min-support",
+                  "0.01", "--algorithm", "fpmax")  # fmt: skip
+    assert every.exit_code == maximal.exit_code == 0
+    assert len(pd.read_csv(io.StringIO(maximal.stdout))) < len(pd.read_csv(io.StringIO(every.stdout)))
+
+
+def test_awkward_names_survive_csv_and_formulas_are_neutralised(runner, tmp_path):
+    lines = ['"=HYPERLINK(""x"")","Salsa, hot","Mämmi ""special""",<b>&</b>']
+    lines += ['"=HYPERLINK(""x"")","Salsa, hot"'] * 30 + ["single"] * 5 + ["other,thing"] * 20
+    path = tmp_path / "b.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run(runner, "rules", "mine", path, "--layout", "basket", "--min-support", "0.05",
+                 "--max-p", "1")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert "'=HYPERLINK(\"x\")" in set(table["antecedent"]) | set(table["consequent"])
+    assert "Salsa, hot" in set(table["antecedent"]) | set(table["consequent"])
+    as_json = json.loads(run(runner, "rules", "mine", path, "--layout", "basket",
+                             "--min-support", "0.05", "--max-p", "1", "-f", "json").stdout)
+    assert '=HYPERLINK("x")' in {r["antecedent"][0] for r in as_json}  # JSON keeps the label
+
+
+CASES = [
+    (["rules", "mine", "{empty}"], 1, "the file is empty"),
+    (["rules", "mine", "{noitem}"], 1, "missing column 'sku' that receipts need"),
+    (["rules", "mine", "{ok}", "--min-support", "0"], 2, "minimum support must be in (0, 1]"),
+    (["rules", "mine", "{ok}", "--min-support", "1.5"], 2, "minimum support must be in (0, 1]"),
+    (["rules", "mine", "{ok}", "--min-confidence", "2"], 2, "minimum confidence must be in"),
+    (["rules", "recommend", "--item", "caviar", "{ok}"], 2, "no rule mentions an item like"),
+    (["rules", "recommend", "{ok}"], 2, "--item ITEM or --basket"),
+    (["rules", "report", "{ok}"], 2, "--html FILE and/or --excel FILE"),
+    (["rules", "mine", "{ok}", "--level", "category"], 2, "needs a catalog"),
+    (["rules", "mine", "{ok}", "--by", "month"], 2, "no timestamps to split by month"),
+]
+
+
+@pytest.mark.parametrize("args, code, fragment", CASES, ids=[" ".join(c[0][1:3]) for c in CASES])
+def test_bad_input_one_error_line(runner, tmp_path, args, code, fragment):
+    files = {"empty": tmp_path / "e.csv", "noitem": tmp_path / "n.csv", "ok": tmp_path / "ok.csv"}
+    files["empty"].write_text("")
+    files["noitem"].write_text("receipt_id,product\n1,a\n")
+    files["ok"].write_text("receipt_id,sku\n1,a\n1,b\n2,a\n2,b\n3,c\n")
+    result = run(runner, *[a.format(**files) for a in args])
+    assert result.exit_code == code, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and fragment in errors[0], result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_one_item_receipts_and_kaggle_layout(runner):
+    result = run(runner, "rules", "mine", DATA / "groceries_kaggle_member_date.csv",
+                 "--receipt-col", "Member_number,Date", "--item-col", "itemDescription",
+                 "--timestamp-col", "Date", "--dayfirst", "--min-support", "0.001",
+                 "--max-p", "1", "--by", "month")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "14,963 receipts, 167 items; repeated lines of an item on a receipt: 759" in result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert {"periods", "n_periods", "every_period"} <= set(table.columns)
