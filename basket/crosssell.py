@@ -32,7 +32,7 @@ class RuleReport:
     dropped : dict of str to int
         Lines and receipts left out while reading.
     itemsets : int
-        Frequent itemsets found over all receipts (0 when split by period).
+        Frequent itemsets found over all receipts.
     min_count : int
         The count threshold applied.
     engine : str
@@ -151,16 +151,13 @@ def find_rules(
     rule_options = {"min_confidence": min_confidence, "min_lift": min_lift,
                     "max_consequent_len": max_consequent_len, "max_p": max_p,
                     "correction": correction, "keep_redundant": keep_redundant}  # fmt: skip
+    itemsets = frequent_itemsets(receipts, **mining, progress=None if by else progress)
     by_period = None
     if by:
         found, by_period = seasonal_rules(receipts, by=by, mining=mining, rules=rule_options,
-                                          progress=progress)  # fmt: skip
-        itemsets = frequent_itemsets(receipts, **{**mining, "max_len": 1})
-        n_itemsets = 0
+                                          overall=itemsets, progress=progress)  # fmt: skip
     else:
-        itemsets = frequent_itemsets(receipts, **mining, progress=progress)
         found = association_rules(itemsets, **rule_options)
-        n_itemsets = len(itemsets.counts)
     rules = describe(found.rules, names, categories)
     rules = filter_rules(
         rules,
@@ -178,7 +175,7 @@ def find_rules(
         receipts=receipts.n_receipts,
         items=len(receipts.items),
         dropped=dict(receipts.dropped),
-        itemsets=n_itemsets,
+        itemsets=len(itemsets.counts),
         min_count=itemsets.min_count,
         engine=itemsets.engine,
         tested=found.tested,

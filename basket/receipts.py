@@ -216,20 +216,22 @@ def from_long(
 
     if quantity and quantity in frame.columns:
         amounts = _numbers(frame[quantity], quantity, source, first_line)
+        _count(dropped, "return lines (negative quantity)", int(((amounts < 0) & keep).sum()))
     else:
-        amounts = np.ones(len(frame))
-    _count(dropped, "return lines (negative quantity)", int(((amounts < 0) & keep).sum()))
+        amounts = None
     stamps = None
     if timestamp and timestamp in frame.columns:
         stamps = _timestamps(frame[timestamp], timestamp, source, first_line, dayfirst, date_format)
     stores = None
     if store and store in frame.columns:
         stores = _as_text(frame[store]).fillna("").to_numpy(dtype=object)
-    first_rows = np.unique(receipt_code, return_index=True)[1][int(no_id.any()):]
+    first_rows = None
+    if stamps is not None or stores is not None:
+        first_rows = np.unique(receipt_code, return_index=True)[1][int(no_id.any()):]
     return _assemble(
-        receipt_code=receipt_code[keep],
-        item_code=item_code[keep],
-        amounts=amounts[keep],
+        receipt_code=receipt_code[keep].astype(np.int32),
+        item_code=item_code[keep].astype(np.int32),
+        amounts=None if amounts is None else amounts[keep],
         n_receipts_seen=len(receipt_index),
         receipt_index=receipt_index,
         item_labels=item_labels,
@@ -308,7 +310,7 @@ def from_baskets(
     return _assemble(
         receipt_code=codes,
         item_code=item_code,
-        amounts=np.ones(len(codes)),
+        amounts=None,
         n_receipts_seen=n,
         receipt_index=np.arange(1, n + 1),
         item_labels=np.asarray(item_labels, dtype=object),
@@ -324,7 +326,7 @@ def _assemble(
     *,
     receipt_code: np.ndarray,
     item_code: np.ndarray,
-    amounts: np.ndarray,
+    amounts: np.ndarray | None,
     n_receipts_seen: int,
     receipt_index: np.ndarray,
     item_labels: np.ndarray,
@@ -334,26 +336,24 @@ def _assemble(
     dropped: dict[str, int],
     source: str,
 ) -> Receipts:
-    """Net the quantities per receipt and item, keep what was bought, drop empty receipts."""
+    """Net the quantities per receipt and item, keep what was bought, drop empty receipts.
+
+    Without quantities (``amounts`` None) every line is one unit bought.
+    """
     from scipy import sparse
 
     shape = (n_receipts_seen, len(item_labels))
-    net = sparse.coo_matrix((amounts, (receipt_code, item_code)), shape=shape).tocsr()
-    net.sum_duplicates()
-    lines_per_pair = sparse.coo_matrix(
-        (np.ones(len(receipt_code)), (receipt_code, item_code)), shape=shape
-    ).tocsr()
-    lines_per_pair.sum_duplicates()
-    _count(dropped, "repeated lines of an item on a receipt",
-           int(lines_per_pair.data.sum() - lines_per_pair.nnz))  # fmt: skip
-    bought = net.data > 0
-    positive = sparse.coo_matrix(
-        (np.maximum(amounts, 0), (receipt_code, item_code)), shape=shape
-    ).tocsr()
-    positive.sum_duplicates()
-    voided = int(((positive.data > 0).sum()) - bought.sum())
-    _count(dropped, "items returned on the same receipt", max(voided, 0))
-    net.data = bought.astype(np.uint8)
+    units = np.ones(len(receipt_code), dtype=np.float32) if amounts is None else amounts
+    # The CSR constructor sums the lines of a pair; each stored entry is one receipt and item.
+    net = sparse.csr_matrix((units, (receipt_code, item_code)), shape=shape)
+    _count(dropped, "repeated lines of an item on a receipt", len(receipt_code) - net.nnz)
+    if amounts is not None and (amounts < 0).any():
+        bought_any = sparse.csr_matrix(
+            (np.maximum(amounts, 0), (receipt_code, item_code)), shape=shape
+        )
+        voided = int((bought_any.data > 0).sum() - (net.data > 0).sum())
+        _count(dropped, "items returned on the same receipt", max(voided, 0))
+    net.data = (net.data > 0).astype(np.uint8)
     net.eliminate_zeros()
     sizes = np.diff(net.indptr)
     had_lines = np.zeros(n_receipts_seen, dtype=bool)

@@ -159,7 +159,7 @@ def render_html(
                   f'<td class="n">{_fmt(float(r["support"]) * 100, ".2f")}%</td>',
                   f'<td class="n">{_fmt(float(r["confidence"]) * 100, ".1f")}%</td>',
                   f'<td class="n">{_fmt(float(r["lift"]), ".2f")}</td>',
-                  f'<td class="n">{_fmt(float(r["p_adjusted"]), ".1e")}</td>',
+                  f'<td class="n">{html.escape(_p_text(float(r["p_adjusted"])))}</td>',
                   f"<td>{e(rule_sentence(r))}</td>"]
         out.append("<tr>" + "".join(cells) + "</tr>")
     out += ["</tbody>", "</table>", f'<p class="legend">{e(_EXPLANATION)}</p>', "</body>",
@@ -309,6 +309,11 @@ def _join(value: object, sep: str = " + ") -> str:
 
 def _arrow_label(record: Mapping[str, Any]) -> str:
     return f"{_join(record['antecedent_names'])} -> {_join(record['consequent_names'])}"
+
+
+def _p_text(p: float) -> str:
+    """A p-value for people: scientific notation, and below what a float holds, a bound."""
+    return "< 1e-300" if p < 1e-300 else f"{p:.1e}"
 
 
 def _percent(fraction: float) -> str:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from basket.errors import ParameterError
+from basket.fisher import upper_tail
 from basket.mining import FrequentItemsets
 
 CORRECTIONS = ("holm", "bh", "bonferroni", "none")
@@ -197,8 +198,6 @@ def _measures(
     rows: list[tuple[tuple[str, ...], tuple[str, ...], int, int, int]], n: int
 ) -> pd.DataFrame:
     """Support, confidence, lift and the other measures (as arules and mlxtend define them)."""
-    from scipy.stats import hypergeom
-
     a = np.array([r[2] for r in rows], dtype=float)
     c = np.array([r[3] for r in rows], dtype=float)
     both = np.array([r[4] for r in rows], dtype=float)
@@ -214,7 +213,7 @@ def _measures(
         kulczynski = (confidence + both / c) / 2
     # P(at least `both` receipts with both sides | the sides are independent): the upper tail
     # of the hypergeometric distribution, a one-sided Fisher exact test.
-    p_value = hypergeom.sf(both - 1, n, c, a)
+    p_value = upper_tail(both, n, c, a)
     return pd.DataFrame(
         {
             "antecedent": pd.Series([r[0] for r in rows], dtype=object),
@@ -246,8 +245,6 @@ def _productivity_p(rules: pd.DataFrame, counts: dict[tuple[str, ...], int]) -> 
     Among the receipts holding the antecedent without z, those with z are a draw; the test is
     whether they hold the consequent more often than the rest (hypergeometric upper tail).
     """
-    from scipy.stats import hypergeom
-
     rows, population, successes, draws, hits = [], [], [], [], []
     for row, (antecedent, consequent, n_both) in enumerate(
         zip(rules["antecedent"], rules["consequent"], rules["count"])
@@ -264,7 +261,7 @@ def _productivity_p(rules: pd.DataFrame, counts: dict[tuple[str, ...], int]) -> 
             hits.append(n_both)
     worst = np.zeros(len(rules))
     if rows:
-        p = hypergeom.sf(np.array(hits) - 1, population, successes, draws)
+        p = upper_tail(np.array(hits), population, successes, draws)
         np.maximum.at(worst, np.array(rows), np.clip(p, 0.0, 1.0))
     return worst
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from basket.errors import ParameterError
-from basket.mining import frequent_itemsets
+from basket.mining import FrequentItemsets, frequent_itemsets
 from basket.receipts import Receipts
 from basket.rules import RuleSet, association_rules
 
@@ -49,6 +49,7 @@ def seasonal_rules(
     by: str,
     mining: dict[str, Any],
     rules: dict[str, Any],
+    overall: FrequentItemsets | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[RuleSet, pd.DataFrame]:
     """Mine every period alone and report, per rule, the periods in which it holds.
@@ -62,6 +63,8 @@ def seasonal_rules(
     mining, rules : dict
         Keyword arguments of :func:`basket.mining.frequent_itemsets` and
         :func:`basket.rules.association_rules`, applied in each period.
+    overall : FrequentItemsets, optional
+        The itemsets of all receipts, when the caller has them already.
     progress : callable, optional
         ``progress(done, total)`` over the periods.
 
@@ -84,16 +87,16 @@ def seasonal_rules(
         if progress is not None:
             progress(done, len(periods))
     long = pd.concat(per_period, ignore_index=True) if per_period else pd.DataFrame()
-    overall = association_rules(frequent_itemsets(receipts, **mining), **rules)
+    overall_rules = association_rules(overall or frequent_itemsets(receipts, **mining), **rules)
     held: dict[tuple, list[str]] = {}
     for ante, cons, period in zip(long.get("antecedent", []), long.get("consequent", []),
                                   long.get("period", [])):  # fmt: skip
         held.setdefault((ante, cons), []).append(period)
-    table = overall.rules
+    table = overall_rules.rules
     known = set(zip(table["antecedent"], table["consequent"]))
     extra = [key for key in held if key not in known]
     if extra:
-        table = pd.concat([table, _rules_of(receipts, extra, overall.rules.columns)],
+        table = pd.concat([table, _rules_of(receipts, extra, table.columns)],
                           ignore_index=True)  # fmt: skip
     keys = list(zip(table["antecedent"], table["consequent"]))
     table["periods"] = pd.Series([tuple(held.get(k, ())) for k in keys], dtype=object)
@@ -101,13 +104,15 @@ def seasonal_rules(
     table["every_period"] = table["n_periods"] == len(periods)
     table = table.sort_values(["n_periods", "lift"], ascending=False, ignore_index=True,
                               kind="stable")  # fmt: skip
-    return RuleSet(rules=table, tested=overall.tested, removed=overall.removed), long
+    return RuleSet(rules=table, tested=overall_rules.tested, removed=overall_rules.removed), long
 
 
 def _rules_of(receipts: Receipts, keys: list[tuple], columns: pd.Index) -> pd.DataFrame:
-    """Measures over all receipts of rules found only in some periods (not filtered again)."""
-    from basket.mining import FrequentItemsets
+    """Measures over all receipts of rules found only in some periods.
 
+    They are not filtered again, and their p-values are corrected among themselves: over all
+    receipts they are informative, their test is the one of their periods.
+    """
     position = {label: i for i, label in enumerate(receipts.items)}
     matrix = receipts.matrix.tocsc()
     needed: set[tuple[str, ...]] = set()

@@ -386,9 +386,9 @@ def run_engine(engine: str, config: Config, data: Path, out: Path, kori: str) ->
     report = json.loads(lines[-1]) if process.returncode == 0 and lines else None
     if report is None or report["exit_code"] != 0 or not output.exists():
         code = report["exit_code"] if report else None
-        run = EngineRun(engine, ok=False, process_s=process_s, error=failure(process, code))
-        log(f"  {engine} failed: {run.error}")
-        return run
+        error = failure(process, code) if code != 0 else f"wrote no {output.name}"
+        log(f"  {engine} failed: {error}")
+        return EngineRun(engine, ok=False, process_s=process_s, error=error)
     if report["children_maxrss_kib"] > report["maxrss_kib"]:
         log(f"  note: a child process of {engine} peaked above {engine} itself")
     run = EngineRun(engine, ok=True, wall_s=report["wall_s"], process_s=process_s,
@@ -472,7 +472,8 @@ def verdict(comparison: Comparison | None) -> str:
         return "yes"
     if comparison.only_ties:
         ties = comparison.only_kori_ties + comparison.only_mlxtend_ties
-        return f"no: only {ties} rule(s) with confidence tied at the threshold"
+        return (f"no, but only {ties} rule(s) differ, each with confidence equal to the "
+                "threshold (kori keeps ties; mlxtend's float compare may drop them)")
     return (f"no: {len(comparison.only_kori)} kori only, {len(comparison.only_mlxtend)} "
             f"mlxtend only, {len(comparison.value_mismatches)} values apart")  # fmt: skip
 
@@ -566,15 +567,17 @@ def save(results: list[dict[str, Any]], out: Path) -> None:
 
 
 def engines_for(config: Config, args: argparse.Namespace) -> list[str]:
+    """The engines to run: mlxtend only where its dense matrix fits, unless --with-mlxtend."""
     chosen = [e for e in ENGINES if not getattr(args, f"skip_{e}")]
     dense_gib = config.receipts * config.items / 2**30
-    if "mlxtend" in chosen and not config.mlxtend and not args.with_mlxtend:
-        log(f"skipping mlxtend at {config.label} (--with-mlxtend to run it)")
-        chosen.remove("mlxtend")
-    elif "mlxtend" in chosen and dense_gib > args.mlxtend_limit_gib and not args.with_mlxtend:
+    too_big = not config.mlxtend or dense_gib > args.mlxtend_limit_gib
+    if "mlxtend" in chosen and too_big and not args.with_mlxtend:
         log(f"skipping mlxtend at {config.label}: its dense matrix alone takes "
             f"{dense_gib:.1f} GiB (--with-mlxtend to run it anyway)")  # fmt: skip
         chosen.remove("mlxtend")
+    elif "mlxtend" in chosen and too_big:
+        log(f"warning: mlxtend's dense matrix takes {dense_gib:.1f} GiB and pandas copies it "
+            "into the DataFrame: expect about twice that, or an out-of-memory kill")
     return chosen
 
 

@@ -313,3 +313,9 @@ def test_missing_columns(func):
 def test_bad_top(func, top):
     with pytest.raises(ParameterError, match="top"):
         func(make_rules(), title="t", summary={}, top=top)
+
+
+def test_p_values_below_float_range_read_as_a_bound():
+    from basket.report import _p_text
+
+    assert _p_text(0.0) == "< 1e-300" and _p_text(3.2e-45) == "3.2e-45"
