@@ -17,3 +17,13 @@ def test_sample_store_tour_shows_the_planted_truths():
     assert "receipts with salmon that hold dill" in lines[1]
     assert float(lines[2].split("r = ")[1]) > 0.4
     assert "December" in lines[3]
+
+
+def test_cross_sell_groceries_prints_the_published_count():
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLES / "cross_sell_groceries.py")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    lines = out.stdout.splitlines()
+    assert lines[0] == "9,835 receipts, 169 items: 463 rules at support 0.006, confidence 0.25"
+    assert lines[2].startswith("  Of receipts with herbs, 43% also have root vegetables")
