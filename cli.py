@@ -296,16 +296,21 @@ def write_table(frame: pd.DataFrame, output: str | None, fmt: str | None, defaul
         _serialise(frame, stream, fmt, sep)
         stream.flush()
     else:
-        atomic_write(Path(output), lambda path: _serialise(frame, path, fmt, sep))
+        suffix = Path(output).suffix.lower()
+        compression = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}.get(suffix)
+        atomic_write(Path(output), lambda path: _serialise(frame, path, fmt, sep, compression))
 
 
-def _serialise(frame: pd.DataFrame, target: Any, fmt: str, sep: str = ",") -> None:
+def _serialise(frame: pd.DataFrame, target: Any, fmt: str, sep: str = ",",
+               compression: str | None = None) -> None:  # fmt: skip
     if fmt == "csv":
-        frame.to_csv(target, index=False, sep=sep, lineterminator="\n")
+        frame.to_csv(target, index=False, sep=sep, lineterminator="\n", compression=compression)
     elif fmt == "parquet":
         frame.to_parquet(target, index=False)
     else:
-        _jsonable(frame).to_json(target, orient="records", lines=fmt == "jsonl", force_ascii=False)
+        _jsonable(frame).to_json(target, orient="records", lines=fmt == "jsonl",
+                                 force_ascii=False, double_precision=15,
+                                 compression=compression)  # fmt: skip
 
 
 def _jsonable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -610,12 +615,14 @@ mining_options = _options(
 
 
 def _day(value: str | None) -> Any:
+    import datetime as dt
+
     import pandas as pd
 
     if value is None:
         return None
-    try:
-        return pd.Timestamp(value).normalize()
+    try:  # ISO only: 01.11.2025 could be read either way round
+        return pd.Timestamp(dt.date.fromisoformat(value))
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date like 2025-11-30") from None
 
@@ -659,7 +666,10 @@ def _catalog_maps(path: str | None) -> tuple[dict[str, str], dict[str, str]]:
 
 def _find_rules(settings: Settings, options: dict[str, Any], **overrides: Any) -> Any:
     from basket.crosssell import find_rules
+    from basket.mining import check_thresholds
 
+    check_thresholds(options.get("min_support"), options.get("min_count"),
+                     options.get("max_len", 3))  # fmt: skip
     receipts = _load_receipts(settings, options)
     names, categories = _catalog_maps(options["catalog"])
     keys = ("level", "stores", "start", "end", "min_support", "min_count", "max_len",

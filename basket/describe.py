@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Mapping
 
 import numpy as np
@@ -96,12 +97,26 @@ def for_output(rules: pd.DataFrame, fmt: str) -> pd.DataFrame:
         values = out[name]
         if values.dtype == object and len(values) and isinstance(values.iloc[0], tuple):
             if fmt == "csv":
-                out[name] = ["|".join(neutralise(v) for v in items) for items in values]
+                out[name] = ["|".join(_guard(_escape(v)) for v in items) for items in values]
             else:
                 out[name] = [list(items) for items in values]
-        elif fmt == "csv" and values.dtype == object:
+        elif fmt == "csv" and (values.dtype == object or pd.api.types.is_string_dtype(values)):
             out[name] = [neutralise(v) for v in values]
     return out
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _guard(label: str) -> str:
+    """The formula guard of a label in a joined cell; a leading quote is quoted too, so that
+    reading back is unambiguous."""
+    return "'" + label if label.startswith((*_FORMULA_START, "'")) else label
+
+
+def _escape(label: str) -> str:
+    """A label inside a ``|``-joined CSV cell: backslash and bar escaped."""
+    return label.replace("\\", "\\\\").replace("|", "\\|")
 
 
 def itemsets_table(
@@ -164,10 +179,20 @@ def parse_itemsets(values: pd.Series) -> list[tuple[str, ...]]:
             parsed.append(tuple(str(v) for v in value))
         else:
             text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-            parsed.append(tuple(_restore(part) for part in text.split("|")) if text else ())
+            parts = re.split(r"(?<!\\)((?:\\\\)*)\|", text) if text else []
+            # re.split keeps the captured run of escaped backslashes: glue it back on.
+            labels = [parts[0]] if parts else []
+            for run, rest in zip(parts[1::2], parts[2::2]):
+                labels[-1] += run
+                labels.append(rest)
+            parsed.append(tuple(_restore(_unescape(label)) for label in labels))
     return parsed
+
+
+def _unescape(label: str) -> str:
+    return re.sub(r"\\(.)", r"\1", label)
 
 
 def _restore(text: str) -> str:
     """Undo the formula guard of a CSV cell."""
-    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r" else text
+    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r'" else text

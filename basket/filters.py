@@ -56,9 +56,9 @@ def _labels(rules: pd.DataFrame, side: str, row: int) -> list[set[str]]:
     """For each item of a side: its label, name and category, folded."""
     items = rules[side].iloc[row]
     names = rules[f"{side}_names"].iloc[row] if f"{side}_names" in rules else items
-    categories = (
-        rules[f"{side}_categories"].iloc[row] if f"{side}_categories" in rules else ("",) * len(items)
-    )
+    categories = rules[f"{side}_categories"].iloc[row] if f"{side}_categories" in rules else ()
+    names = names if len(names) == len(items) else items
+    categories = categories if len(categories) == len(items) else ("",) * len(items)
     return [
         {str(i).casefold(), str(n).casefold(), str(c).casefold()} - {""}
         for i, n, c in zip(items, names, categories)

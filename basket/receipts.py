@@ -288,6 +288,14 @@ def from_baskets(
         dropped["header lines"] = 1
     n = 0
     for fields in rows:
+        if n == 0 and not header and {"receipt_id", "sku", "item", "items"} & set(fields):
+            raise SchemaError(
+                "the first line looks like a header of column names, not a receipt",
+                source=source,
+                where=f"line 1: {','.join(fields[:6])}",
+                fix="Pass --header for a basket file with a header, or leave out --layout "
+                "basket for a file with a row per receipt line",
+            )
         basket = [label for label in fields if label != ""]
         if not basket:
             blank += 1
@@ -424,12 +432,14 @@ def _timestamps(
         text = values.astype("string").str.strip()
         if date_format:
             parsed = pd.DatetimeIndex(pd.to_datetime(text, format=date_format, errors="coerce"))
-        elif dayfirst:
-            parsed = pd.DatetimeIndex(
-                pd.to_datetime(text, format="mixed", dayfirst=True, errors="coerce")
-            )
         else:
             parsed = pd.DatetimeIndex(pd.to_datetime(text, format="ISO8601", errors="coerce"))
+            missing = np.asarray(parsed.isna())
+            if dayfirst and missing.any():  # ISO dates stay ISO; the rest are read day first
+                rest = pd.to_datetime(text[missing], format="mixed", dayfirst=True, errors="coerce")
+                values = parsed.to_numpy().copy()
+                values[missing] = np.asarray(rest, dtype=values.dtype)
+                parsed = pd.DatetimeIndex(values)
     bad = np.asarray(parsed.isna())
     if bad.any():
         raise SchemaError(

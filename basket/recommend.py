@@ -91,15 +91,16 @@ def recommend(rules: pd.DataFrame, basket: Iterable[str], *, top: int = 10) -> p
     found = rules[applies]
     rows = []
     for _, rule in found.iterrows():
-        names = rule.get("consequent_names", rule["consequent"])
-        categories = rule.get("consequent_categories", ("",) * len(rule["consequent"]))
-        for item, name, category in zip(rule["consequent"], names, categories):
+        items = rule["consequent"]
+        names = _side(rule, "consequent_names", items)
+        categories = _side(rule, "consequent_categories", ("",) * len(items))
+        for item, name, category in zip(items, names, categories):
             rows.append({
                 "item": item, "name": name, "category": category,
                 "confidence": rule["confidence"], "lift": rule["lift"],
                 "support": rule["support"], "count": rule["count"],
                 "because": rule["antecedent"],
-                "because_names": rule.get("antecedent_names", rule["antecedent"]),
+                "because_names": _side(rule, "antecedent_names", rule["antecedent"]),
                 "p_adjusted": rule.get("p_adjusted", float("nan")),
             })  # fmt: skip
     if not rows:
@@ -110,3 +111,10 @@ def recommend(rules: pd.DataFrame, basket: Iterable[str], *, top: int = 10) -> p
     table = table.drop_duplicates("item").head(top).reset_index(drop=True)
     table.insert(0, "rank", range(1, len(table) + 1))
     return table[list(RECOMMENDATION_COLUMNS)]
+
+
+def _side(rule: pd.Series, column: str, default: tuple) -> tuple:
+    """A per-item column of a rule, or ``default`` when it is missing or of another length
+    (a CSV file without a catalog reads its empty categories back as no items)."""
+    value = rule.get(column)
+    return tuple(value) if value is not None and len(value) == len(default) else tuple(default)

@@ -71,11 +71,13 @@ def seasonal_rules(
     Returns
     -------
     RuleSet
-        The rules over all receipts (as :func:`association_rules` finds them) extended by the
-        rules that hold only in some periods, with the columns ``periods`` (tuple of labels),
-        ``n_periods`` and ``every_period``.
+        The rules over all receipts (as :func:`association_rules` finds them, in its order)
+        with the columns ``periods`` (the periods in which the rule passes the same thresholds
+        and tests on that period's receipts alone), ``n_periods`` and ``every_period``. A
+        period with few receipts may miss a rule for lack of evidence, not of the habit.
     pandas.DataFrame
-        One row per rule and period in which it holds: the rule and its measures there.
+        One row per rule and period in which it holds: the rule and its measures there, rules
+        found only in some periods included.
     """
     labels = period_labels(receipts, by)
     periods = sorted(set(labels))
@@ -92,41 +94,11 @@ def seasonal_rules(
     for ante, cons, period in zip(long.get("antecedent", []), long.get("consequent", []),
                                   long.get("period", [])):  # fmt: skip
         held.setdefault((ante, cons), []).append(period)
-    table = overall_rules.rules
-    known = set(zip(table["antecedent"], table["consequent"]))
-    extra = [key for key in held if key not in known]
-    if extra:
-        table = pd.concat([table, _rules_of(receipts, extra, table.columns)],
-                          ignore_index=True)  # fmt: skip
+    table = overall_rules.rules.copy()
     keys = list(zip(table["antecedent"], table["consequent"]))
-    table["periods"] = pd.Series([tuple(held.get(k, ())) for k in keys], dtype=object)
+    table["periods"] = pd.Series([tuple(held.get(k, ())) for k in keys], dtype=object,
+                                 index=table.index)  # fmt: skip
     table["n_periods"] = [len(held.get(k, ())) for k in keys]
     table["every_period"] = table["n_periods"] == len(periods)
-    table = table.sort_values(["n_periods", "lift"], ascending=False, ignore_index=True,
-                              kind="stable")  # fmt: skip
     return RuleSet(rules=table, tested=overall_rules.tested, removed=overall_rules.removed), long
 
-
-def _rules_of(receipts: Receipts, keys: list[tuple], columns: pd.Index) -> pd.DataFrame:
-    """Measures over all receipts of rules found only in some periods.
-
-    They are not filtered again, and their p-values are corrected among themselves: over all
-    receipts they are informative, their test is the one of their periods.
-    """
-    position = {label: i for i, label in enumerate(receipts.items)}
-    matrix = receipts.matrix.tocsc()
-    needed: set[tuple[str, ...]] = set()
-    for ante, cons in keys:
-        needed |= {ante, cons, tuple(sorted(ante + cons))}
-    counts = {}
-    for itemset in needed:
-        rows = None
-        for item in itemset:
-            column = matrix.indices[matrix.indptr[position[item]] : matrix.indptr[position[item] + 1]]
-            rows = column if rows is None else np.intersect1d(rows, column, assume_unique=True)
-        counts[itemset] = len(rows)
-    found = FrequentItemsets(counts, receipts.n_receipts, 1, "sparse", "fpgrowth")
-    every = association_rules(found, min_confidence=0, max_p=1, keep_redundant=True).rules
-    wanted = set(keys)
-    mask = [key in wanted for key in zip(every["antecedent"], every["consequent"])]
-    return every[mask][list(columns)]

@@ -1,12 +1,12 @@
-"""Time and peak memory of `kori rules mine` against plain mlxtend, on simulated receipts.
+"""Time and peak memory of `kori rules mine` against plain mlxtend and pyfim, on simulated receipts.
 
 Run, from the repository root (with kori installed in the interpreter's environment):
 
     python benchmarks/bench_rules.py --preset small            # 20,000 x 2,000, a quick check
     python benchmarks/bench_rules.py --preset issue            # 200,000 x 10,000, then 1,000,000
-                                                               # x 20,000 (kori only)
+                                                               # x 20,000 (kori and pyfim only)
     python benchmarks/bench_rules.py --receipts 200000 --items 10000 --min-support 0.0005 \
-        --max-len 3 --min-confidence 0.1 [--seed 1] [--skip-mlxtend | --skip-kori] \
+        --max-len 3 --min-confidence 0.1 [--seed 1] [--skip-mlxtend | --skip-kori | --skip-pyfim] \
         [--with-mlxtend] [--out /tmp/bench_rules]
 
 What it does:
@@ -30,16 +30,28 @@ What it does:
      ``association_rules(metric="confidence")``, rules with one item in the consequent.
      Its dense matrix takes N x M bytes (and a copy), so it is skipped by itself above
      ``--mlxtend-limit-gib`` of matrix unless ``--with-mlxtend`` is given.
-3. Compares the two rule sets: identical when the same (antecedent, consequent) pairs come out
-   and support, confidence and lift agree within 1e-9 relative. kori counts like arules (an
-   itemset is frequent when its count >= ceil(S x N), exactly; a confidence equal to C is
-   kept) while mlxtend compares floats, so the presets choose S x N whole; rules that differ
-   only because their confidence equals C are reported apart.
+   - pyfim (Christian Borgelt's C implementation, ``import fim``; not a kori dependency, so it
+     is skipped, and the report says so, when it cannot be imported): ``pandas.read_parquet``,
+     the lines sorted by receipt and split into one array of SKU strings per receipt (the SKUs
+     factorised first, so that all lines share one ``str`` object per SKU), then
+     ``fim.arules(supp=-ceil(S x N), conf=100 x C, zmin=2, zmax=L, report="scl", mode="o")``:
+     an absolute minimum count, confidence in percent, a non-empty body and one head item (fim
+     always has one), and ``mode="o"`` so that a rule's support is that of body and head
+     together, as in kori and mlxtend (fim's default is the body's support alone). After the
+     measurement, untimed by it, the same child counts the frequent itemsets with
+     ``fim.fpgrowth(target="s", zmin=1, zmax=L)`` and reports that call's seconds alone.
+3. Compares the rules of mlxtend and of pyfim each with kori's: identical when the same
+   (antecedent, consequent) pairs come out and support, confidence and lift agree within 1e-9
+   relative. kori counts like arules (an itemset is frequent when its count >= ceil(S x N),
+   exactly; a confidence equal to C is kept) while mlxtend compares floats, so the presets
+   choose S x N whole; pyfim gets the count itself, and its confidence threshold as
+   ``100 x C`` rounded from the exact decimal. Rules that differ only because their
+   confidence equals C are reported apart.
 
-It prints Markdown tables: the data, each engine's wall seconds, peak RSS, rules and itemsets,
-and per configuration the ratios mlxtend / kori for time and memory. The ratios are taken
-within one run on the same machine and are what to compare across machines, not the seconds.
-The full results go to ``OUT/results.json``.
+It prints Markdown tables: the data, each engine's wall seconds, peak RSS, rules and itemsets
+(or why it was not run), and per configuration the ratios mlxtend / kori and pyfim / kori for
+time and memory. The ratios are taken within one run on the same machine and are what to
+compare across machines, not the seconds. The full results go to ``OUT/results.json``.
 """
 
 from __future__ import annotations
@@ -54,7 +66,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:  # numpy and pyarrow load lazily: the child processes must not pay for them
     import numpy as np
@@ -66,7 +78,8 @@ ZIPF_OFFSET = 10
 PLANTED_PAIRS = 20
 PLANTED_TRIPLES = 10
 TOLERANCE = 1e-9
-ENGINES = ("kori", "mlxtend")
+ENGINES = ("kori", "mlxtend", "pyfim")
+OTHERS = ("mlxtend", "pyfim")  # each compared with kori
 
 
 @dataclass(frozen=True)
@@ -103,32 +116,34 @@ class EngineRun:
     process_s: float = math.nan
     rules: int | None = None
     itemsets: int | None = None
+    itemsets_s: float = math.nan  # pyfim: its frequent itemsets alone, timed apart
     error: str = ""
 
 
 @dataclass
 class Comparison:
-    """How the rules of kori and mlxtend differ."""
+    """How the rules of kori and of another engine (``other``: mlxtend or pyfim) differ."""
 
+    other: str
     kori_rules: int
-    mlxtend_rules: int
+    other_rules: int
     only_kori: list[str] = field(default_factory=list)
-    only_mlxtend: list[str] = field(default_factory=list)
+    only_other: list[str] = field(default_factory=list)
     only_kori_ties: int = 0
-    only_mlxtend_ties: int = 0
+    only_other_ties: int = 0
     max_rel_diff: dict[str, float] = field(default_factory=dict)
     value_mismatches: list[str] = field(default_factory=list)
 
     @property
     def identical(self) -> bool:
-        return not (self.only_kori or self.only_mlxtend or self.value_mismatches)
+        return not (self.only_kori or self.only_other or self.value_mismatches)
 
     @property
     def only_ties(self) -> bool:
         """True when every rule on one side only has its confidence equal to the threshold."""
         return (not self.identical and not self.value_mismatches
                 and self.only_kori_ties == len(self.only_kori)
-                and self.only_mlxtend_ties == len(self.only_mlxtend))  # fmt: skip
+                and self.only_other_ties == len(self.only_other))  # fmt: skip
 
 
 # --------------------------------------------------------------------------- the simulation
@@ -315,6 +330,50 @@ def mine_with_mlxtend(data: str, output: str, min_support: float, max_len: int,
     return {"itemsets": len(itemsets), "exit_code": 0}
 
 
+def mine_with_pyfim(data: str, output: str, min_count: int, max_len: int,
+                    min_confidence: float) -> tuple[dict[str, Any], Callable[[], dict[str, Any]]]:
+    """pyfim's ``arules``, from the receipts file to a rules file; and a step to run afterwards.
+
+    The step counts the frequent itemsets with ``fim.fpgrowth`` and times that call alone; the
+    child runs it after taking its measurements.
+    """
+    import fim
+    import numpy as np
+    import pandas as pd
+
+    lines = pd.read_parquet(data, columns=["receipt_id", "sku"])
+    lines = lines.sort_values("receipt_id", kind="stable")
+    receipt = lines["receipt_id"].to_numpy()
+    codes, skus = pd.factorize(lines["sku"])  # one str object per SKU, shared by its lines
+    items = np.asarray(skus, dtype=object)[codes]
+    del lines, codes
+    transactions = np.split(items, np.flatnonzero(receipt[1:] != receipt[:-1]) + 1)
+    del receipt, items
+    # conf in percent, from the exact decimal (100 * 0.07 is 7.000000000000001 in floats);
+    # mode "o": a rule's support is that of body and head, not of the body alone
+    percent = float(Fraction(repr(min_confidence)) * 100)
+    rules = fim.arules(transactions, supp=-min_count, conf=percent, zmin=2, zmax=max_len,
+                       report="scl", mode="o")  # fmt: skip
+    head, body, support, confidence, lift = zip(*rules) if rules else ((),) * 5
+    del rules
+    pd.DataFrame({
+        "antecedent": [sorted(side) for side in body],
+        "consequent": [[item] for item in head],
+        "support": np.asarray(support, dtype=np.float64),
+        "confidence": np.asarray(confidence, dtype=np.float64),
+        "lift": np.asarray(lift, dtype=np.float64),
+    }).to_parquet(output, index=False)  # fmt: skip
+
+    def count_itemsets() -> dict[str, Any]:
+        start = time.perf_counter()
+        spectrum = fim.fpgrowth(transactions, target="s", supp=-min_count, zmin=1,
+                                zmax=max_len, report="#")  # fmt: skip
+        return {"itemsets": int(sum(spectrum.values())),
+                "itemsets_s": time.perf_counter() - start}  # fmt: skip
+
+    return {"transactions": len(transactions), "exit_code": 0}, count_itemsets
+
+
 def mine_with_kori(kori: str, arguments: list[str]) -> dict[str, Any]:
     """The kori console script, run in this process so that its peak memory is this one's."""
     import runpy
@@ -331,13 +390,18 @@ def mine_with_kori(kori: str, arguments: list[str]) -> dict[str, Any]:
 def child_main(spec: dict[str, Any]) -> None:
     """Run one engine and print its wall time and peak RSS as JSON on the last stdout line."""
     start = time.perf_counter()
+    afterwards = None
     if spec["engine"] == "mlxtend":
         result = mine_with_mlxtend(*spec["arguments"])
+    elif spec["engine"] == "pyfim":
+        result, afterwards = mine_with_pyfim(*spec["arguments"])
     else:
         result = mine_with_kori(spec["kori"], spec["arguments"])
     result["wall_s"] = time.perf_counter() - start
     result["maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result["children_maxrss_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if afterwards is not None:  # measured already: this step counts toward neither
+        result.update(afterwards())
     sys.stdout.flush()
     print("\n" + json.dumps(result), flush=True)
 
@@ -353,6 +417,10 @@ def child_spec(engine: str, config: Config, data: Path, output: Path, kori: str)
     if engine == "mlxtend":
         arguments: list[Any] = [str(data), str(output), config.min_support, config.max_len,
                                 config.min_confidence]  # fmt: skip
+        return {"engine": engine, "arguments": arguments}
+    if engine == "pyfim":
+        arguments = [str(data), str(output), config.min_count, config.max_len,
+                     config.min_confidence]  # fmt: skip
         return {"engine": engine, "arguments": arguments}
     arguments = ["-q", "rules", "mine", str(data), "--min-support", repr(config.min_support),
                  "--max-len", str(config.max_len), "--min-confidence",
@@ -393,7 +461,8 @@ def run_engine(engine: str, config: Config, data: Path, out: Path, kori: str) ->
         log(f"  note: a child process of {engine} peaked above {engine} itself")
     run = EngineRun(engine, ok=True, wall_s=report["wall_s"], process_s=process_s,
                     peak_mib=max(report["maxrss_kib"], report["children_maxrss_kib"]) / 1024,
-                    rules=count_rows(output), itemsets=report.get("itemsets"))  # fmt: skip
+                    rules=count_rows(output), itemsets=report.get("itemsets"),
+                    itemsets_s=report.get("itemsets_s", math.nan))  # fmt: skip
     log(f"  {engine}: {run.wall_s:.1f} s, {run.peak_mib:,.0f} MiB, {run.rules:,} rules")
     return run
 
@@ -441,23 +510,23 @@ def is_tie(values: tuple[float, ...], min_confidence: float) -> bool:
     return relative_difference(values[1], min_confidence) <= TOLERANCE
 
 
-def compare_rules(kori: Path, mlxtend: Path, min_confidence: float) -> Comparison:
+def compare_rules(kori: Path, other: str, path: Path, min_confidence: float) -> Comparison:
     """Rules on one side only, confidence ties among them, and the largest value differences."""
-    ours, theirs = load_rules(kori), load_rules(mlxtend)
-    result = Comparison(kori_rules=len(ours), mlxtend_rules=len(theirs))
+    ours, theirs = load_rules(kori), load_rules(path)
+    result = Comparison(other=other, kori_rules=len(ours), other_rules=len(theirs))
     only_ours = sorted(ours.keys() - theirs.keys())
     only_theirs = sorted(theirs.keys() - ours.keys())
     result.only_kori = [show_rule(k, ours[k]) for k in only_ours]
-    result.only_mlxtend = [show_rule(k, theirs[k]) for k in only_theirs]
+    result.only_other = [show_rule(k, theirs[k]) for k in only_theirs]
     result.only_kori_ties = sum(is_tie(ours[k], min_confidence) for k in only_ours)
-    result.only_mlxtend_ties = sum(is_tie(theirs[k], min_confidence) for k in only_theirs)
+    result.only_other_ties = sum(is_tie(theirs[k], min_confidence) for k in only_theirs)
     result.max_rel_diff = dict.fromkeys(MEASURES, 0.0)
     for key in sorted(ours.keys() & theirs.keys()):
         differences = [relative_difference(a, b) for a, b in zip(ours[key], theirs[key])]
         for measure, difference in zip(MEASURES, differences):
             result.max_rel_diff[measure] = max(result.max_rel_diff[measure], difference)
         if max(differences) > TOLERANCE:
-            result.value_mismatches.append(f"kori {show_rule(key, ours[key])} vs mlxtend "
+            result.value_mismatches.append(f"kori {show_rule(key, ours[key])} vs {other} "
                                            f"{show_rule(key, theirs[key])}")  # fmt: skip
     return result
 
@@ -470,19 +539,20 @@ def verdict(comparison: Comparison | None) -> str:
         return "n/a"
     if comparison.identical:
         return "yes"
+    other = comparison.other
     if comparison.only_ties:
-        ties = comparison.only_kori_ties + comparison.only_mlxtend_ties
+        ties = comparison.only_kori_ties + comparison.only_other_ties
         return (f"no, but only {ties} rule(s) differ, each with confidence equal to the "
-                "threshold (kori keeps ties; mlxtend's float compare may drop them)")
-    return (f"no: {len(comparison.only_kori)} kori only, {len(comparison.only_mlxtend)} "
-            f"mlxtend only, {len(comparison.value_mismatches)} values apart")  # fmt: skip
+                f"threshold (kori keeps ties; {other}'s float compare may drop them)")
+    return (f"no: {len(comparison.only_kori)} kori only, {len(comparison.only_other)} "
+            f"{other} only, {len(comparison.value_mismatches)} values apart")  # fmt: skip
 
 
 def differences(comparison: Comparison, shown: int = 5) -> list[str]:
     """The first few differences, for the lines under the tables."""
     lines = []
     for title, rules in (("only in kori", comparison.only_kori),
-                         ("only in mlxtend", comparison.only_mlxtend),
+                         (f"only in {comparison.other}", comparison.only_other),
                          ("values apart", comparison.value_mismatches)):  # fmt: skip
         lines += [f"  - {title}: {rule}" for rule in rules[:shown]]
         if len(rules) > shown:
@@ -494,6 +564,11 @@ def number(value: int | float | None, digits: int = 0) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     return f"{value:,.{digits}f}"
+
+
+def cell(text: str) -> str:
+    """Text for a Markdown table cell: one line, pipes escaped."""
+    return " ".join(text.split()).replace("|", "\\|")
 
 
 def data_table(results: list[dict[str, Any]]) -> list[str]:
@@ -511,43 +586,53 @@ def data_table(results: list[dict[str, Any]]) -> list[str]:
 
 
 def engine_table(results: list[dict[str, Any]]) -> list[str]:
-    lines = ["| configuration | engine | wall s | peak RSS MiB | rules | itemsets |",
-             "|---|---|---|---|---|---|"]  # fmt: skip
+    lines = ["| configuration | engine | wall s | peak RSS MiB | rules | itemsets | "
+             "itemsets alone s |",
+             "|---|---|---|---|---|---|---|"]  # fmt: skip
     for result in results:
+        label = result["config"].label
         for run in result["runs"]:
             shown = (f"{number(run.wall_s, 1)} | {number(run.peak_mib)} | {number(run.rules)} "
-                     f"| {number(run.itemsets)}" if run.ok
-                     else f"failed: {run.error} | | |")  # fmt: skip
-            lines.append(f"| {result['config'].label} | {run.engine} | {shown} |")
+                     f"| {number(run.itemsets)} | {number(run.itemsets_s, 1)}" if run.ok
+                     else f"failed: {cell(run.error)} | | | |")  # fmt: skip
+            lines.append(f"| {label} | {run.engine} | {shown} |")
+        for engine, why in result["skipped"].items():
+            lines.append(f"| {label} | {engine} | not run: {cell(why)} | | | | |")
     return lines
 
 
-def ratio_table(results: list[dict[str, Any]]) -> list[str]:
-    lines = ["| configuration | time mlxtend / kori | memory mlxtend / kori | identical |",
+def ratio_table(results: list[dict[str, Any]], other: str) -> list[str]:
+    """Time and memory of ``other`` over kori's, and whether their rules agree."""
+    lines = [f"| configuration | time {other} / kori | memory {other} / kori | identical |",
              "|---|---|---|---|"]  # fmt: skip
     for result in results:
         runs = {run.engine: run for run in result["runs"] if run.ok}
-        if {"kori", "mlxtend"} <= runs.keys():
-            time_ratio = number(runs["mlxtend"].wall_s / runs["kori"].wall_s, 1) + "x"
-            memory_ratio = number(runs["mlxtend"].peak_mib / runs["kori"].peak_mib, 1) + "x"
+        if {"kori", other} <= runs.keys():
+            time_ratio = number(runs[other].wall_s / runs["kori"].wall_s, 1) + "x"
+            memory_ratio = number(runs[other].peak_mib / runs["kori"].peak_mib, 1) + "x"
         else:
             time_ratio = memory_ratio = "n/a"
         lines.append(f"| {result['config'].label} | {time_ratio} | {memory_ratio} | "
-                     f"{verdict(result['comparison'])} |")  # fmt: skip
+                     f"{verdict(result['comparisons'].get(other))} |")  # fmt: skip
     return lines
 
 
 def report(results: list[dict[str, Any]]) -> str:
     lines = ["## Data", "", *data_table(results), "", "## Engines", "", *engine_table(results),
-             "", "## Ratios", "", *ratio_table(results)]  # fmt: skip
+             "", "## Ratios"]  # fmt: skip
+    ran = {run.engine for result in results for run in result["runs"]}
+    for other in (o for o in OTHERS if o in ran):
+        lines += ["", f"### {other} / kori", "", *ratio_table(results, other)]
+    if not ran & set(OTHERS):
+        lines += ["", "No engine ran beside kori."]
     for result in results:
-        comparison = result["comparison"]
-        if comparison is not None and not comparison.identical:
-            lines += ["", f"Differences at {result['config'].label} "
-                      f"(max relative: {comparison.max_rel_diff}):", *differences(comparison)]
-        elif comparison is not None:
-            lines += ["", f"Max relative differences at {result['config'].label}: "
-                      f"{comparison.max_rel_diff}"]  # fmt: skip
+        for comparison in result["comparisons"].values():
+            where = f"{comparison.other} vs kori at {result['config'].label}"
+            if not comparison.identical:
+                lines += ["", f"Differences, {where} (max relative: {comparison.max_rel_diff}):",
+                          *differences(comparison)]  # fmt: skip
+            else:
+                lines += ["", f"Max relative differences, {where}: {comparison.max_rel_diff}"]
     return "\n".join(lines)
 
 
@@ -555,30 +640,51 @@ def save(results: list[dict[str, Any]], out: Path) -> None:
     rows = []
     for result in results:
         about = {k: v for k, v in result["data"].items() if k != "item_counts"}
-        comparison = result["comparison"]
+        comparisons = result["comparisons"]
         rows.append({"config": asdict(result["config"]), "data": about,
                      "runs": [asdict(run) for run in result["runs"]],
-                     "identical": None if comparison is None else comparison.identical,
-                     "comparison": None if comparison is None else asdict(comparison)})
+                     "skipped": result["skipped"],
+                     "identical": {o: c.identical for o, c in comparisons.items()},
+                     "comparisons": {o: asdict(c) for o, c in comparisons.items()}})
     (out / "results.json").write_text(json.dumps(rows, indent=1, default=str))
 
 
 # --------------------------------------------------------------------------- the command line
 
 
-def engines_for(config: Config, args: argparse.Namespace) -> list[str]:
-    """The engines to run: mlxtend only where its dense matrix fits, unless --with-mlxtend."""
-    chosen = [e for e in ENGINES if not getattr(args, f"skip_{e}")]
+def fim_missing() -> str | None:
+    """Why ``import fim`` fails here (pyfim is no kori dependency), or None when it works."""
+    try:
+        import fim  # noqa: F401
+    except ImportError as error:
+        return f"cannot import fim ({error}); pip install pyfim to compare with it"
+    return None
+
+
+def engines_for(config: Config, args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
+    """The engines to run, and why the others are not: mlxtend only where its dense matrix
+    fits, unless --with-mlxtend; pyfim only when it can be imported."""
+    chosen, skipped = [], {}
+    for engine in ENGINES:
+        if getattr(args, f"skip_{engine}"):
+            skipped[engine] = f"--skip-{engine}"
+        else:
+            chosen.append(engine)
     dense_gib = config.receipts * config.items / 2**30
     too_big = not config.mlxtend or dense_gib > args.mlxtend_limit_gib
     if "mlxtend" in chosen and too_big and not args.with_mlxtend:
-        log(f"skipping mlxtend at {config.label}: its dense matrix alone takes "
-            f"{dense_gib:.1f} GiB (--with-mlxtend to run it anyway)")  # fmt: skip
+        skipped["mlxtend"] = f"its dense matrix alone takes {dense_gib:.1f} GiB"
+        log(f"skipping mlxtend at {config.label}: {skipped['mlxtend']} "
+            "(--with-mlxtend to run it anyway)")  # fmt: skip
         chosen.remove("mlxtend")
     elif "mlxtend" in chosen and too_big:
         log(f"warning: mlxtend's dense matrix takes {dense_gib:.1f} GiB and pandas copies it "
             "into the DataFrame: expect about twice that, or an out-of-memory kill")
-    return chosen
+    if "pyfim" in chosen and (missing := fim_missing()) is not None:
+        skipped["pyfim"] = missing
+        log(f"skipping pyfim at {config.label}: {missing}")
+        chosen.remove("pyfim")
+    return chosen, skipped
 
 
 def run_config(config: Config, args: argparse.Namespace) -> dict[str, Any]:
@@ -586,13 +692,16 @@ def run_config(config: Config, args: argparse.Namespace) -> dict[str, Any]:
         f"_l{config.max_len}_c{config.min_confidence:g}_seed{config.seed}"
     out.mkdir(parents=True, exist_ok=True)
     data, about = ensure_receipts(config, Path(args.out))
-    runs = [run_engine(engine, config, data, out, args.kori)
-            for engine in engines_for(config, args)]  # fmt: skip
-    comparison = None
-    if len(runs) == 2 and all(run.ok for run in runs):
-        comparison = compare_rules(out / "kori_rules.parquet", out / "mlxtend_rules.parquet",
-                                   config.min_confidence)  # fmt: skip
-    return {"config": config, "data": about, "runs": runs, "comparison": comparison}
+    engines, skipped = engines_for(config, args)
+    runs = [run_engine(engine, config, data, out, args.kori) for engine in engines]
+    ok = {run.engine for run in runs if run.ok}
+    comparisons = {}
+    for other in (o for o in OTHERS if "kori" in ok and o in ok):
+        comparisons[other] = compare_rules(out / "kori_rules.parquet", other,
+                                           out / f"{other}_rules.parquet",
+                                           config.min_confidence)  # fmt: skip
+    return {"config": config, "data": about, "runs": runs, "skipped": skipped,
+            "comparisons": comparisons}  # fmt: skip
 
 
 def configs(args: argparse.Namespace) -> list[Config]:
@@ -608,8 +717,8 @@ def configs(args: argparse.Namespace) -> list[Config]:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", choices=["small", "issue"],
-                        help="small: 20,000 x 2,000 with mlxtend; issue: 200,000 x 10,000, then "
-                        "1,000,000 x 20,000 without mlxtend. Replaces --receipts, --items, "
+                        help="small: 20,000 x 2,000 with all engines; issue: 200,000 x 10,000, "
+                        "then 1,000,000 x 20,000 without mlxtend. Replaces --receipts, --items, "
                         "--min-support and --max-len")  # fmt: skip
     parser.add_argument("--receipts", type=int, default=200_000)
     parser.add_argument("--items", type=int, default=10_000)
@@ -619,6 +728,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-mlxtend", action="store_true")
     parser.add_argument("--skip-kori", action="store_true")
+    parser.add_argument("--skip-pyfim", action="store_true",
+                        help="leave out pyfim (skipped anyway when fim cannot be imported)")
     parser.add_argument("--with-mlxtend", action="store_true",
                         help="run mlxtend where it would be skipped for its memory")
     parser.add_argument("--mlxtend-limit-gib", type=float, default=4.0,
@@ -638,7 +749,8 @@ def main(argv: list[str]) -> None:
     for config in configs(args):
         if Fraction(repr(config.min_support)) * config.receipts != config.min_count:
             log(f"note: {config.min_support:g} x {config.receipts:,} is not whole; kori "
-                "(exact ceil) and mlxtend (float compare) may disagree on borderline itemsets")
+                "(exact ceil) and mlxtend (float compare) may disagree on borderline itemsets "
+                "(pyfim is given the count)")
         results.append(run_config(config, args))
         save(results, Path(args.out))
     print(report(results))

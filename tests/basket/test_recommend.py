@@ -38,3 +38,23 @@ def test_recommend_ranks_by_the_best_rule_and_skips_what_is_in_the_basket():
     assert len(recommend(rules(), ["K1"], top=1)) == 1
     with pytest.raises(ParameterError):
         recommend(rules(), ["K1"], top=0)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from basket.describe import for_output, parse_itemsets  # noqa: E402
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet="ab|\\=+-@' ", min_size=1, max_size=6), min_size=1,
+                         max_size=3), min_size=1, max_size=4))  # fmt: skip
+def test_itemsets_survive_a_csv_round_trip(itemsets):
+    frame = pd.DataFrame({"antecedent": pd.Series([tuple(i) for i in itemsets], dtype=object)})
+    text = for_output(frame, "csv")["antecedent"]
+    assert parse_itemsets(text) == [tuple(i) for i in itemsets]
+
+
+def test_recommend_from_rules_without_categories():
+    table = rules().assign(consequent_categories=[()] * 5, consequent_names=[()] * 5)
+    assert recommend(table, ["K1"])["item"].tolist() == ["K3", "K4"]

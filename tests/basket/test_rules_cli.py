@@ -139,3 +139,34 @@ def test_one_item_receipts_and_kaggle_layout(runner):
     assert "14,963 receipts, 167 items; repeated lines of an item on a receipt: 759" in result.stderr
     table = pd.read_csv(io.StringIO(result.stdout))
     assert {"periods", "n_periods", "every_period"} <= set(table.columns)
+
+
+def test_gzip_output_reads_back_and_iso_dates_stay_iso(runner, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("receipt_id,sku,timestamp\n1,a,2025-11-03 10:00\n1,b,2025-11-03 10:00\n"
+                    "2,a,04.11.2025\n2,b,04.11.2025\n3,c,2025-11-05\n")  # fmt: skip
+    out = tmp_path / "rules.csv.gz"
+    result = run(runner, "rules", "mine", path, "--dayfirst", "--max-p", "1", "--by", "month",
+                 "-o", out)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    assert len(table) and set(table["periods"]) == {"2025-11"}  # 2025-11-03 is not 11 March
+    assert run(runner, "rules", "recommend", "--item", "a", "--rules", out).exit_code == 0
+
+
+def test_a_long_file_read_as_baskets_is_refused(runner, sample_dir):
+    result = run(runner, "rules", "mine", sample_dir / "receipts.csv", "--layout", "basket")
+    assert result.exit_code == 1
+    assert "looks like a header of column names" in result.stderr
+
+
+def test_from_and_to_take_iso_dates_only(runner, sample_dir):
+    result = run(runner, "rules", "mine", sample_dir / "receipts.csv", "--from", "01.11.2025")
+    assert result.exit_code == 2 and "is not a date like 2025-11-30" in result.stderr
+
+
+def test_recommend_csv_neutralises_and_reads_rules_without_a_catalog(runner, tmp_path):
+    rules = tmp_path / "g.csv"
+    assert run(runner, "rules", "mine", GROCERIES, "--layout", "basket", "-o", rules).exit_code == 0
+    result = run(runner, "rules", "recommend", "--rules", rules, "--item", "whole milk")
+    assert result.exit_code == 0 and len(pd.read_csv(io.StringIO(result.stdout))) >= 1
