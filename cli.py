@@ -1053,7 +1053,15 @@ def main() -> None:
 
     Click stops quietly when the reader of stdout goes away (``kori ... | head``).
     """
-    kori.main(prog_name="kori")
+    kori.main(args=_global_flags_first(sys.argv[1:]), prog_name="kori")
+
+
+def _global_flags_first(args: list[str]) -> list[str]:
+    """Let ``-q``, ``--quiet`` and ``--debug`` stand anywhere before ``--``, not only first."""
+    end = args.index("--") if "--" in args else len(args)
+    flags = [a for a in args[:end] if a in ("-q", "--quiet", "--debug")]
+    rest = [a for a in args[:end] if a not in ("-q", "--quiet", "--debug")]
+    return flags + rest + args[end:]
 
 
 if __name__ == "__main__":

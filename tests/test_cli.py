@@ -313,3 +313,11 @@ def test_sample_without_receipt_weeks_writes_no_receipts_file(runner, tmp_path):
     assert result.exit_code == 0
     assert not (tmp_path / "s" / "receipts.csv").exists()
     assert "receipts.csv  not written (no rows)" in result.stderr
+
+
+def test_quiet_and_debug_may_follow_the_command(tmp_path):
+    kori_bin = Path(sys.executable).parent / "kori"
+    ok = write(tmp_path / "ok.csv", SALES_HEADER + "2025-01-01,HKI,a,1\n")
+    out = subprocess.run([str(kori_bin), "data", "validate", "sales", ok, "-q"],
+                         capture_output=True, text=True)  # fmt: skip
+    assert out.returncode == 0 and out.stderr == ""
