@@ -9,7 +9,8 @@ so the result is exactly that of FP-growth with ``max_len <= 3``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import numpy as np
 

@@ -8,7 +8,7 @@ first offending lines and values) and how to fix it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
