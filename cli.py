@@ -741,7 +741,14 @@ def rules_mine(settings: Settings, output: str | None, fmt: str | None, **option
 
     report = _find_rules(settings, options, by=options["by"])
     fmt = output_format(output, fmt)
-    write_table(for_output(report.rules, fmt), output, fmt)
+    table = report.rules
+    if fmt == "table":  # a person at a terminal: the sides and the key numbers
+        table = table[[c for c in _RULE_VIEW if c in table.columns]]
+    write_table(for_output(table, fmt), output, fmt)
+
+
+_RULE_VIEW = ("antecedent_names", "consequent_names", "count", "support", "confidence", "lift",
+              "p_adjusted", "periods")  # fmt: skip
 
 
 @rules.command("itemsets")
@@ -838,6 +845,8 @@ def rules_recommend(settings: Settings, items: tuple[str, ...], basket: str | No
     if ranked.empty:
         settings.info("No rule applies to this basket; try more rules (a lower --min-support)")
     fmt = output_format(output, fmt)
+    if fmt == "table":
+        ranked = ranked[["rank", "name", "category", "confidence", "lift", "because_names"]]
     write_table(for_output(ranked, fmt), output, fmt)
 
 

@@ -170,3 +170,10 @@ def test_recommend_csv_neutralises_and_reads_rules_without_a_catalog(runner, tmp
     assert run(runner, "rules", "mine", GROCERIES, "--layout", "basket", "-o", rules).exit_code == 0
     result = run(runner, "rules", "recommend", "--rules", rules, "--item", "whole milk")
     assert result.exit_code == 0 and len(pd.read_csv(io.StringIO(result.stdout))) >= 1
+
+
+def test_table_view_shows_the_sides_and_key_numbers(runner):
+    result = run(runner, "rules", "mine", GROCERIES, "--layout", "basket", "--min-support",
+                 "0.01", "--max-len", "2", "-f", "table")  # fmt: skip
+    header = result.stdout.splitlines()[1]
+    assert "antecedent_names" in header and "lift" in header and "kulczynski" not in header
