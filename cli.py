@@ -891,6 +891,58 @@ def rules_report(settings: Settings, html_path: str | None, excel_path: str | No
         settings.info(f"wrote {excel_path}")
 
 
+# --------------------------------------------------------------------------- forecast
+
+
+def _years(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, int]:
+    first, _, last = value.partition("-")
+    try:
+        years = (int(first), int(last or first))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a year like 2026 or a range like 2025-2027")
+    if years[1] < years[0]:
+        raise click.BadParameter(f"{value!r} ends before it starts")
+    return years
+
+
+@forecast.command("holidays")
+@click.option("--country", default="FI", show_default=True, help="ISO country code.")
+@click.option("--subdiv", help="Subdivision (state, province) code, where the country has them.")
+@click.option("--years", required=True, callback=_years, metavar="YEAR[-YEAR]",
+              help="Calendar years to show, e.g. 2026 or 2025-2027.")
+@click.option("--events", "events_file", type=click.Path(exists=True, dir_okay=False),
+              help="User events: date,name[,lower,upper] (campaigns, local events).")
+@output_options(default="table")
+@click.pass_obj
+def forecast_holidays(settings: Settings, country: str, subdiv: str | None,
+                      years: tuple[int, int], events_file: str | None, output: str | None,
+                      fmt: str | None) -> None:  # fmt: skip
+    """Show the calendar events the forecasting models will see, day by day.
+
+    One row per day and event: the event (a public holiday from the `holidays` package, or a
+    user event), the day's offset from it (-7 is a week before Christmas Eve) and its date.
+    Finnish holidays that move the most shopping get longer windows (Christmas Eve a week,
+    Easter Thursday to Monday, Midsummer Eve three days); every other holiday has the day
+    before it and the day itself.
+
+    \b
+    Examples:
+      kori forecast holidays --years 2026
+      kori forecast holidays --country SE --years 2025-2026 -f csv
+      kori forecast holidays --years 2026 --events campaigns.csv
+    """
+    import datetime as dt
+
+    from forecasting.events import calendar_events, read_events
+
+    events = read_events(read_table(events_file)[0], source=events_file) if events_file else None
+    table = calendar_events(dt.date(years[0], 1, 1), dt.date(years[1], 12, 31), country=country,
+                            subdiv=subdiv, events=events)  # fmt: skip
+    settings.info(f"{table['event'].nunique()} events over {table['date'].nunique()} days "
+                  f"({country}{'-' + subdiv if subdiv else ''}, {years[0]}-{years[1]})")  # fmt: skip
+    write_table(table, output, fmt, default="table")
+
+
 # --------------------------------------------------------------------------- sample and demo
 
 

@@ -1,0 +1,155 @@
+"""Calendar events as forecasting models see them: holidays with windows, and user events.
+
+Shoppers react to a holiday before it comes: the Christmas rush runs for a week, Midsummer and
+Easter shopping for days. Each event has a window of days relative to its date (``lower`` days
+before, ``upper`` after), and every day of the window is its own effect (``offset``), as in
+prophet's ``lower_window`` and ``upper_window``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from forecasting.calendar import DEFAULT_COUNTRY, holiday_table
+from forecasting.errors import SchemaError
+
+
+@dataclass(frozen=True)
+class Window:
+    """Days around an event that carry its effect: ``lower`` before (<= 0), ``upper`` after."""
+
+    lower: int = -1
+    upper: int = 0
+
+
+DEFAULT_WINDOW = Window(-1, 0)
+"""Any holiday: the shopping day before it and the day itself."""
+
+FINNISH_WINDOWS: Mapping[str, Window] = {
+    "Christmas Eve": Window(-7, 0),
+    "Midsummer Eve": Window(-3, 0),
+    "Easter Sunday": Window(-4, 1),  # Maundy Thursday to Easter Monday
+    "May Day": Window(-2, 0),  # Vappu eve shopping
+    "New Year's Day": Window(-2, 0),
+}
+"""Longer windows for the Finnish holidays that move the most shopping."""
+
+
+def calendar_events(
+    start: dt.date,
+    end: dt.date,
+    *,
+    country: str = DEFAULT_COUNTRY,
+    subdiv: str | None = None,
+    windows: Mapping[str, Window] | None = None,
+    events: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every day between ``start`` and ``end`` touched by a holiday or a user event.
+
+    Parameters
+    ----------
+    start, end : datetime.date
+        The period (inclusive).
+    country, subdiv : str
+        Holiday calendar of the ``holidays`` package (Finland by default).
+    windows : Mapping of str to Window, optional
+        Windows by holiday name; others get :data:`DEFAULT_WINDOW`. Defaults to
+        :data:`FINNISH_WINDOWS` for Finland, none otherwise.
+    events : pandas.DataFrame, optional
+        User events (campaigns, local events): ``date``, ``name``, optional ``lower`` and
+        ``upper`` (see :func:`read_events`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date, event, offset, event_date, source`` (``holiday`` or ``user``), sorted by date
+        then event; a day in two windows appears twice.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown country or subdivision (from :func:`forecasting.calendar.holiday_table`).
+
+    Examples
+    --------
+    >>> days = calendar_events(dt.date(2025, 12, 20), dt.date(2025, 12, 24))
+    >>> sorted(set(days["event"]))
+    ['Christmas Eve']
+    """
+    if windows is None:
+        windows = FINNISH_WINDOWS if country == "FI" else {}
+    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    reach = pd.Timedelta(days=max([8, *(w.upper - w.lower + 1 for w in windows.values())]))
+    holidays = holiday_table((first - reach).date(), (last + reach).date(), country=country,
+                             subdiv=subdiv)  # fmt: skip
+    rows = []
+    for day, names in zip(holidays["date"], holidays["holiday"]):
+        for name in names.split("; "):
+            rows += _window_rows(day, name, windows.get(name, DEFAULT_WINDOW), "holiday")
+    if events is not None:
+        for day, name, lower, upper in zip(events["date"], events["name"], events["lower"],
+                                           events["upper"]):  # fmt: skip
+            rows += _window_rows(pd.Timestamp(day), str(name), Window(int(lower), int(upper)),
+                                 "user")  # fmt: skip
+    table = pd.DataFrame(rows, columns=["date", "event", "offset", "event_date", "source"])
+    table = table[(table["date"] >= first) & (table["date"] <= last)]
+    return table.sort_values(["date", "event", "offset"], ignore_index=True)
+
+
+def _window_rows(day: pd.Timestamp, name: str, window: Window, source: str) -> list[tuple]:
+    return [
+        (day + pd.Timedelta(days=offset), name, offset, day, source)
+        for offset in range(window.lower, window.upper + 1)
+    ]
+
+
+def read_events(frame: pd.DataFrame, *, source: str = "<events>") -> pd.DataFrame:
+    """User events from a table: ``date``, ``name``, optional ``lower`` and ``upper``.
+
+    Raises
+    ------
+    SchemaError
+        If a column is missing, a date does not parse, or a window is the wrong way round.
+    """
+    missing = [c for c in ("date", "name") if c not in frame.columns]
+    if missing:
+        raise SchemaError(
+            f"missing column {missing[0]!r} that event files need",
+            source=source,
+            where=f"found: {', '.join(map(str, frame.columns)) or 'no columns'}",
+            fix="Write date,name[,lower,upper], e.g. 2025-11-27,Black Friday,-1,0",
+        )
+    dates = pd.to_datetime(frame["date"].astype("string").str.strip(), format="ISO8601",
+                           errors="coerce")  # fmt: skip
+    bad = dates.isna().to_numpy()
+    if bad.any():
+        first = int(bad.argmax())
+        raise SchemaError(
+            f"column 'date': not a date in {int(bad.sum())} rows",
+            source=source,
+            where=f"line {first + 2}: {frame['date'].iloc[first]!r}",
+            fix="Write dates as YYYY-MM-DD",
+        )
+    out = pd.DataFrame({"date": dates, "name": frame["name"].astype("string").fillna("")})
+    for column, default in (("lower", 0), ("upper", 0)):
+        values = frame[column] if column in frame.columns else pd.Series(default, index=frame.index)
+        numbers = pd.to_numeric(values.astype("string").str.strip().replace("", str(default)),
+                                errors="coerce")  # fmt: skip
+        if numbers.isna().any() or (numbers % 1 != 0).any():
+            raise SchemaError(f"column {column!r}: not a whole number of days", source=source,
+                              fix="Write e.g. -3 for three days before")  # fmt: skip
+        out[column] = numbers.astype(int)
+    wrong = (out["lower"] > 0) | (out["upper"] < 0)
+    if wrong.any():
+        row = int(wrong.to_numpy().argmax())
+        raise SchemaError(
+            "an event window must start on or before the event and end on or after it",
+            source=source,
+            where=f"line {row + 2}: lower={out['lower'].iloc[row]}, upper={out['upper'].iloc[row]}",
+            fix="Use lower <= 0 <= upper",
+        )
+    return out
