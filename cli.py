@@ -58,9 +58,9 @@ class ParameterProblem(click.ClickException):
 
 @dataclass
 class Settings:
-    """Options of the root command, shared by every subcommand."""
+    """Options of the root command, shared by every subcommand (``--debug`` is read from the
+    root context where an error is handled)."""
 
-    debug: bool = False
     quiet: bool = False
 
     def info(self, message: str) -> None:
@@ -112,7 +112,7 @@ def kori(ctx: click.Context, debug: bool, quiet: bool) -> None:
     Data goes to stdout or -o FILE; everything else to stderr. Try `kori demo` for a tour on a
     simulated Finnish store, or `kori sample DIR` for its data files.
     """
-    ctx.obj = Settings(debug=debug, quiet=quiet)
+    ctx.obj = Settings(quiet=quiet)
 
 
 # --------------------------------------------------------------------------- reading and writing
@@ -772,15 +772,16 @@ def rules_itemsets(settings: Settings, output: str | None, fmt: str | None,
     Example:
       kori rules itemsets groceries.csv --layout basket --algorithm fpmax --min-support 0.01
     """
+    from basket.crosssell import select_receipts
     from basket.describe import for_output, itemsets_table
     from basket.mining import frequent_itemsets
 
-    receipts = _load_receipts(settings, options)
-    receipts = receipts.filter(stores=options["stores"], start=options["start"],
-                               end=options["end"])  # fmt: skip
     names, categories = _catalog_maps(options["catalog"])
+    receipts = select_receipts(_load_receipts(settings, options), categories=categories,
+                               level=options["level"], stores=options["stores"],
+                               start=options["start"], end=options["end"])  # fmt: skip
     if options["level"] == "category":
-        receipts, names = receipts.to_level(categories), {}
+        names = {}
     with _progress(settings, "Counting") as progress:
         found = frequent_itemsets(
             receipts, min_support=options["min_support"], min_count=options["min_count"],

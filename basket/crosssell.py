@@ -70,6 +70,41 @@ class RuleReport:
         return out
 
 
+def select_receipts(
+    receipts: Receipts,
+    *,
+    categories: Mapping[str, str] | None = None,
+    level: str = "sku",
+    stores: Sequence[str] = (),
+    start: pd.Timestamp | None = None,
+    end: pd.Timestamp | None = None,
+) -> Receipts:
+    """The receipts of some stores and a period, at product or category level.
+
+    Raises
+    ------
+    ParameterError
+        If the level is unknown, no receipt is left, or categories are asked for without them.
+    """
+    if level not in ("sku", "category"):
+        raise ParameterError(f"unknown level {level!r}", fix="Use --level sku or category")
+    receipts = receipts.filter(stores=stores, start=start, end=end)
+    if receipts.n_receipts == 0:
+        raise ParameterError(
+            "no receipts are left after the store and period filters",
+            source=receipts.source,
+            fix="Widen --from/--to or check --store",
+        )
+    if level == "category":
+        if not categories:
+            raise ParameterError(
+                "mining categories needs a catalog with a category column",
+                fix="Pass --catalog catalog.csv",
+            )
+        receipts = receipts.to_level(categories)
+    return receipts
+
+
 def find_rules(
     receipts: Receipts,
     *,
@@ -129,22 +164,9 @@ def find_rules(
     ParameterError
         If a parameter is out of range, or ``level="category"`` comes without categories.
     """
-    if level not in ("sku", "category"):
-        raise ParameterError(f"unknown level {level!r}", fix="Use --level sku or category")
-    receipts = receipts.filter(stores=stores, start=start, end=end)
-    if receipts.n_receipts == 0:
-        raise ParameterError(
-            "no receipts are left after the store and period filters",
-            source=receipts.source,
-            fix="Widen --from/--to or check --store",
-        )
+    receipts = select_receipts(receipts, categories=categories, level=level, stores=stores,
+                               start=start, end=end)  # fmt: skip
     if level == "category":
-        if not categories:
-            raise ParameterError(
-                "mining categories needs a catalog with a category column",
-                fix="Pass --catalog catalog.csv",
-            )
-        receipts = receipts.to_level(categories)
         names, categories = {}, {}
     mining = {"min_support": min_support, "min_count": min_count, "max_len": max_len,
               "algorithm": algorithm, "engine": engine}  # fmt: skip
