@@ -42,6 +42,7 @@ _EXTENSIONS = {
 }
 _COMPRESSION = (".gz", ".bz2", ".xz")
 _TABLE_ROWS = 200  # rows shown by -f table; the rest is for -f csv
+_MODELS = ("regression", "naive", "ets", "stl", "sarimax", "prophet", "slow", "auto")
 
 
 class DataError(click.ClickException):
@@ -71,6 +72,9 @@ class Settings:
 
 class _Kori(click.Group):
     """The root group: turns library errors into one line, unless ``--debug``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _expand_levels(args))
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -947,6 +951,296 @@ def forecast_holidays(settings: Settings, country: str, subdiv: str | None,
 # --------------------------------------------------------------------------- sample and demo
 
 
+def _floats(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[float, ...]:
+    if not value:
+        return ()
+    try:
+        return tuple(float(part) for part in value.split(",") if part.strip())
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a comma-separated list of numbers, "
+                                 "e.g. 0.5,0.9,0.95") from None
+
+
+_FILE = click.Path(exists=True, dir_okay=False)
+forecast_input_options = _options(
+    click.option("--weather", "weather_file", type=_FILE,
+                 help="Daily weather per store (date, store, temperature_c[, precipitation_mm])"
+                 " over the history and the forecast days."),
+    click.option("--stores", "stores_file", type=_FILE,
+                 help="Store configuration (store.toml): opening hours and closed days."),
+    click.option("--events", "events_file", type=_FILE,
+                 help="User events: date, name[, lower, upper] (campaigns, local events)."),
+    click.option("--catalog", "catalog_file", type=_FILE, help="Catalog, for --by category."),
+    click.option("--by", "level", type=click.Choice(["sku", "category", "store"]), default="sku",
+                 show_default=True, help="One series per sku x store, category x store or store."),
+    click.option("--freq", type=click.Choice(["D", "W"], case_sensitive=False),
+                 help="Daily or weekly series (default: as the sales are)."),
+    click.option("--country", default="FI", show_default=True, help="Holiday calendar (ISO code)."),
+    click.option("--subdiv", help="Subdivision (state, province) of the holiday calendar."),
+    click.option("--no-holidays", is_flag=True, help="Leave public holidays out of the models."),
+    click.option("--input-format", type=click.Choice(INPUT_FORMATS), help="Format of SALES."),
+    click.option("--date-format", metavar="FMT", help="strftime format of dates, e.g. %d.%m.%Y."),
+    click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
+                 help="Worker processes."),
+    click.option("--level", "levels", type=float, multiple=True,
+                 help="Prediction interval in percent (repeatable; --level 80 95 works too)."
+                 "  [default: 80, 95]"),
+    column_options,
+)  # fmt: skip
+
+
+def _load_forecast_inputs(settings: Settings, options: dict[str, Any]) -> tuple[Any, Any]:
+    """Read SALES and the optional files into a SeriesSet and its Regressors."""
+    from forecasting.calendar import holiday_names, holiday_table
+    from forecasting.events import read_events
+    from forecasting.series import sales_series
+    from forecasting.stores import load_store_configs
+    from forecasting.tasks import Regressors
+    from forecasting.validation import parse_table
+
+    mapping = column_mapping(options)
+    path = options["sales"]
+    label = "<stdin>" if path == "-" else path
+    frame, first_line = read_table(path, options["input_format"])
+    sales = parse_table(frame, "sales", source=label, columns=_present(frame, mapping),
+                        date_format=options["date_format"], first_line=first_line)  # fmt: skip
+    stores = load_store_configs(options["stores_file"]) if options["stores_file"] else None
+    names = None
+    if stores:
+        days = pd_date_range(sales["date"])
+        names = holiday_names(days, holiday_table(days[0], days[-1], country=options["country"],
+                                                  subdiv=options["subdiv"]))  # fmt: skip
+    catalog = None
+    if options["catalog_file"]:
+        catalog_frame, catalog_line = read_table(options["catalog_file"])
+        catalog = parse_table(catalog_frame, "catalog", source=options["catalog_file"],
+                              first_line=catalog_line)  # fmt: skip
+    series = sales_series(sales, level=options["level"], freq=options["freq"], catalog=catalog,
+                          stores=stores, holiday_names=names, source=label)  # fmt: skip
+    weather = None
+    if options["weather_file"]:
+        weather_frame, weather_line = read_table(options["weather_file"])
+        weather = parse_table(weather_frame, "weather", source=options["weather_file"],
+                              columns=_present(weather_frame, mapping),
+                              date_format=options["date_format"], first_line=weather_line)
+    events = None
+    if options["events_file"]:
+        events = read_events(read_table(options["events_file"])[0], source=options["events_file"])
+    settings.info(
+        f"{label}: {series.report.rows:,} rows, {len(series.keys):,} series "
+        f"({'daily' if series.freq == 'D' else 'weekly'}, {series.dates[0]:%Y-%m-%d} to "
+        f"{series.dates[-1]:%Y-%m-%d}); " + "; ".join(series.report.lines())
+    )
+    regressors = Regressors(
+        country=options["country"], subdiv=options["subdiv"],
+        holidays=not options["no_holidays"], events=events, weather=weather,
+        weather_source=options["weather_file"] or "<weather>",
+        temperature_offset=options.get("temperature_offset", 0.0), stores=stores,
+    )  # fmt: skip
+    return series, regressors
+
+
+def pd_date_range(dates: Any) -> Any:
+    """Every day from the first to the last of ``dates``, plus a year for forecasts."""
+    import pandas as pd
+
+    return pd.date_range(dates.min(), dates.max() + pd.Timedelta(days=366), freq="D")
+
+
+def _present(frame: Any, mapping: dict[str, str]) -> dict[str, str]:
+    """The part of a column mapping that applies to this file (sales and weather share it)."""
+    return {key: name for key, name in mapping.items() if name in frame.columns}
+
+
+class _Counter:
+    """Progress over series for the library's ``progress(n_done)`` callbacks."""
+
+    def __init__(self, settings: Settings, label: str, total: int) -> None:
+        self.bar = _progress(settings, label)
+        self.total = total
+        self.done = 0
+
+    def __enter__(self) -> Callable[[int], None] | None:
+        update = self.bar.__enter__()
+        if update is None:
+            return None
+
+        def step(n: int) -> None:
+            self.done += n
+            update(self.done, self.total)
+
+        return step
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.__exit__(*exc)
+
+
+@forecast.command("run")
+@click.argument("sales", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@forecast_input_options
+@click.option("--model", type=click.Choice(list(_MODELS)), default="regression",
+              show_default=True, help="Forecasting model; see the README for each.")
+@click.option("--horizon", type=int, default=28, show_default=True,
+              help="Periods (days or weeks) to forecast.")
+@click.option("--quantiles", callback=_floats, metavar="P,P,...",
+              help="Quantiles to add, e.g. 0.5,0.9,0.95.")
+@click.option("--temperature-offset", type=float, default=0.0, metavar="DEGREES",
+              help="What-if: add this to the future temperature (needs --weather).")
+@click.option("--components", "components_file", type=click.Path(dir_okay=False),
+              help="Also write the holiday, weather and season effects (regression) here.")
+@click.option("--plots", "plots_dir", type=click.Path(file_okay=False),
+              help="Write a PNG per series and an index.html into this folder.")
+@click.option("--plot-top", type=click.IntRange(1), default=30, show_default=True,
+              help="Plot only this many series with the most forecast units.")
+@output_options()
+@click.pass_obj
+def forecast_run(settings: Settings, output: str | None, fmt: str | None, **options: Any) -> None:
+    """Forecast the sales in SALES per sku and store, days or weeks ahead.
+
+    SALES has one row per date, store and sku with the units sold (date,store,sku,quantity;
+    map other names with --date-col and friends). Missing open days are zero sales; closed days
+    (from --stores, or days a whole store sold nothing) are left out, and forecasts on them are
+    zero. The table has the forecast, the intervals (lo80, hi80, ...), the quantiles asked for,
+    the model that made each series, whether its weather was the forecast file's or the
+    climatology, and a note where a model fell back to a simpler one.
+
+    \b
+    Examples:
+      kori forecast run sales.csv --weather weather.csv --stores store.toml > forecast.csv
+      kori forecast run sales.csv --horizon 8 --freq W --by category --catalog catalog.csv
+      kori forecast run sales.csv --weather weather.csv --temperature-offset 3 --quantiles 0.9
+    """
+    from forecasting.forecast import forecast as run_forecast
+
+    if options["temperature_offset"] and not options["weather_file"]:
+        raise click.UsageError("--temperature-offset needs --weather")
+    series, regressors = _load_forecast_inputs(settings, options)
+    levels = options["levels"] or (80.0, 95.0)
+    with _Counter(settings, "Forecasting", len(series.keys)) as progress:
+        result = run_forecast(
+            series, horizon=options["horizon"], model=options["model"], regressors=regressors,
+            levels=levels, quantiles=options["quantiles"], jobs=options["jobs"],
+            components=bool(options["components_file"] or options["plots_dir"]),
+            progress=progress,
+        )  # fmt: skip
+    _report_forecast(settings, result, options)
+    if options["components_file"]:
+        if result.components is None:
+            settings.info("No components: only the regression model has them")
+        else:
+            path = options["components_file"]
+            write_table(result.components, path, None)
+            settings.info(f"Components: {path}")
+    if options["plots_dir"]:
+        _write_plots(settings, result, Path(options["plots_dir"]), options["plot_top"])
+    write_table(result.table, output, fmt)
+
+
+def _report_forecast(settings: Settings, result: Any, options: dict[str, Any]) -> None:
+    series = result.series
+    models = result.table.drop_duplicates(["store"] + ([series.item_column]
+                                                       if series.item_column else []))["model"]
+    counts = ", ".join(f"{n:,} {name}" for name, n in models.value_counts().items())
+    settings.info(f"Forecast {len(series.keys):,} series x {options['horizon']} periods: {counts}")
+    fallbacks = result.fallbacks()
+    if len(fallbacks):
+        reasons = fallbacks["note"].str.replace(r"\d+%", "N%", regex=True).str.replace(
+            r"has \d+", "has N", regex=True).value_counts()
+        settings.info(f"  {len(fallbacks):,} series not made by {options['model']}:"
+                      + "".join(f"\n    {n:,} x {why}" for why, n in reasons.items()))
+    for store, days in result.climatology_days().items():
+        settings.info(f"  {store}: weather of {len(days)} forecast days ({days[0]:%Y-%m-%d} to "
+                      f"{days[-1]:%Y-%m-%d}) is climatology: the weather file ends before them")
+    for store, design in result.designs.items():
+        if design.weather_filled:
+            settings.info(f"  {store}: weather of {design.weather_filled} history periods "
+                          "missing, interpolated")
+    for store, days in result.closed.items():
+        settings.info(f"  {store}: closed on {', '.join(f'{d:%Y-%m-%d}' for d in days)}; "
+                      "forecasts are zero")
+
+
+def _write_plots(settings: Settings, result: Any, folder: Path, top: int) -> None:
+    import re
+
+    from forecasting.plots import html_index, plot_series, top_series
+
+    positions = top_series(result, top)
+    folder.mkdir(parents=True, exist_ok=True)
+    labels = result.series.labels()
+    pictures = []
+    with _Counter(settings, "Plotting", len(positions)) as progress:
+        for position in positions:
+            png = plot_series(result, int(position))
+            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", labels[position]) + ".png"
+            atomic_write(folder / name, lambda p, data=png: p.write_bytes(data))
+            pictures.append((labels[position], png))
+            if progress:
+                progress(1)
+    notes = [f"{len(positions)} of {len(labels)} series, most forecast units first"]
+    page = html_index("kori forecasts", pictures, notes)
+    atomic_write(folder / "index.html", lambda p: p.write_text(page, encoding="utf-8"))
+    settings.info(f"Plots of {len(positions)} series: {folder / 'index.html'}")
+
+
+@forecast.command("backtest")
+@click.argument("sales", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@forecast_input_options
+@click.option("--models", default="regression", show_default=True, metavar="NAME,NAME|all",
+              help="Models to score (seasonal naive is always added); 'all' for every one.")
+@click.option("--horizon", type=int, default=28, show_default=True,
+              help="Periods forecast from each origin.")
+@click.option("--windows", type=int, default=3, show_default=True, help="Rolling origins.")
+@click.option("--step", type=int, help="Periods between origins (default: the horizon).")
+@click.option("--per-series", "per_series_file", type=click.Path(dir_okay=False),
+              help="Also write the metrics of every series and model here.")
+@output_options(default="table")
+@click.pass_obj
+def forecast_backtest(settings: Settings, output: str | None, fmt: str | None,
+                      **options: Any) -> None:  # fmt: skip
+    """Score models on the past: forecast from rolling origins and compare with what sold.
+
+    For each of --windows origins (the last ends with the history), every model forecasts
+    --horizon periods from the history before it. The table gives per model MAE, RMSE, WAPE
+    (absolute error over units sold), MASE (error over seasonal naive's in-sample error), bias
+    (over-forecast share) and interval coverage, with seasonal naive beside as the baseline
+    (wape_vs_naive below 1 beats it). Weather in the test periods is the observed weather.
+
+    \b
+    Examples:
+      kori forecast backtest sales.csv --weather weather.csv --models regression,ets
+      kori forecast backtest sales.csv --models all --horizon 26 --windows 1 --freq W
+    """
+    from forecasting.backtest import run_backtest
+
+    names = _model_names(options["models"])
+    series, regressors = _load_forecast_inputs(settings, options)
+    levels = options["levels"] or (80.0, 95.0)
+    total = len(series.keys) * len(set(["naive", *names]))
+    with _Counter(settings, "Backtesting", total) as progress:
+        result = run_backtest(series, models=names, horizon=options["horizon"],
+                              windows=options["windows"], step=options["step"], levels=levels,
+                              regressors=regressors, jobs=options["jobs"],
+                              progress=progress)  # fmt: skip
+    settings.info(f"Origins: {', '.join(f'{day:%Y-%m-%d}' for day in result.origins)}; "
+                  f"{options['horizon']} periods each")  # fmt: skip
+    write_table(result.overall, output, fmt, default="table")
+    if options["per_series_file"]:
+        write_table(result.per_series, options["per_series_file"], None)
+        settings.info(f"Metrics per series: {options['per_series_file']}")
+
+
+def _model_names(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if names == ["all"]:
+        return [name for name in _MODELS if name != "auto"] + ["auto"]
+    unknown = [name for name in names if name not in _MODELS]
+    if unknown or not names:
+        raise click.BadParameter(f"unknown model {unknown[0] if unknown else text!r}; use "
+                                 f"{', '.join(_MODELS)} or all", param_hint="--models")
+    return names
+
+
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     import datetime as dt
 
@@ -1117,6 +1411,32 @@ def main() -> None:
     Click stops quietly when the reader of stdout goes away (``kori ... | head``).
     """
     kori.main(args=_global_flags_first(sys.argv[1:]), prog_name="kori")
+
+
+def _expand_levels(args: list[str]) -> list[str]:
+    """``--level 80 95`` means ``--level 80 --level 95`` (click options take one value)."""
+    out: list[str] = []
+    for position, arg in enumerate(args):
+        if arg == "--":
+            return out + args[position:]
+        if out and out[-1] != "--level" and _is_number(arg) and _after_level(out):
+            out += ["--level", arg]
+        else:
+            out.append(arg)
+    return out
+
+
+def _after_level(out: list[str]) -> bool:
+    """Whether ``out`` ends with ``--level N`` (and maybe more numbers expanded from it)."""
+    return len(out) >= 2 and out[-2] == "--level" and _is_number(out[-1])
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _global_flags_first(args: list[str]) -> list[str]:

@@ -274,6 +274,57 @@ def validate_table(
     >>> [p.check for p in validate_table(frame, "sales").errors]
     ['unparseable_date', 'non_numeric']
     """
+    return _validate(frame, kind, source=source, columns=columns, date_format=date_format,
+                     first_line=first_line, country=country)[0]
+
+
+def parse_table(
+    frame: pd.DataFrame,
+    kind: str,
+    *,
+    source: str = "<input>",
+    columns: Mapping[str, str] | None = None,
+    date_format: str | None = None,
+    first_line: int = 2,
+) -> pd.DataFrame:
+    """A table of one of the known kinds with typed, canonically named columns.
+
+    Takes the same parameters as :func:`validate_table`; optional columns that the file lacks
+    are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Dates as ``datetime64``, numbers as ``float64``, ids as strings, columns renamed to
+        their canonical names.
+
+    Raises
+    ------
+    SchemaError
+        On the first error :func:`validate_table` finds (warnings and notes pass).
+    """
+    report, parsed = _validate(frame, kind, source=source, columns=columns,
+                               date_format=date_format, first_line=first_line, country=None)
+    report.raise_for_errors()
+    table = pd.DataFrame(parsed).reset_index(drop=True)
+    for name, values in table.items():
+        if pd.api.types.is_numeric_dtype(values):
+            table[name] = values.astype("float64")
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            table[name] = values.astype("datetime64[ns]")
+    return table
+
+
+def _validate(
+    frame: pd.DataFrame,
+    kind: str,
+    *,
+    source: str,
+    columns: Mapping[str, str] | None,
+    date_format: str | None,
+    first_line: int,
+    country: str | None,
+) -> tuple[ValidationReport, dict[str, pd.Series]]:
     schema = _schema(kind)
     mapping = _mapping(schema, columns or {})
     problems: list[Problem] = []
@@ -305,7 +356,8 @@ def validate_table(
         problems += _gaps(
             parsed[schema.gap_column], parsed["store"], present[schema.gap_column], country
         )
-    return ValidationReport(source=source, kind=kind, rows=len(frame), problems=tuple(problems))
+    report = ValidationReport(source=source, kind=kind, rows=len(frame), problems=tuple(problems))
+    return report, parsed
 
 
 def _schema(kind: str) -> Schema:

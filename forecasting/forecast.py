@@ -1,0 +1,201 @@
+"""Forecast every series: the entry point of the library.
+
+>>> from forecasting.forecast import forecast                      # doctest: +SKIP
+>>> result = forecast(series, horizon=28, regressors=Regressors(weather=weather))
+>>> result.table.head()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+import pandas as pd
+
+from forecasting.backtest import level_probs
+from forecasting.engine import map_tasks
+from forecasting.errors import ParameterError
+from forecasting.models import DEFAULT_MODEL, model_function, run_model
+from forecasting.models.base import Output, Task
+from forecasting.regressors import Design
+from forecasting.series import SeriesSet, future_dates
+from forecasting.tasks import Regressors, build_tasks
+
+
+@dataclass(frozen=True)
+class ForecastResult:
+    """Forecasts of every series.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Long table: ``date, store, <sku|category>, model, forecast, lo<L>, hi<L> ...,
+        q<P> ..., weather, note``. ``weather`` is ``file``, ``climatology`` or empty (no weather
+        regressors).
+    series : SeriesSet
+        The history.
+    designs : dict of str to Design
+        Regressors of each store.
+    components : pandas.DataFrame or None
+        Multiplicative effects per series and date (``level`` in units; ``weekly``, ``yearly``,
+        ``holidays``, ``weather`` as factors), for models that have them.
+    closed : dict of str to list of pandas.Timestamp
+        Forecast periods on which each store is closed (forecast zero).
+    """
+
+    table: pd.DataFrame
+    series: SeriesSet
+    designs: dict[str, Design]
+    components: pd.DataFrame | None
+    closed: dict[str, list[pd.Timestamp]]
+
+    def fallbacks(self) -> pd.DataFrame:
+        """Series not made by the asked model, with the reason: ``series, model, note``."""
+        item = self.series.item_column
+        keys = ["store"] + ([item] if item else [])
+        notes = self.table.drop_duplicates(keys)
+        notes = notes[notes["note"] != ""]
+        return notes[keys + ["model", "note"]].reset_index(drop=True)
+
+    def climatology_days(self) -> dict[str, list[pd.Timestamp]]:
+        """Forecast days whose weather is climatology, by store."""
+        out = {}
+        future = self.table["date"] > self.series.dates[-1]
+        for store, design in self.designs.items():
+            days = design.dates[design.climatology]
+            days = days[days > self.series.dates[-1]]
+            if len(days) and future.any():
+                out[store] = list(days)
+        return out
+
+
+def check_probabilities(levels: Sequence[float], quantiles: Sequence[float]) -> None:
+    """Raise :class:`ParameterError` for a level outside (0, 100) or quantile outside (0, 1)."""
+    for level in levels:
+        if not 0 < level < 100:
+            raise ParameterError(f"interval level {level:g} is not between 0 and 100",
+                                 fix="Give levels in percent, e.g. --level 80 --level 95")
+    for q in quantiles:
+        if not 0 < q < 1:
+            raise ParameterError(f"quantile {q:g} is not between 0 and 1",
+                                 fix="Give quantiles as fractions, e.g. --quantiles 0.5,0.9,0.95")
+
+
+def forecast(
+    series: SeriesSet,
+    *,
+    horizon: int,
+    model: str = DEFAULT_MODEL,
+    regressors: Regressors | None = None,
+    levels: Sequence[float] = (80, 95),
+    quantiles: Sequence[float] = (),
+    components: bool = False,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> ForecastResult:
+    """Forecast every series of ``series`` ``horizon`` periods ahead.
+
+    Parameters
+    ----------
+    series : SeriesSet
+        From :func:`forecasting.series.sales_series`.
+    horizon : int
+        Periods to forecast (days or weeks).
+    model : str, default "regression"
+        A name from :data:`forecasting.models.MODELS`.
+    regressors : Regressors, optional
+        Holidays, events, weather, store hours; Finnish holidays only by default.
+    levels : sequence of float, default (80, 95)
+        Central prediction intervals, in percent.
+    quantiles : sequence of float
+        Extra quantiles, as fractions (0.5, 0.9, 0.95).
+    components : bool
+        Also return the effects of the regressors (dynamic regression only).
+    jobs : int, default 1
+        Worker processes.
+    progress : callable, optional
+        Called with the number of series finished, as they finish.
+
+    Returns
+    -------
+    ForecastResult
+
+    Raises
+    ------
+    ParameterError
+        For a horizon below 1, an unknown model, or a bad level or quantile.
+    """
+    check_probabilities(levels, quantiles)
+    model_function(model)
+    regressors = regressors or Regressors()
+    future = future_dates(series, horizon)
+    probs = tuple(sorted(set(level_probs(levels)) | {float(q) for q in quantiles}))
+    tasks, designs = build_tasks(series, future, regressors, probs, components=components)
+    outputs = map_tasks(partial(run_model, model), tasks, jobs=jobs, progress=progress,
+                        weight=lambda task: len(task.columns))  # fmt: skip
+    table = _long_table(series, tasks, outputs, future, designs, probs, levels, quantiles,
+                        weather=regressors.weather is not None)  # fmt: skip
+    parts = [_components(series, task, output) for task, output in zip(tasks, outputs)
+             if output.components is not None]  # fmt: skip
+    closed = {task.store: list(future[task.closed[task.n_hist:]]) for task in tasks}
+    return ForecastResult(table=table, series=series, designs=designs,
+                          components=pd.concat(parts, ignore_index=True) if parts else None,
+                          closed={store: days for store, days in closed.items() if days})
+
+
+def _column(p: float) -> str:
+    return f"q{100 * p:g}"
+
+
+def _long_table(series: SeriesSet, tasks: list[Task], outputs: list[Output],
+                future: pd.DatetimeIndex, designs: dict[str, Design], probs: tuple[float, ...],
+                levels: Sequence[float], quantiles: Sequence[float],
+                *, weather: bool) -> pd.DataFrame:  # fmt: skip
+    h = len(future)
+    frames = []
+    item = series.item_column
+    for task, output in zip(tasks, outputs):
+        k = len(task.columns)
+        keys = series.keys.iloc[task.columns]
+        frame = {
+            "date": np.tile(future.to_numpy(), k),
+            "store": np.repeat(keys["store"].to_numpy(), h),
+        }
+        if item:
+            frame[item] = np.repeat(keys[item].to_numpy(), h)
+        frame["model"] = np.repeat(np.array(output.models, dtype=object), h)
+        frame["forecast"] = output.point.T.ravel()
+        for level in levels:
+            lo, hi = round((1 - level / 100) / 2, 6), round((1 + level / 100) / 2, 6)
+            frame[f"lo{level:g}"] = output.quantiles[probs.index(lo)].T.ravel()
+            frame[f"hi{level:g}"] = output.quantiles[probs.index(hi)].T.ravel()
+        for q in sorted(set(quantiles)):
+            frame[_column(q)] = output.quantiles[probs.index(float(q))].T.ravel()
+        climate = designs[task.store].climatology[-h:]
+        label = np.where(climate, "climatology", "file") if weather else np.full(h, "")
+        frame["weather"] = np.tile(label, k)
+        frame["note"] = np.repeat(np.array(output.notes, dtype=object), h)
+        frames.append(pd.DataFrame(frame))
+    table = pd.concat(frames, ignore_index=True)
+    numbers = [c for c in table.columns if c == "forecast" or c[:2] in ("lo", "hi", "q")
+               and c[2:3].isdigit() or (c[:1] == "q" and c[1:2].isdigit())]
+    table[numbers] = table[numbers].round(3)
+    order = ["store"] + ([item] if item else []) + ["date"]
+    return table.sort_values(order, kind="stable", ignore_index=True)
+
+
+def _components(series: SeriesSet, task: Task, output: Output) -> pd.DataFrame:
+    item = series.item_column
+    keys = series.keys.iloc[task.columns]
+    n = len(task.dates)
+    frame = {"date": np.tile(task.dates.to_numpy(), len(keys)),
+             "store": np.repeat(keys["store"].to_numpy(), n)}  # fmt: skip
+    if item:
+        frame[item] = np.repeat(keys[item].to_numpy(), n)
+    for name, values in (output.components or {}).items():
+        frame[name] = values.T.ravel()
+    table = pd.DataFrame(frame)
+    fitted = np.array([m == "regression" for m in output.models])
+    return table[np.repeat(fitted, n)].reset_index(drop=True)

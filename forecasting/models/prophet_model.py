@@ -1,0 +1,74 @@
+"""prophet with kori's holiday windows and weather regressors.
+
+Holidays are handed over with their windows (``lower_window``, ``upper_window``); for weekly data
+they are bucketed into the weeks first, because prophet applies a holiday only when its date is a
+row of the data. Seasonality is multiplicative, like shop sales. Stan's and prophet's chatter is
+kept off stdout and out of the log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+
+import numpy as np
+import pandas as pd
+
+from forecasting.models.base import Output, Task, TooShort, each_series
+
+SAMPLES = 300
+"""Draws of the predictive distribution behind the quantiles."""
+
+
+def prophet(task: Task) -> Output:
+    """Fit prophet to every series of ``task``."""
+    for name in ("prophet", "cmdstanpy"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    holidays = _holidays(task)
+    return each_series(task, "prophet", lambda y, t: _one(y, t, holidays), fallback="regression")
+
+
+def _holidays(task: Task) -> pd.DataFrame | None:
+    if task.freq == "D":
+        events = task.events
+        if len(events) == 0:
+            return None
+        table = events.groupby(["event", "event_date"])["offset"].agg(["min", "max"])
+        table = table.reset_index()
+        return pd.DataFrame({"holiday": table["event"], "ds": table["event_date"],
+                             "lower_window": table["min"], "upper_window": table["max"]})
+    rows = [(column, day) for column in task.calendar.columns
+            for day in task.calendar.index[task.calendar[column].to_numpy() > 0]]
+    if not rows:
+        return None
+    frame = pd.DataFrame(rows, columns=["holiday", "ds"])
+    frame["lower_window"] = 0
+    frame["upper_window"] = 0
+    return frame
+
+
+def _one(y: np.ndarray, task: Task, holidays: pd.DataFrame | None
+         ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    from prophet import Prophet
+
+    history = pd.DataFrame({"ds": task.dates[: task.n_hist], "y": y})
+    if task.weather is not None:
+        for column in task.weather.columns:
+            history[column] = task.weather[column].to_numpy()[: task.n_hist]
+    history = history.dropna(subset=["y"])
+    if len(history) < 2 * task.season:
+        raise TooShort(f"needs {2 * task.season} periods of history, has {len(history)}")
+    model = Prophet(holidays=holidays, seasonality_mode="multiplicative",
+                    uncertainty_samples=SAMPLES)  # fmt: skip
+    future = pd.DataFrame({"ds": task.dates[task.n_hist:]})
+    if task.weather is not None:
+        for column in task.weather.columns:
+            model.add_regressor(column)
+            future[column] = task.weather[column].to_numpy()[task.n_hist:]
+    np.random.seed(0)  # prophet draws its uncertainty samples from numpy's global generator
+    with contextlib.redirect_stdout(io.StringIO()):
+        model.fit(history)
+        samples = model.predictive_samples(future)["yhat"]
+        point = model.predict(future)["yhat"].to_numpy()
+    return point, np.quantile(samples, task.probs, axis=1)

@@ -1,0 +1,128 @@
+"""Pictures of forecasts: history, forecast, intervals and holidays, and the components.
+
+Each series gets one PNG: the last stretch of history, the forecast with its widest interval
+shaded, public holidays marked, and (for the dynamic regression) a second panel with the
+holiday and weather effects as factors. An HTML index shows them all on one page.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+import numpy as np
+import pandas as pd
+
+from forecasting.forecast import ForecastResult
+
+HISTORY_DAYS = 120
+"""Days of history shown before a daily forecast (two years for weekly data)."""
+
+
+def plot_series(result: ForecastResult, position: int) -> bytes:
+    """The PNG of the series at ``position`` in ``result.series.keys``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    series = result.series
+    key = series.keys.iloc[position]
+    label = series.labels()[position]
+    rows = _rows(result, key)
+    span = pd.Timedelta(days=HISTORY_DAYS if series.freq == "D" else 730)
+    shown = series.dates >= series.dates[-1] - span
+    components = _component_rows(result, key)
+    panels = 2 if components is not None else 1
+    figure, axes = plt.subplots(panels, 1, figsize=(10, 3.2 * panels + 0.6), squeeze=False,
+                                sharex=True)  # fmt: skip
+    ax = axes[0, 0]
+    ax.plot(series.dates[shown], series.values[shown, position], color="0.35", lw=1,
+            label="sales")  # fmt: skip
+    widest = sorted((c for c in rows.columns if c.startswith("lo")), key=lambda c: float(c[2:]))
+    if widest:
+        level = widest[-1][2:]
+        ax.fill_between(rows["date"], rows[f"lo{level}"], rows[f"hi{level}"], color="tab:blue",
+                        alpha=0.2, label=f"{level}% interval")  # fmt: skip
+    model = rows["model"].iloc[0] if len(rows) else ""
+    ax.plot(rows["date"], rows["forecast"], color="tab:blue", lw=1.6, label=f"forecast ({model})")
+    _mark_holidays(ax, result, key["store"], series.dates[shown][0], rows["date"].max())
+    ax.set_title(label)
+    ax.set_ylabel("units")
+    ax.legend(loc="upper left", fontsize=8)
+    if components is not None:
+        cax = axes[1, 0]
+        for name in ("holidays", "weather", "weekly", "yearly"):
+            if name in components.columns:
+                cax.plot(components["date"], components[name], lw=1, label=name)
+        cax.axhline(1.0, color="0.6", lw=0.8)
+        cax.axvline(series.dates[-1], color="0.6", lw=0.8, ls=":")
+        cax.set_ylabel("effect (x)")
+        cax.legend(loc="upper left", fontsize=8, ncol=4)
+    figure.autofmt_xdate()
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=90)
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def _rows(result: ForecastResult, key: pd.Series) -> pd.DataFrame:
+    table = result.table
+    mask = table["store"] == key["store"]
+    item = result.series.item_column
+    if item:
+        mask &= table[item] == key[item]
+    return table[mask]
+
+
+def _component_rows(result: ForecastResult, key: pd.Series) -> pd.DataFrame | None:
+    if result.components is None:
+        return None
+    table = result.components
+    mask = table["store"] == key["store"]
+    item = result.series.item_column
+    if item:
+        mask &= table[item] == key[item]
+    rows = table[mask]
+    span = pd.Timedelta(days=HISTORY_DAYS if result.series.freq == "D" else 730)
+    rows = rows[rows["date"] >= result.series.dates[-1] - span]
+    return rows if len(rows) else None
+
+
+def _mark_holidays(ax: object, result: ForecastResult, store: str, start: pd.Timestamp,
+                   end: pd.Timestamp) -> None:  # fmt: skip
+    events = result.designs[store].events
+    days = events[(events["offset"] == 0) & (events["date"] >= start) & (events["date"] <= end)]
+    for day, name in zip(days["date"], days["event"]):
+        ax.axvline(day, color="tab:red", lw=0.6, alpha=0.5)  # type: ignore[attr-defined]
+        ax.annotate(name, (day, 1), xycoords=("data", "axes fraction"), rotation=90,  # type: ignore[attr-defined]
+                    fontsize=6, va="top", ha="right", color="tab:red")  # fmt: skip
+
+
+def top_series(result: ForecastResult, count: int) -> np.ndarray:
+    """Positions of the ``count`` series with the most forecast units."""
+    item = result.series.item_column
+    keys = ["store"] + ([item] if item else [])
+    totals = result.table.groupby(keys, sort=False)["forecast"].sum()
+    index = pd.MultiIndex.from_frame(result.series.keys[keys])
+    totals = totals.reindex(index if item else result.series.keys["store"]).to_numpy()
+    return np.argsort(-np.nan_to_num(totals), kind="stable")[:count]
+
+
+def html_index(title: str, pictures: list[tuple[str, bytes]], notes: list[str]) -> str:
+    """One self-contained HTML page with every picture inline."""
+    body = "".join(
+        f'<figure><img alt="{html.escape(label)}" src="data:image/png;base64,'
+        f'{base64.b64encode(png).decode()}"><figcaption>{html.escape(label)}</figcaption></figure>'
+        for label, png in pictures
+    )
+    listed = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
+    return (
+        "<!doctype html><html lang=en><meta charset=utf-8>"
+        f"<title>{html.escape(title)}</title>"
+        "<style>body{font-family:sans-serif;margin:2em}img{max-width:100%}"
+        "figure{margin:0 0 2em}</style>"
+        f"<h1>{html.escape(title)}</h1><ul>{listed}</ul>{body}</html>"
+    )

@@ -1,0 +1,322 @@
+"""Sales as a panel of series, one column per sku x store, category x store or store.
+
+A missing day is a zero sale only when the store was open: closed days (from the store
+configuration, or inferred as days on which the whole store sold nothing) stay missing, so that
+no model learns that Christmas Day sells nothing and no metric scores it. Days before a series'
+first sale are missing too (the product was not yet listed). Every fill is counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from forecasting.errors import ParameterError, SchemaError
+from forecasting.stores import StoreConfig
+
+LEVELS = ("sku", "category", "store")
+"""What one series is: a product in a store, a category in a store, or a whole store."""
+
+_WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+
+
+@dataclass(frozen=True)
+class FillReport:
+    """What was done to the sales to make whole series.
+
+    Attributes
+    ----------
+    rows : int
+        Sales rows read.
+    zero_filled : int
+        Open days without a row that became zero sales.
+    closed_days : int
+        Store-days treated as closed (left missing).
+    closures_inferred : bool
+        Whether closed days were inferred from the data (no store configuration given).
+    sales_on_closed_days : int
+        Rows with sales on a day the configuration says is closed (kept as they are).
+    """
+
+    rows: int
+    zero_filled: int
+    closed_days: int
+    closures_inferred: bool
+    sales_on_closed_days: int = 0
+
+    def lines(self) -> list[str]:
+        """The report as sentences for the command line."""
+        how = "days the whole store sold nothing" if self.closures_inferred else "store hours"
+        out = [
+            f"{self.zero_filled:,} missing open days filled with zero sales; "
+            f"{self.closed_days:,} closed store-days left out (closures from {how})"
+        ]
+        if self.sales_on_closed_days:
+            out.append(f"{self.sales_on_closed_days:,} rows have sales on a day the store "
+                       "configuration says is closed; they were kept")  # fmt: skip
+        return out
+
+
+@dataclass(frozen=True)
+class SeriesSet:
+    """Sales series on one grid of dates.
+
+    Attributes
+    ----------
+    freq : str
+        ``"D"`` or a weekly alias such as ``"W-SUN"`` (weeks labelled by their last day).
+    dates : pandas.DatetimeIndex
+        Every period from the first to the last date of the sales.
+    keys : pandas.DataFrame
+        One row per series: ``store`` and, below store level, ``sku`` or ``category``.
+    values : numpy.ndarray
+        ``(len(dates), len(keys))`` units sold; NaN on closed days and before a series began.
+    is_open : pandas.DataFrame
+        Whether each store was open each period (dates x stores).
+    level : str
+        One of :data:`LEVELS`.
+    report : FillReport
+    """
+
+    freq: str
+    dates: pd.DatetimeIndex
+    keys: pd.DataFrame
+    values: np.ndarray
+    is_open: pd.DataFrame
+    level: str
+    report: FillReport
+
+    @property
+    def season(self) -> int:
+        """Periods in the shortest seasonal cycle: 7 days, or 52 weeks."""
+        return 7 if self.freq == "D" else 52
+
+    @property
+    def item_column(self) -> str | None:
+        """The column of :attr:`keys` below the store, or None at store level."""
+        return None if self.level == "store" else self.level
+
+    @property
+    def stores(self) -> list[str]:
+        """Store codes in order of first appearance in :attr:`keys`."""
+        return list(dict.fromkeys(self.keys["store"]))
+
+    def labels(self) -> list[str]:
+        """One readable label per series, e.g. ``HKI K1001``."""
+        if self.item_column is None:
+            return list(self.keys["store"])
+        return [f"{s} {i}" for s, i in zip(self.keys["store"], self.keys[self.item_column])]
+
+    def until(self, end: pd.Timestamp) -> SeriesSet:
+        """The series cut after ``end`` (for backtests)."""
+        keep = self.dates <= end
+        return replace(self, dates=self.dates[keep], values=self.values[keep],
+                       is_open=self.is_open.loc[keep])  # fmt: skip
+
+    def select(self, mask: np.ndarray) -> SeriesSet:
+        """Only the series where ``mask`` is true."""
+        return replace(self, keys=self.keys[mask].reset_index(drop=True),
+                       values=self.values[:, mask])  # fmt: skip
+
+
+def infer_freq(dates: pd.Series, *, source: str = "<sales>") -> str:
+    """``"D"`` for daily dates, ``"W-<DAY>"`` for weekly ones.
+
+    Raises
+    ------
+    SchemaError
+        If the dates are neither daily nor weekly on one weekday.
+    """
+    unique = pd.DatetimeIndex(dates.dropna().unique()).sort_values()
+    if len(unique) < 2:
+        raise SchemaError(
+            f"only {len(unique)} distinct date{'s' if len(unique) != 1 else ''}: too short a "
+            "history to forecast",
+            source=source,
+            fix="Give at least two weeks of daily or several months of weekly sales",
+        )
+    step = pd.Series(np.diff(unique.to_numpy())).mode().iloc[0]
+    if step == pd.Timedelta(days=1):
+        return "D"
+    weekdays = set(unique.weekday)
+    if step % pd.Timedelta(days=7) == pd.Timedelta(0) and len(weekdays) == 1:
+        return f"W-{_WEEKDAYS[weekdays.pop()]}"
+    raise SchemaError(
+        "cannot tell whether the sales are daily or weekly",
+        source=source,
+        where=f"most common step {step.days} days, dates on {len(weekdays)} weekdays",
+        fix="Give --freq D or --freq W, with weekly dates all on one weekday",
+    )
+
+
+def sales_series(
+    sales: pd.DataFrame,
+    *,
+    level: str = "sku",
+    freq: str | None = None,
+    catalog: pd.DataFrame | None = None,
+    stores: Mapping[str, StoreConfig] | None = None,
+    holiday_names: pd.Series | None = None,
+    source: str = "<sales>",
+) -> SeriesSet:
+    """Whole series from long sales rows.
+
+    Parameters
+    ----------
+    sales : pandas.DataFrame
+        ``date, store, sku, quantity`` with typed values (see
+        :func:`forecasting.validation.parse_table`).
+    level : str, default "sku"
+        One of :data:`LEVELS`; ``category`` needs ``catalog``.
+    freq : str, optional
+        ``"D"`` or ``"W"`` (weeks ending Sunday, or on the weekday of weekly data); inferred
+        from the dates when not given. Daily sales are summed into weeks for ``"W"``.
+    catalog : pandas.DataFrame, optional
+        ``sku, category`` (for ``level="category"``).
+    stores : Mapping of str to StoreConfig, optional
+        Opening hours and closed days of daily data. Without them a day on which a store sold
+        nothing at all counts as closed.
+    holiday_names : pandas.Series, optional
+        Holiday name per day (see :func:`forecasting.calendar.holiday_names`), for ``stores``.
+    source : str
+        File name for messages.
+
+    Returns
+    -------
+    SeriesSet
+
+    Raises
+    ------
+    ParameterError
+        For an unknown level or frequency.
+    SchemaError
+        If the dates are irregular, skus lack a category, or weekly data is asked to be daily.
+    """
+    if level not in LEVELS:
+        raise ParameterError(f"unknown level {level!r}", fix=f"Use one of {', '.join(LEVELS)}")
+    if len(sales) == 0:
+        raise SchemaError("no sales rows", source=source, fix="Check that the export finished")
+    data = sales[["date", "store", "sku", "quantity"]].copy()
+    data["store"] = data["store"].astype(str)
+    data["sku"] = data["sku"].astype(str)
+    found = infer_freq(data["date"], source=source)
+    freq = _resolve_freq(freq, found, source)
+    if freq != found:
+        data["date"] = data["date"].dt.to_period(freq).dt.end_time.dt.normalize()
+    item = _item_column(data, level, catalog, source)
+    keys = ["date", "store"] + ([item] if item else [])
+    data = data.groupby(keys, sort=False, observed=True)["quantity"].sum().reset_index()
+    dates = pd.date_range(data["date"].min(), data["date"].max(), freq=freq)
+    store_codes = list(dict.fromkeys(sorted(data["store"])))
+    series_keys = data[keys[1:]].drop_duplicates().sort_values(keys[1:], ignore_index=True)
+    values = np.full((len(dates), len(series_keys)), np.nan)
+    row = dates.get_indexer(data["date"])
+    column = pd.MultiIndex.from_frame(series_keys).get_indexer(
+        pd.MultiIndex.from_frame(data[keys[1:]]))
+    values[row, column] = data["quantity"].to_numpy(dtype=float)
+
+    is_open, inferred = _open_days(data, dates, store_codes, freq, stores, holiday_names)
+    store_of = series_keys["store"].to_numpy()
+    open_matrix = is_open[store_of].to_numpy()
+    present = ~np.isnan(values)
+    started = np.maximum.accumulate(present, axis=0)
+    on_closed = int((present & ~open_matrix).sum())
+    fill = started & ~present & open_matrix
+    values[fill] = 0.0
+    report = FillReport(
+        rows=len(sales),
+        zero_filled=int(fill.sum()),
+        closed_days=int((~is_open.to_numpy()).sum()),
+        closures_inferred=inferred,
+        sales_on_closed_days=on_closed if not inferred else 0,
+    )
+    return SeriesSet(freq=freq, dates=dates, keys=series_keys, values=values, is_open=is_open,
+                     level=level, report=report)  # fmt: skip
+
+
+def _resolve_freq(given: str | None, found: str, source: str) -> str:
+    if given is None:
+        return found
+    given = given.upper()
+    if given == "D":
+        if found != "D":
+            raise SchemaError(
+                "the sales are weekly and cannot be made daily",
+                source=source,
+                fix="Leave out --freq, or give --freq W",
+            )
+        return "D"
+    if given == "W":
+        return found if found.startswith("W-") else "W-SUN"
+    if given.startswith("W-") and given[2:] in _WEEKDAYS:
+        return given
+    raise ParameterError(f"unknown frequency {given!r}", fix="Use D (daily) or W (weekly)")
+
+
+def _item_column(data: pd.DataFrame, level: str, catalog: pd.DataFrame | None,
+                 source: str) -> str | None:  # fmt: skip
+    if level == "store":
+        return None
+    if level == "sku":
+        return "sku"
+    if catalog is None:
+        raise ParameterError("forecasting by category needs the catalog",
+                             fix="Give --catalog catalog.csv")  # fmt: skip
+    category = dict(zip(catalog["sku"].astype(str), catalog["category"].astype(str)))
+    data["category"] = data["sku"].map(category)
+    unknown = data.loc[data["category"].isna(), "sku"].unique()
+    if len(unknown):
+        shown = ", ".join(map(str, unknown[:3]))
+        raise SchemaError(
+            f"{len(unknown)} skus are not in the catalog",
+            source=source,
+            where=f"e.g. {shown}",
+            fix="Add them to the catalog, or forecast at --level sku",
+        )
+    return "category"
+
+
+def _open_days(
+    data: pd.DataFrame,
+    dates: pd.DatetimeIndex,
+    store_codes: list[str],
+    freq: str,
+    stores: Mapping[str, StoreConfig] | None,
+    holiday_names: pd.Series | None,
+) -> tuple[pd.DataFrame, bool]:
+    """Whether each store was open each period, and whether that was inferred from sales."""
+    if freq != "D":
+        return pd.DataFrame(True, index=dates, columns=store_codes), False
+    if stores:
+        names = holiday_names if holiday_names is not None else pd.Series("", index=dates)
+        columns = {}
+        for code in store_codes:
+            config = stores.get(code)
+            if config is None:
+                raise ParameterError(
+                    f"store {code!r} is in the sales but not in the store configuration",
+                    where=f"configured: {', '.join(stores) or 'none'}",
+                    fix=f"Add a [stores.{code}] table, or leave out --stores",
+                )
+            columns[code] = config.opening_hours(dates, names.reindex(dates).fillna(""))["is_open"]
+        return pd.DataFrame(columns, index=dates), False
+    totals = data.groupby(["date", "store"])["quantity"].sum().unstack("store")
+    totals = totals.reindex(index=dates, columns=store_codes)
+    return (totals.fillna(0) > 0), True
+
+
+def future_dates(series: SeriesSet, horizon: int) -> pd.DatetimeIndex:
+    """The ``horizon`` periods after the last date of ``series``.
+
+    Raises
+    ------
+    ParameterError
+        If ``horizon`` is below 1.
+    """
+    if horizon < 1:
+        raise ParameterError(f"a horizon of {horizon} periods",
+                             fix="Forecast at least 1 period ahead, e.g. --horizon 28")  # fmt: skip
+    return pd.date_range(series.dates[-1], periods=horizon + 1, freq=series.freq)[1:]
