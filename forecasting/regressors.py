@@ -167,12 +167,12 @@ def weather_columns(
 def _climatology(table: pd.DataFrame, dates: pd.DatetimeIndex, freq: str) -> pd.DataFrame:
     """The mean weather of each day of the year (a week either side), or week of the year."""
     if freq == "D":
-        season = np.minimum(table.index.dayofyear.to_numpy(), 365)
+        season = np.minimum(table.index.day_of_year.to_numpy(), 365)
         means = table.groupby(season).mean().reindex(range(1, 366))
         wrapped = pd.concat([means.iloc[-7:], means, means.iloc[:7]])
         smooth = wrapped.rolling(15, center=True, min_periods=1).mean().iloc[7:-7]
         smooth = smooth.interpolate(limit_direction="both")
-        return pd.DataFrame(smooth.loc[np.minimum(dates.dayofyear.to_numpy(), 365)].to_numpy(),
+        return pd.DataFrame(smooth.loc[np.minimum(dates.day_of_year.to_numpy(), 365)].to_numpy(),
                             index=dates, columns=table.columns)  # fmt: skip
     week = table.index.isocalendar().week.clip(upper=52).to_numpy()
     means = table.groupby(week).mean().reindex(range(1, 53)).interpolate(limit_direction="both")
@@ -197,12 +197,12 @@ def base_features(dates: pd.DatetimeIndex, freq: str, start: pd.Timestamp,
     """
     years = ((dates - start).days / 365.25).to_numpy()
     columns: dict[str, np.ndarray] = {"trend": years}
-    phase = 2 * np.pi * (dates.dayofyear.to_numpy() - 1) / 365.25
+    phase = 2 * np.pi * (dates.day_of_year.to_numpy() - 1) / 365.25
     for k in range(1, yearly + 1):
         columns[f"year_sin{k}"] = np.sin(k * phase)
         columns[f"year_cos{k}"] = np.cos(k * phase)
     if weekly and freq == "D":
-        weekday = dates.weekday.to_numpy()
+        weekday = dates.day_of_week.to_numpy()
         for day in range(1, 7):
             columns[f"weekday{day}"] = (weekday == day).astype(float)
     return pd.DataFrame(columns, index=dates)

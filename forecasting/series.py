@@ -141,7 +141,7 @@ def infer_freq(dates: pd.Series, *, source: str = "<sales>") -> str:
     step = pd.Series(np.diff(unique.to_numpy())).mode().iloc[0]
     if step == pd.Timedelta(days=1):
         return "D"
-    weekdays = set(unique.weekday)
+    weekdays = set(unique.day_of_week)
     if step % pd.Timedelta(days=7) == pd.Timedelta(0) and len(weekdays) == 1:
         return f"W-{_WEEKDAYS[weekdays.pop()]}"
     raise SchemaError(

@@ -30,9 +30,9 @@ gives them in English, or fixed dates written ``MM-DD``.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Mapping
 
 import pandas as pd
 

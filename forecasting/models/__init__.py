@@ -36,7 +36,14 @@ def model_function(name: str) -> Callable[[Task], Output]:
     ParameterError
         For an unknown model.
     """
-    from forecasting.models import auto, naive, prophet_model, regression, slow, smoothing
+    from forecasting.models import (
+        auto,
+        naive,
+        prophet_model,
+        regression,
+        slow,
+        smoothing,
+    )
 
     functions = {
         "regression": regression.dynamic_regression,

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from forecasting.models.base import Output, Task, TooShort, each_series, normal_quantiles, observed
+from forecasting.models.base import (
+    Output,
+    Task,
+    TooShort,
+    each_series,
+    normal_quantiles,
+    observed,
+)
 
 
 def seasonal_naive(task: Task) -> Output:

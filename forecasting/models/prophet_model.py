@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ def prophet(task: Task) -> Output:
     """Fit prophet to every series of ``task``."""
     for name in ("prophet", "cmdstanpy"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    logging.getLogger("prophet.plot").setLevel(logging.CRITICAL)  # "Importing plotly failed"
     holidays = _holidays(task)
     return each_series(task, "prophet", lambda y, t: _one(y, t, holidays), fallback="regression")
 
@@ -67,7 +69,8 @@ def _one(y: np.ndarray, task: Task, holidays: pd.DataFrame | None
             model.add_regressor(column)
             future[column] = task.weather[column].to_numpy()[task.n_hist:]
     np.random.seed(0)  # prophet draws its uncertainty samples from numpy's global generator
-    with contextlib.redirect_stdout(io.StringIO()):
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # prophet's own use of deprecated pandas
         model.fit(history)
         samples = model.predictive_samples(future)["yhat"]
         point = model.predict(future)["yhat"].to_numpy()

@@ -6,6 +6,11 @@ configuration of two stores (Helsinki and Tampere), all from one seeded simulati
 
 from __future__ import annotations
 
-from forecasting.sample.simulate import DEFAULT_END, SAMPLE_STORES, SampleStore, simulate_store
+from forecasting.sample.simulate import (
+    DEFAULT_END,
+    SAMPLE_STORES,
+    SampleStore,
+    simulate_store,
+)
 
 __all__ = ["DEFAULT_END", "SAMPLE_STORES", "SampleStore", "simulate_store"]

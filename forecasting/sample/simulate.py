@@ -10,7 +10,11 @@ import pandas as pd
 
 from forecasting.calendar import holiday_names, holiday_table
 from forecasting.errors import ParameterError
-from forecasting.sample.calendar_effects import days_until, event_dates, store_day_factor
+from forecasting.sample.calendar_effects import (
+    days_until,
+    event_dates,
+    store_day_factor,
+)
 from forecasting.sample.demand import Demand, draw_demand, expected_lines, trend
 from forecasting.sample.products import CROSS_SELLS, PRODUCTS, CrossSell, Product
 from forecasting.sample.receipts import receipts_of_day, split_into_hours
