@@ -13,10 +13,10 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from collections.abc import Callable
 
 import click
 
@@ -1160,12 +1160,20 @@ def _report_forecast(settings: Settings, result: Any, options: dict[str, Any]) -
                       "forecasts are zero")
 
 
-def _write_plots(settings: Settings, result: Any, folder: Path, top: int) -> None:
+def _write_plots(settings: Settings, result: Any, folder: Path, top: int,
+                 include: tuple[str, ...] = ()) -> None:  # fmt: skip
+    """A PNG of the ``top`` series by forecast units (and of the items in ``include``)."""
     import re
+
+    import numpy as np
 
     from forecasting.plots import html_index, plot_series, top_series
 
     positions = top_series(result, top)
+    item = result.series.item_column
+    if include and item:
+        wanted = np.flatnonzero(result.series.keys[item].isin(include).to_numpy())
+        positions = np.concatenate([wanted, positions[~np.isin(positions, wanted)]])
     folder.mkdir(parents=True, exist_ok=True)
     labels = result.series.labels()
     pictures = []
@@ -1177,7 +1185,8 @@ def _write_plots(settings: Settings, result: Any, folder: Path, top: int) -> Non
             pictures.append((labels[position], png))
             if progress:
                 progress(1)
-    notes = [f"{len(positions)} of {len(labels)} series, most forecast units first"]
+    notes = [f"{len(positions)} of {len(labels)} series, most forecast units first"
+             + (f" after {', '.join(include)}" if include else "")]
     page = html_index("kori forecasts", pictures, notes)
     atomic_write(folder / "index.html", lambda p: p.write_text(page, encoding="utf-8"))
     settings.info(f"Plots of {len(positions)} series: {folder / 'index.html'}")
@@ -1261,16 +1270,16 @@ def _write_sample(outdir: Path, settings: Settings, **kwargs: Any) -> dict[str, 
     width = len(str(outdir / "receipts.csv"))
     for name, frame in sample.tables().items():
         if frame.empty:  # no receipt weeks asked for: no receipts file rather than an empty one
-            settings.info(f"  {str(outdir / name):<{width}}  not written (no rows)")
+            settings.info(f"  {outdir / name!s:<{width}}  not written (no rows)")
             continue
         path = outdir / name
         atomic_write(path, lambda target, frame=frame: _serialise(frame, target, "csv"))
         written[name] = path
-        settings.info(f"  {str(path):<{width}}  {len(frame):>9,} rows")
+        settings.info(f"  {path!s:<{width}}  {len(frame):>9,} rows")
     toml_path = outdir / "store.toml"
     atomic_write(toml_path, lambda target: target.write_text(sample.store_toml(), encoding="utf-8"))
     written["store.toml"] = toml_path
-    settings.info(f"  {str(toml_path):<{width}}  {len(sample.stores):>9} stores")
+    settings.info(f"  {toml_path!s:<{width}}  {len(sample.stores):>9} stores")
     return written
 
 
@@ -1349,7 +1358,8 @@ def demo(settings: Settings, outdir: str, **options: Any) -> None:
 
     Needs no input files: it simulates the sample store (as `kori sample` does), checks every
     file as `kori data validate` would, mines the receipts for cross-sell rules (as `kori rules
-    mine` does) and writes the buyer report (as `kori rules report` does). OUTDIR defaults to
+    mine` does), writes the buyer report (as `kori rules report` does), and forecasts every
+    product 28 days ahead with plots (as `kori forecast run` does). OUTDIR defaults to
     ./kori-demo.
     """
     from forecasting.validation import validate_table
@@ -1372,6 +1382,7 @@ def demo(settings: Settings, outdir: str, **options: Any) -> None:
         )
     if "receipts.csv" in written:
         _demo_rules(settings, folder)
+    _demo_forecast(settings, folder)
     settings.info(f"Done. Try: kori data validate sales {folder / 'sales.csv'}")
 
 
@@ -1403,6 +1414,32 @@ def _demo_rules(settings: Settings, folder: Path) -> None:
     pairs = report.rules[report.rules["length"] == 2].head(5)
     for _, rule in pairs.iterrows():
         settings.info(f"    {rule_sentence(rule)}")
+
+
+def _demo_forecast(settings: Settings, folder: Path) -> None:
+    """Step 4 of the demo: forecasts 28 days ahead, with plots."""
+    from forecasting.forecast import forecast as run_forecast
+
+    settings.info("4. Forecasting every product 28 days ahead (holidays, weather, store hours)")
+    options = {
+        "sales": str(folder / "sales.csv"), "weather_file": str(folder / "weather.csv"),
+        "stores_file": str(folder / "store.toml"), "events_file": None, "catalog_file": None,
+        "level": "sku", "freq": None, "country": "FI", "subdiv": None, "no_holidays": False,
+        "input_format": None, "date_format": None, "horizon": 28, "model": "regression",
+    }  # fmt: skip
+    quiet = Settings(quiet=True)
+    series, regressors = _load_forecast_inputs(quiet, options)
+    with _Counter(settings, "Forecasting", len(series.keys)) as progress:
+        result = run_forecast(series, horizon=28, regressors=regressors, quantiles=(0.5, 0.9),
+                              components=True, progress=progress)  # fmt: skip
+    atomic_write(folder / "forecast.csv", lambda p: _serialise(result.table, p, "csv"))
+    _report_forecast(settings, result, options)
+    _write_plots(settings, result, folder / "plots", 8, include=("K1040", "K1091"))
+    table = result.table
+    ham = table[table["sku"] == "K1040"].groupby("date")["forecast"].sum()
+    settings.info(f"  {folder / 'forecast.csv'}: {len(table):,} rows. Christmas ham peaks on "
+                  f"{ham.idxmax():%a %d.%m.} ({ham.max():.0f} units in both stores); stores are "
+                  "closed on Christmas Day, so its forecasts are zero")
 
 
 def main() -> None:

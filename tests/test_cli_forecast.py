@@ -1,0 +1,179 @@
+"""``kori forecast run|backtest`` and the demo's forecast step, as users run them."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+
+from cli import kori
+
+
+@pytest.fixture(scope="module")
+def small(sample_dir, tmp_path_factory):
+    """Eight series of the sample (four skus, two stores) with its weather and store.toml."""
+    folder = tmp_path_factory.mktemp("small")
+    sales = pd.read_csv(sample_dir / "sales.csv", dtype=str)
+    keep = sales[sales["sku"].isin(["K1001", "K1040", "K1091", "K1049"])]
+    keep.to_csv(folder / "sales.csv", index=False)
+    for name in ("weather.csv", "store.toml", "catalog.csv"):
+        (folder / name).write_bytes((sample_dir / name).read_bytes())
+    return folder
+
+
+def _run(runner, *args):
+    return runner.invoke(kori, [str(a) for a in args])
+
+
+def _error_line(result) -> str:
+    lines = result.stderr.strip().splitlines()
+    errors = [line for line in lines if line.startswith("Error: ")]
+    assert len(errors) == 1 and lines[-1] == errors[0], result.stderr
+    assert "Traceback" not in result.output
+    return errors[0]
+
+
+def test_run_writes_the_long_table_to_stdout(runner, small):
+    result = _run(runner, "forecast", "run", small / "sales.csv", "--weather",
+                  small / "weather.csv", "--stores", small / "store.toml", "--level", "80", "90",
+                  "--quantiles", "0.5,0.95")
+    assert result.exit_code == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert list(table.columns) == ["date", "store", "sku", "model", "forecast", "lo80", "hi80",
+                                   "lo90", "hi90", "q50", "q95", "weather", "note"]
+    assert len(table) == 8 * 28
+    assert (table.loc[table["date"] == "2025-12-25", "forecast"] == 0).all()
+    assert "closed on 2025-12-25" in result.stderr
+    assert "climatology" in result.stderr
+
+
+def test_run_writes_jsonl_and_parquet_atomically(runner, small, tmp_path):
+    for name in ("f.jsonl", "f.parquet"):
+        result = _run(runner, "-q", "forecast", "run", small / "sales.csv", "--horizon", "7",
+                      "-o", tmp_path / name)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == "" and result.stderr == ""
+    first = json.loads((tmp_path / "f.jsonl").read_text().splitlines()[0])
+    assert first["date"].startswith("2025-12-01") and first["model"] == "regression"
+    assert len(pd.read_parquet(tmp_path / "f.parquet")) == 8 * 7
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.jsonl", "f.parquet"]
+
+
+def test_temperature_offset_lifts_ice_cream(runner, small):
+    def ice_cream(*extra):
+        result = _run(runner, "-q", "forecast", "run", small / "sales.csv", "--weather",
+                      small / "weather.csv", *extra)
+        assert result.exit_code == 0, result.stderr
+        table = pd.read_csv(io.StringIO(result.stdout))
+        return table.loc[table["sku"] == "K1091", "forecast"].sum()
+
+    assert ice_cream("--temperature-offset", "3") > 1.1 * ice_cream()
+
+
+def test_plots_and_components(runner, small, tmp_path):
+    result = _run(runner, "forecast", "run", small / "sales.csv", "--weather",
+                  small / "weather.csv", "--plots", tmp_path / "plots", "--plot-top", "2",
+                  "--components", tmp_path / "parts.csv", "-o", tmp_path / "f.csv")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "plots" / "index.html").read_text().count("<img") == 2
+    assert len(list((tmp_path / "plots").glob("*.png"))) == 2
+    parts = pd.read_csv(tmp_path / "parts.csv")
+    assert {"holidays", "weather", "weekly", "yearly"} <= set(parts.columns)
+
+
+def test_category_level_weekly(runner, small):
+    result = _run(runner, "-q", "forecast", "run", small / "sales.csv", "--by", "category",
+                  "--catalog", small / "catalog.csv", "--freq", "W", "--horizon", "4")
+    assert result.exit_code == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert "category" in table.columns and table["date"].nunique() == 4
+
+
+def test_backtest_reports_every_model_beside_naive(runner, small, tmp_path):
+    result = _run(runner, "forecast", "backtest", small / "sales.csv", "--weather",
+                  small / "weather.csv", "--models", "regression,slow", "--windows", "2",
+                  "-f", "csv", "--per-series", tmp_path / "series.csv")
+    assert result.exit_code == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert list(table["model"]) == ["naive", "regression", "slow"]
+    assert {"mae", "rmse", "wape", "mase", "bias", "coverage80", "coverage95",
+            "wape_vs_naive"} <= set(table.columns)
+    assert table.loc[0, "wape_vs_naive"] == 1.0
+    assert len(pd.read_csv(tmp_path / "series.csv")) == 3 * 8
+    assert "Origins: 2025-10-05, 2025-11-02" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--horizon", "0"], 2, "a horizon of 0 periods"),
+        (["--country", "XX"], 2, "unknown country code 'XX'"),
+        (["--level", "120"], 2, "interval level 120 is not between 0 and 100"),
+        (["--quantiles", "0.5,x"], 2, "not a comma-separated list"),
+        (["--temperature-offset", "2"], 2, "--temperature-offset needs --weather"),
+    ],
+)
+def test_bad_parameters(runner, small, args, code, message):
+    result = _run(runner, "forecast", "run", small / "sales.csv", *args)
+    assert result.exit_code == code
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_duplicate_dates_are_one_error_line(runner, small, tmp_path):
+    sales = pd.read_csv(small / "sales.csv", dtype=str)
+    pd.concat([sales, sales.head(2)]).to_csv(tmp_path / "dup.csv", index=False)
+    result = _run(runner, "forecast", "run", tmp_path / "dup.csv")
+    assert result.exit_code == 1
+    line = _error_line(result)
+    assert str(tmp_path / "dup.csv") in line and "duplicate" in line
+
+
+def test_weather_without_a_store_is_one_error_line(runner, small, tmp_path):
+    weather = pd.read_csv(small / "weather.csv", dtype=str)
+    weather[weather["store"] == "HKI"].to_csv(tmp_path / "w.csv", index=False)
+    result = _run(runner, "forecast", "run", small / "sales.csv", "--weather", tmp_path / "w.csv")
+    assert result.exit_code == 1
+    assert "no weather rows for store 'TRE'" in _error_line(result)
+
+
+def test_weather_missing_forecast_days_falls_back_to_climatology(runner, small, tmp_path):
+    weather = pd.read_csv(small / "weather.csv", dtype=str)
+    weather[weather["date"] <= "2025-11-30"].to_csv(tmp_path / "w.csv", index=False)
+    result = _run(runner, "forecast", "run", small / "sales.csv", "--weather", tmp_path / "w.csv",
+                  "--horizon", "5")
+    assert result.exit_code == 0, result.stderr
+    assert "weather of 5 forecast days (2025-12-01 to 2025-12-05) is climatology" in result.stderr
+    assert set(pd.read_csv(io.StringIO(result.stdout))["weather"]) == {"climatology"}
+
+
+def test_short_series_fall_back_and_say_so(runner, tmp_path):
+    days = pd.date_range("2025-11-01", periods=10, freq="D")
+    pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "store": "S", "sku": "A",
+                  "quantity": range(10)}).to_csv(tmp_path / "short.csv", index=False)
+    result = _run(runner, "forecast", "run", tmp_path / "short.csv", "--model", "ets",
+                  "--horizon", "3")
+    assert result.exit_code == 0, result.stderr
+    assert "1 series not made by ets" in result.stderr
+    assert "needs two full seasons" in result.stderr
+    assert set(pd.read_csv(io.StringIO(result.stdout))["model"]) == {"naive"}
+
+
+def test_too_little_history_for_the_backtest(runner, tmp_path):
+    days = pd.date_range("2025-11-01", periods=30, freq="D")
+    pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "store": "S", "sku": "A",
+                  "quantity": 3}).to_csv(tmp_path / "short.csv", index=False)
+    result = _run(runner, "forecast", "backtest", tmp_path / "short.csv")
+    assert result.exit_code == 2
+    assert "leave 0 periods of history before the first origin" in result.stderr
+
+
+def test_demo_forecasts_and_plots(runner, tmp_path):
+    result = _run(runner, "demo", tmp_path / "demo")
+    assert result.exit_code == 0, result.stderr
+    table = pd.read_csv(tmp_path / "demo" / "forecast.csv")
+    assert table["date"].nunique() == 28
+    assert (tmp_path / "demo" / "plots" / "HKI_K1040.png").exists()
+    assert "Christmas ham peaks on Tue 23.12." in result.stderr
