@@ -60,7 +60,7 @@ def dynamic_regression(task: Task) -> Output:
         fitted = x @ beta
         used = max(rows.sum() - _effective_params(x, gram), 1.0)
         sd = np.sqrt(((y - fitted) ** 2).sum(axis=0) / used)
-        mu = x_all[n:] @ beta
+        mu = np.clip(x_all[n:] @ beta, -30, 30)  # exp(30): no overflow, however wild the fit
         output.point[:, members] = np.expm1(mu)
         output.quantiles[:, :, members] = normal_quantiles(mu, np.broadcast_to(sd, mu.shape),
                                                            task.probs, log=True)  # fmt: skip
@@ -70,7 +70,7 @@ def dynamic_regression(task: Task) -> Output:
             }
             for name, columns in groups.items():
                 position = design.columns.get_indexer(columns)
-                effect = x_all[:, position] @ beta[position]
+                effect = np.clip(x_all[:, position] @ beta[position], -30, 30)
                 if name == "level":
                     output.components[name][:, members] = np.expm1(effect)
                 else:
