@@ -27,3 +27,17 @@ def test_cross_sell_groceries_prints_the_published_count():
     lines = out.stdout.splitlines()
     assert lines[0] == "9,835 receipts, 169 items: 463 rules at support 0.006, confidence 0.25"
     assert lines[2].startswith("  Of receipts with herbs, 43% also have root vegetables")
+
+
+def test_forecast_sample_store_recovers_the_planted_truths():
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLES / "forecast_sample_store.py")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("Christmas ham peaks on 2025-12-23")
+    base, warm = (float(part.split(" units")[0].split()[-1]) for part in lines[1].split(";"))
+    assert warm > base
+    naive = float(lines[2].split("WAPE ")[1].split("%")[0])
+    regression = float(lines[3].split("WAPE ")[1].split("%")[0])
+    assert lines[3].startswith("regression") and regression < naive
