@@ -1007,7 +1007,7 @@ def _load_forecast_inputs(settings: Settings, options: dict[str, Any]) -> tuple[
     stores = load_store_configs(options["stores_file"]) if options["stores_file"] else None
     names = None
     if stores:
-        days = pd_date_range(sales["date"])
+        days = _holiday_days(sales["date"])
         names = holiday_names(days, holiday_table(days[0], days[-1], country=options["country"],
                                                   subdiv=options["subdiv"]))  # fmt: skip
     catalog = None
@@ -1040,7 +1040,7 @@ def _load_forecast_inputs(settings: Settings, options: dict[str, Any]) -> tuple[
     return series, regressors
 
 
-def pd_date_range(dates: Any) -> Any:
+def _holiday_days(dates: Any) -> Any:
     """Every day from the first to the last of ``dates``, plus a year for forecasts."""
     import pandas as pd
 
@@ -1225,7 +1225,7 @@ def forecast_backtest(settings: Settings, output: str | None, fmt: str | None,
     names = _model_names(options["models"])
     series, regressors = _load_forecast_inputs(settings, options)
     levels = options["levels"] or (80.0, 95.0)
-    total = len(series.keys) * len(set(["naive", *names]))
+    total = len(series.keys) * len({"naive", *names})
     with _Counter(settings, "Backtesting", total) as progress:
         result = run_backtest(series, models=names, horizon=options["horizon"],
                               windows=options["windows"], step=options["step"], levels=levels,

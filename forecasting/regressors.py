@@ -47,12 +47,6 @@ class Design:
     weather_filled: int
     events: pd.DataFrame
 
-    def regressors(self) -> pd.DataFrame:
-        """Calendar and weather columns side by side."""
-        if self.weather is None:
-            return self.calendar
-        return pd.concat([self.calendar, self.weather], axis=1)
-
 
 def calendar_columns(events: pd.DataFrame, dates: pd.DatetimeIndex, freq: str) -> pd.DataFrame:
     """Indicator columns of event days (daily) or event weeks (weekly).

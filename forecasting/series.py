@@ -50,10 +50,10 @@ class FillReport:
     def lines(self) -> list[str]:
         """The report as sentences for the command line."""
         how = "days the whole store sold nothing" if self.closures_inferred else "store hours"
-        out = [
+        out = [(
             f"{self.zero_filled:,} missing open days filled with zero sales; "
             f"{self.closed_days:,} closed store-days left out (closures from {how})"
-        ]
+        )]
         if self.sales_on_closed_days:
             out.append(f"{self.sales_on_closed_days:,} rows have sales on a day the store "
                        "configuration says is closed; they were kept")  # fmt: skip
@@ -109,12 +109,6 @@ class SeriesSet:
         if self.item_column is None:
             return list(self.keys["store"])
         return [f"{s} {i}" for s, i in zip(self.keys["store"], self.keys[self.item_column])]
-
-    def until(self, end: pd.Timestamp) -> SeriesSet:
-        """The series cut after ``end`` (for backtests)."""
-        keep = self.dates <= end
-        return replace(self, dates=self.dates[keep], values=self.values[keep],
-                       is_open=self.is_open.loc[keep])  # fmt: skip
 
     def select(self, mask: np.ndarray) -> SeriesSet:
         """Only the series where ``mask`` is true."""

@@ -8,10 +8,10 @@ import pytest
 
 from forecasting.backtest import run_backtest
 from forecasting.errors import ParameterError, SchemaError
+from forecasting.events import calendar_events
 from forecasting.forecast import forecast
 from forecasting.models import run_model
 from forecasting.regressors import calendar_columns
-from forecasting.events import calendar_events
 from forecasting.series import future_dates, infer_freq, sales_series
 from forecasting.tasks import Regressors, build_tasks
 
