@@ -47,7 +47,7 @@ def dynamic_regression(task: Task) -> Output:
     design, groups = design_matrix(task)
     x_all = design.to_numpy()
     x_hist = x_all[:n]
-    penalty = np.where(design.columns.isin(groups.get("holidays", [])), RIDGE, 1e-8)
+    penalty = ridge_penalty(design, groups)
     patterns: dict[bytes, list[int]] = {}
     for j in np.flatnonzero(fit):
         patterns.setdefault(observed[:, j].tobytes(), []).append(j)
@@ -55,11 +55,8 @@ def dynamic_regression(task: Task) -> Output:
         rows = observed[:, members[0]]
         x = x_hist[rows]
         y = np.log1p(task.y[rows][:, members])
-        gram = x.T @ x + np.diag(penalty)
-        beta = np.linalg.solve(gram, x.T @ y)
-        fitted = x @ beta
-        used = max(rows.sum() - _effective_params(x, gram), 1.0)
-        sd = np.sqrt(((y - fitted) ** 2).sum(axis=0) / used)
+        beta, dof = ridge(x, y, penalty)
+        sd = np.sqrt(((y - x @ beta) ** 2).sum(axis=0) / max(rows.sum() - dof, 1.0))
         mu = np.clip(x_all[n:] @ beta, -30, 30)  # exp(30): no overflow, however wild the fit
         output.point[:, members] = np.expm1(mu)
         output.quantiles[:, :, members] = normal_quantiles(mu, np.broadcast_to(sd, mu.shape),
@@ -101,6 +98,14 @@ def design_matrix(task: Task) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     return design, {name: cols for name, cols in groups.items() if cols}
 
 
-def _effective_params(x: np.ndarray, gram: np.ndarray) -> float:
-    """Degrees of freedom of a ridge fit: the trace of its hat matrix."""
-    return float(np.trace(np.linalg.solve(gram, x.T @ x)))
+def ridge_penalty(design: pd.DataFrame, groups: dict[str, list[str]]) -> np.ndarray:
+    """Penalty per column: :data:`RIDGE` on holiday and event columns, next to none elsewhere."""
+    return np.where(design.columns.isin(groups.get("holidays", [])), RIDGE, 1e-8)
+
+
+def ridge(x: np.ndarray, y: np.ndarray, penalty: np.ndarray) -> tuple[np.ndarray, float]:
+    """Ridge coefficients of every column of ``y`` on ``x``, and the fit's degrees of freedom
+    (the trace of its hat matrix)."""
+    gram = x.T @ x + np.diag(penalty)
+    beta = np.linalg.solve(gram, x.T @ y)
+    return beta, float(np.trace(np.linalg.solve(gram, x.T @ x)))
