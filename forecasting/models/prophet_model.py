@@ -24,11 +24,22 @@ SAMPLES = 300
 
 def prophet(task: Task) -> Output:
     """Fit prophet to every series of ``task``."""
-    for name in ("prophet", "cmdstanpy"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-    logging.getLogger("prophet.plot").setLevel(logging.CRITICAL)  # "Importing plotly failed"
+    _quiet_logs()
     holidays = _holidays(task)
     return each_series(task, "prophet", lambda y, t: _one(y, t, holidays), fallback="regression")
+
+
+def _quiet_logs() -> None:
+    """Keep prophet's and cmdstanpy's log lines off stderr, also in worker processes.
+
+    cmdstanpy adds its own stderr handler on first use unless its logger has one, and prophet
+    logs "Importing plotly failed" on import, so this runs before prophet is imported.
+    """
+    for name in ("prophet", "cmdstanpy"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
+        logger.propagate = False
 
 
 def _holidays(task: Task) -> pd.DataFrame | None:
