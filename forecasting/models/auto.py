@@ -2,6 +2,10 @@
 
 The candidates are backtested on the series' own history (two windows of the forecast horizon),
 each series takes the model with the least absolute error, and its note says what was compared.
+The backtest histories are shorter than the real one, so a candidate may fall back there (STL
+needs two seasons) where it would not on the whole history; it is judged by what it would have
+forecast then. A history too short to leave one season before the windows uses the first
+candidate.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ def auto_model(task: Task, candidates: tuple[str, ...] = CANDIDATES) -> Output:
     history = task.cut(task.n_hist, 0)[0]
     h = task.horizon
     first = task.n_hist - WINDOWS * h
-    if first < 2 * task.season:
+    if first <= task.season:
         output = run_model(candidates[0], task)
         output.notes = [f"auto: too short to compare models; {candidates[0]}" + (f"; {n}" if n
                         else "") for n in output.notes]  # fmt: skip
