@@ -84,8 +84,8 @@ def markdown(table: pd.DataFrame) -> str:
     wide = table.pivot(index="model", columns="regressors")
     order = [m for m in MODELS if m in wide.index]
     lines = [
-        "| model | WAPE with holidays + temperature | vs naive | WAPE without | vs naive "
-        "| MASE (with) | 80% / 95% coverage (with) | seconds (with) |",
+        ("| model | WAPE with holidays + temperature | vs naive | WAPE without | vs naive "
+         "| MASE (with) | 80% / 95% coverage (with) | seconds (with) |"),
         "|---|---|---|---|---|---|---|---|",
     ]
     for model in order:
