@@ -478,7 +478,7 @@ def column_mapping(params: dict[str, Any]) -> dict[str, str]:
 
 @data.command("validate")
 @click.argument(
-    "kind", type=click.Choice(["receipts", "sales", "weather", "catalog", "traffic"])
+    "kind", type=click.Choice(["receipts", "sales", "weather", "catalog", "stock", "forecast", "traffic"])
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), help="Format of FILE.")

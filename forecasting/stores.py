@@ -23,6 +23,13 @@ The format is TOML, one table per store (``kori sample`` writes an example as ``
     min_cashiers = 1
     max_cashiers = 6
 
+    [stores.HKI.ordering]
+    service_level = 0.95         # chance of no stock-out before the next delivery
+    order_days = ["mon", "wed", "fri"]
+
+    [stores.HKI.ordering.service_levels]
+    "christmas ham" = 0.98       # per category, overriding service_level
+
 Days in ``closed_on`` and keys of ``special_hours`` are holiday names as the ``holidays`` package
 gives them in English, or fixed dates written ``MM-DD``.
 """
@@ -69,6 +76,29 @@ class StaffingStandard:
 
 
 @dataclass(frozen=True)
+class OrderingStandard:
+    """How a store orders from its suppliers.
+
+    Attributes
+    ----------
+    service_level : float
+        Target chance of no stock-out between placing an order and the next delivery, in (0, 1).
+    service_levels : Mapping[str, float]
+        Per category, overriding ``service_level``.
+    order_days : tuple of str
+        Weekdays (``mon`` .. ``sun``) on which orders are placed.
+    """
+
+    service_level: float = 0.95
+    service_levels: Mapping[str, float] = field(default_factory=dict)
+    order_days: tuple[str, ...] = WEEKDAYS
+
+    def level_for(self, category: str) -> float:
+        """The service level of ``category``."""
+        return float(self.service_levels.get(category, self.service_level))
+
+
+@dataclass(frozen=True)
 class StoreConfig:
     """One store's calendar and planning standards.
 
@@ -82,6 +112,12 @@ class StoreConfig:
         Hours on named holidays or fixed ``MM-DD`` dates that differ from the weekday's.
     closed_on : tuple of str
         Holiday names or ``MM-DD`` dates on which the store is closed all day.
+    freezer_capacity_litres : float
+        Usable volume of the store's freezers.
+    staffing : StaffingStandard
+        Checkout service standard.
+    ordering : OrderingStandard
+        Service levels and order days.
     """
 
     store: str
@@ -94,6 +130,7 @@ class StoreConfig:
     closed_on: tuple[str, ...] = ()
     freezer_capacity_litres: float = 0.0
     staffing: StaffingStandard = field(default_factory=StaffingStandard)
+    ordering: OrderingStandard = field(default_factory=OrderingStandard)
 
     def opening_hours(self, dates: pd.DatetimeIndex, holiday_names: pd.Series) -> pd.DataFrame:
         """Opening and closing time of each day.
@@ -285,6 +322,7 @@ def _parse_store(code: str, table: dict, source: str) -> StoreConfig:
             where=where,
             fix="Give the freezer's usable volume in litres",
         )
+    ordering = _parse_ordering(table.get("ordering", {}), source, f"{where}.ordering")
     return StoreConfig(
         store=code,
         name=str(table.get("name", code)),
@@ -296,7 +334,41 @@ def _parse_store(code: str, table: dict, source: str) -> StoreConfig:
         closed_on=tuple(str(day) for day in table.get("closed_on", ())) + tuple(closed_specials),
         freezer_capacity_litres=capacity,
         staffing=staffing,
+        ordering=ordering,
     )
+
+
+def _parse_ordering(table: object, source: str, where: str) -> OrderingStandard:
+    if not isinstance(table, dict):
+        raise ConfigError("ordering is not a table", source=source, where=where,
+                          fix="Write it as [stores.<code>.ordering]")  # fmt: skip
+    unknown = sorted(set(table) - {"service_level", "service_levels", "order_days"})
+    if unknown:
+        raise ConfigError(f"unknown key {unknown[0]!r}", source=source, where=where,
+                          fix="Use service_level, service_levels and order_days")  # fmt: skip
+    levels = table.get("service_levels", {})
+    if not isinstance(levels, dict):
+        raise ConfigError("service_levels is not a table", source=source, where=where,
+                          fix='Write e.g. [stores.<code>.ordering.service_levels] "fruit" = 0.9')  # fmt: skip
+    level = table.get("service_level", 0.95)
+    for name, value in [("service_level", level), *((f"service_levels.{k}", v)
+                                                    for k, v in levels.items())]:  # fmt: skip
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
+            raise ConfigError(f"{name} = {value!r} is not a probability between 0 and 1",
+                              source=source, where=where,
+                              fix="Give service levels as fractions, e.g. 0.95")  # fmt: skip
+    days = table.get("order_days", list(WEEKDAYS))
+    if isinstance(days, str):
+        days = [days]
+    days = [str(day).strip().lower()[:3] for day in days]
+    bad = [day for day in days if day not in WEEKDAYS]
+    if bad or not days:
+        raise ConfigError(f"order_days {table.get('order_days')!r} are not weekdays",
+                          source=source, where=where,
+                          fix='Write e.g. order_days = ["mon", "wed", "fri"]')  # fmt: skip
+    return OrderingStandard(service_level=float(level),
+                            service_levels={str(k): float(v) for k, v in levels.items()},
+                            order_days=tuple(d for d in WEEKDAYS if d in days))  # fmt: skip
 
 
 def render_store_configs(configs: Mapping[str, StoreConfig], *, comment: str = "") -> str:
@@ -329,6 +401,13 @@ def render_store_configs(configs: Mapping[str, StoreConfig], *, comment: str = "
         lines += ["", f"[stores.{code}.staffing]"]
         for name, value in vars(config.staffing).items():
             lines.append(f"{name} = {value!r}")
+        ordering = config.ordering
+        lines += ["", f"[stores.{code}.ordering]",
+                  f"service_level = {ordering.service_level!r}",
+                  f"order_days = [{', '.join(_toml_str(d) for d in ordering.order_days)}]"]
+        if ordering.service_levels:
+            lines += ["", f"[stores.{code}.ordering.service_levels]"]
+            lines += [f"{_toml_str(k)} = {v!r}" for k, v in ordering.service_levels.items()]
     return "\n".join(lines).lstrip("\n") + "\n"
 
 

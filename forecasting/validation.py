@@ -113,10 +113,38 @@ SCHEMAS: dict[str, Schema] = {
                 Column("lead_time_days", "integer", required=False, low=0),
                 Column("shelf_life_days", "integer", required=False, low=1),
                 Column("price_eur", "number", required=False, low=0),
+                Column("min_order_packs", "integer", required=False, low=1),
+                Column("order_days", "text", required=False),
             ),
             key=("sku",),
             duplicate_hint="Keep one row per sku",
             description="one row per product",
+        ),
+        Schema(
+            "stock",
+            (
+                Column("store", "id"),
+                Column("sku", "id"),
+                Column("on_hand", "number", low=0),
+                Column("on_order", "number", required=False, low=0),
+            ),
+            key=("store", "sku"),
+            duplicate_hint="Keep one row per store and sku",
+            description="units on hand and on order per store and product, at the plan's start",
+        ),
+        Schema(
+            "forecast",
+            (
+                Column("date", "date"),
+                Column("store", "id"),
+                Column("sku", "id"),
+                Column("forecast", "number", low=0),
+                Column("lo80", "number", low=0),
+                Column("hi80", "number", low=0),
+            ),
+            key=("date", "store", "sku"),
+            duplicate_hint="Keep one model's forecast per date, store and sku",
+            description="a `kori forecast run` table per sku (the 80% interval is needed)",
         ),
         Schema(
             "traffic",
@@ -245,7 +273,8 @@ def validate_table(
     frame : pandas.DataFrame
         The file as read; values may be text (as read from CSV) or typed (Parquet).
     kind : str
-        ``"receipts"``, ``"sales"``, ``"weather"``, ``"catalog"`` or ``"traffic"``.
+        ``"receipts"``, ``"sales"``, ``"weather"``, ``"catalog"``, ``"stock"``, ``"forecast"`` or
+        ``"traffic"``.
     source : str, default "<input>"
         The file name, quoted in the messages.
     columns : Mapping of str to str, optional

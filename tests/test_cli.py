@@ -52,7 +52,7 @@ def test_sample_writes_byte_identical_files_for_the_same_seed(runner, sample_dir
     assert result.stdout == ""  # the summary goes to stderr
     assert "receipts.csv" in result.stderr
     names = sorted(p.name for p in sample_dir.iterdir())
-    assert names == ["catalog.csv", "receipts.csv", "sales.csv", "store.toml", "traffic.csv",
+    assert names == ["catalog.csv", "receipts.csv", "sales.csv", "stock.csv", "store.toml", "traffic.csv",
                      "weather.csv"]  # fmt: skip
     for name in names:
         assert (sample_dir / name).read_bytes() == (again / name).read_bytes(), name
@@ -131,7 +131,7 @@ def test_bad_input_gives_one_error_line(runner, tmp_path, name, content, args, c
     "args, fragment",
     [
         (["data", "validate", "sales", "no/such/file.csv"], "does not exist"),
-        (["data", "validate", "stock", "x.csv"], "'stock' is not one of"),
+        (["data", "validate", "stocks", "x.csv"], "'stocks' is not one of"),
         (["sample", "out", "--end", "2025-02-31"], "'2025-02-31' is not a date"),
         (["sample", "out", "--years", "0"], "0 is not in the range"),
         (["rules", "--no-such-option"], "No such option"),

@@ -19,7 +19,12 @@ from forecasting.sample.demand import Demand, draw_demand, expected_lines, trend
 from forecasting.sample.products import CROSS_SELLS, PRODUCTS, CrossSell, Product
 from forecasting.sample.receipts import receipts_of_day, split_into_hours
 from forecasting.sample.weather import Climate, blur_forecast, simulate_weather
-from forecasting.stores import StaffingStandard, StoreConfig, render_store_configs
+from forecasting.stores import (
+    OrderingStandard,
+    StaffingStandard,
+    StoreConfig,
+    render_store_configs,
+)
 
 DEFAULT_END = dt.date(2025, 11, 30)
 """The last day of the sample history: the 28 days after it hold the Christmas rush."""
@@ -37,6 +42,12 @@ _SPECIAL_HOURS = {
 }
 _CLOSED_ON = ("Good Friday", "Easter Sunday", "Midsummer Day", "Christmas Day")
 
+_ORDERING = OrderingStandard(
+    service_level=0.95,
+    service_levels={"christmas ham": 0.98, "bread": 0.9},
+    order_days=("mon", "wed", "fri"),
+)
+
 SAMPLE_STORES: dict[str, StoreConfig] = {
     "HKI": StoreConfig(
         store="HKI",
@@ -47,6 +58,7 @@ SAMPLE_STORES: dict[str, StoreConfig] = {
         closed_on=_CLOSED_ON,
         freezer_capacity_litres=1800.0,
         staffing=StaffingStandard(service_time_s=95.0, max_cashiers=6),
+        ordering=_ORDERING,
     ),
     "TRE": StoreConfig(
         store="TRE",
@@ -57,6 +69,7 @@ SAMPLE_STORES: dict[str, StoreConfig] = {
         closed_on=_CLOSED_ON,
         freezer_capacity_litres=1300.0,
         staffing=StaffingStandard(service_time_s=85.0, max_cashiers=4),
+        ordering=_ORDERING,
     ),
 }
 _SIZE = {"HKI": 1.0, "TRE": 0.72}
@@ -88,6 +101,9 @@ class SampleStore:
         forecast for ``forecast_days`` days.
     traffic : pandas.DataFrame
         ``timestamp, store, receipts``: customers per opening hour over the history.
+    stock : pandas.DataFrame
+        ``store, sku, on_hand, on_order``: stock at the end of the history, the mean sales of
+        the last four weeks over each product's lead time (rounded up), nothing on order.
     stores : dict of str to StoreConfig
         Opening hours, closed days, freezer capacity and staffing standards.
     cross_sells : pandas.DataFrame
@@ -101,6 +117,7 @@ class SampleStore:
     receipts: pd.DataFrame
     weather: pd.DataFrame
     traffic: pd.DataFrame
+    stock: pd.DataFrame
     stores: dict[str, StoreConfig]
     cross_sells: pd.DataFrame
     seed: int
@@ -113,6 +130,7 @@ class SampleStore:
             "sales.csv": self.sales,
             "weather.csv": self.weather,
             "traffic.csv": self.traffic,
+            "stock.csv": self.stock,
         }
 
     def store_toml(self) -> str:
@@ -170,7 +188,7 @@ def simulate_store(
     --------
     >>> sample = simulate_store(seed=1, years=1, receipt_weeks=1)
     >>> sorted(sample.tables())
-    ['catalog.csv', 'receipts.csv', 'sales.csv', 'traffic.csv', 'weather.csv']
+    ['catalog.csv', 'receipts.csv', 'sales.csv', 'stock.csv', 'traffic.csv', 'weather.csv']
     """
     _check(years, receipt_weeks, forecast_days)
     start = (pd.Timestamp(end) - pd.DateOffset(years=years) + pd.Timedelta(days=1)).date()
@@ -210,12 +228,14 @@ def simulate_store(
         dates, codes, opening, demand, skus, products, cross_sells,
         receipt_days=receipt_weeks * 7, traffic_rng=traffic_rng, receipt_rng=receipt_rng,
     )  # fmt: skip
+    catalog = _catalog(products, skus)
     return SampleStore(
-        catalog=_catalog(products, skus),
+        catalog=catalog,
         sales=_nanoseconds(_sales(dates, codes, skus, demand.units)),
         receipts=_nanoseconds(receipts),
         weather=_nanoseconds(_weather_table(weather, codes)),
         traffic=_nanoseconds(traffic),
+        stock=_stock(demand.units, codes, catalog),
         stores=dict(SAMPLE_STORES),
         cross_sells=_cross_sell_table(products, skus, cross_sells),
         seed=seed,
@@ -329,6 +349,19 @@ def _catalog(products: tuple[Product, ...], skus: np.ndarray) -> pd.DataFrame:
             "price_eur": [p.price_eur for p in products],
         }
     )
+
+
+def _stock(units: np.ndarray, codes: list[str], catalog: pd.DataFrame) -> pd.DataFrame:
+    """Stock at the end of the history: four weeks' mean sales over each lead time."""
+    recent = units[-28:].mean(axis=0)  # stores x products
+    lead = catalog["lead_time_days"].to_numpy()
+    on_hand = np.ceil(recent * lead[None, :]).astype(int)
+    return pd.DataFrame({
+        "store": np.repeat(codes, len(catalog)),
+        "sku": np.tile(catalog["sku"].to_numpy(), len(codes)),
+        "on_hand": on_hand.ravel(),
+        "on_order": 0,
+    })  # fmt: skip
 
 
 def _sales(

@@ -74,3 +74,31 @@ def test_hours_round_trip(start, length):
     end = min(start + length, 24 * 60)
     hours = (start, end)
     assert parse_hours(format_hours(hours), source="s", where="w") == hours
+
+
+def test_ordering_standard_defaults_and_per_category_levels():
+    default = parse_store_configs(MINIMAL)["X"].ordering
+    assert default.service_level == 0.95 and len(default.order_days) == 7
+    text = MINIMAL + """
+[stores.X.ordering]
+service_level = 0.9
+order_days = ["Monday", "thu"]
+[stores.X.ordering.service_levels]
+"ice cream" = 0.8
+"""
+    ordering = parse_store_configs(text)["X"].ordering
+    assert ordering.order_days == ("mon", "thu")
+    assert ordering.level_for("ice cream") == 0.8 and ordering.level_for("bread") == 0.9
+
+
+@pytest.mark.parametrize(
+    "table, fragment",
+    [('service_level = 1.2', "service_level = 1.2 is not a probability"),
+     ('order_days = ["someday"]', "are not weekdays"),
+     ('service_levels = {"x" = 0}', "service_levels.x = 0 is not a probability"),
+     ('lead = 3', "unknown key 'lead'")],
+)  # fmt: skip
+def test_bad_ordering_values_are_config_errors(table, fragment):
+    with pytest.raises(ConfigError, match=fragment) as info:
+        parse_store_configs(MINIMAL + "[stores.X.ordering]\n" + table + "\n", source="s.toml")
+    assert "[stores.X].ordering" in str(info.value)

@@ -124,7 +124,7 @@ def test_report_as_a_table():
 
 @pytest.mark.parametrize(
     "kind, columns, fragment",
-    [("stock", None, "unknown kind of data 'stock'"),
+    [("stocks", None, "unknown kind of data 'stocks'"),
      ("sales", {"price": "p"}, "sales files have no column 'price' to map")],
 )  # fmt: skip
 def test_bad_parameters(kind, columns, fragment):
@@ -154,7 +154,7 @@ def test_every_bad_quantity_is_counted_once(values):
 
 
 def test_schemas_cover_the_kinds():
-    assert set(KINDS) == {"receipts", "sales", "weather", "catalog", "traffic"}
+    assert set(KINDS) == {"receipts", "sales", "weather", "catalog", "stock", "forecast", "traffic"}
     for schema in SCHEMAS.values():
         assert set(schema.key) <= {column.name for column in schema.columns}
 
