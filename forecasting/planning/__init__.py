@@ -1,0 +1,1 @@
+"""Planning: turn forecasts into orders, staff hours and freezer space."""

@@ -1,0 +1,285 @@
+"""Order quantities: a periodic-review order-up-to policy on the forecast's distribution.
+
+On each order day ``d`` of a store (``order_days`` in ``store.toml``), for each product:
+
+1. The order must last until the *next* order's delivery: the lead time ``L`` plus the review
+   period ``R`` (days to the next order day). Demand over those ``L + R`` days is summed as a
+   distribution (:mod:`forecasting.planning.demand`), and the order-up-to level ``S`` is its
+   quantile at the category's service level: the chance of no stock-out before the next
+   delivery.
+2. Perishables are not stocked beyond what is expected to sell before this delivery expires:
+   ``S`` is capped at the mean demand from ``d`` to ``d + L + shelf life - 1``.
+3. The order is ``S`` minus the inventory position (on hand plus on order, less the expected
+   sales since the plan's start, plus the plan's earlier orders), rounded up to whole packs and
+   at least the minimum order; never negative, zero when the position already reaches ``S``.
+4. Each line reports the stock-out risk left after rounding (P(demand over the ``L + R`` days
+   exceeds the position after ordering)) and the expected waste (units of the position still
+   unsold when this delivery expires, at most the order).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from forecasting.errors import SchemaError
+from forecasting.planning.demand import cdf, check_level, expected_leftover, quantile
+from forecasting.stores import WEEKDAYS, OrderingStandard, StoreConfig
+
+LINE_COLUMNS = [
+    "store", "sku", "category", "order_date", "delivery_date", "covers_days", "position",
+    "demand_mean", "order_up_to", "quantity", "packs", "pack_size", "service_level",
+    "stockout_risk", "expected_waste", "capped_by_shelf_life",
+]  # fmt: skip
+
+
+@dataclass
+class OrderPlan:
+    """Orders per store, product and order day, with what the planner should know.
+
+    Attributes
+    ----------
+    lines : pandas.DataFrame
+        Columns :data:`LINE_COLUMNS`: ``position`` is the inventory position before the
+        order, ``demand_mean`` the mean demand over the ``covers_days``, ``quantity`` the units
+        to order (``packs`` x ``pack_size``).
+    skipped : int
+        Order days whose ``L + R`` days run past the forecast (forecast further to plan them).
+    no_stock : list of tuple
+        ``(store, sku)`` forecast without a stock row; their stock was taken as 0.
+    """
+
+    lines: pd.DataFrame
+    skipped: int = 0
+    no_stock: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> list[str]:
+        """Short lines for planners."""
+        lines = self.lines
+        ordered = lines[lines["quantity"] > 0]
+        products = lines[["store", "sku"]].drop_duplicates().shape[0]
+        out = [
+            (f"{len(lines):,} order lines for {products:,} products on "
+            f"{lines['order_date'].nunique()} order days: {len(ordered):,} orders, "
+            f"{int(ordered['packs'].sum()):,} packs, {int(ordered['quantity'].sum()):,} units")
+        ]
+        if len(lines):
+            out.append(f"mean stock-out risk {lines['stockout_risk'].mean():.1%} (target "
+                       f"{1 - lines['service_level'].mean():.1%}); expected waste "
+                       f"{lines['expected_waste'].sum():,.0f} units")  # fmt: skip
+        capped = int(lines["capped_by_shelf_life"].sum())
+        if capped:
+            out.append(f"{capped:,} lines capped by shelf life (their stock-out risk is above "
+                       "target so that less expires)")  # fmt: skip
+        if self.skipped:
+            out.append(f"{self.skipped:,} order days left out: their lead time and review "
+                       "period run past the forecast; forecast further ahead to plan them")  # fmt: skip
+        if self.no_stock:
+            out.append(f"{len(self.no_stock):,} products had no stock row and start from 0 "
+                       f"(e.g. {self.no_stock[0][0]} {self.no_stock[0][1]})")  # fmt: skip
+        return out
+
+
+def order_plan(
+    demand: pd.DataFrame,
+    stock: pd.DataFrame,
+    catalog: pd.DataFrame,
+    *,
+    stores: Mapping[str, StoreConfig] | None = None,
+    service_level: float | None = None,
+    distribution: str = "negbin",
+    last_order_date: pd.Timestamp | None = None,
+    sources: Mapping[str, str] | None = None,
+) -> OrderPlan:
+    """Orders to place on each order day of the forecast.
+
+    Parameters
+    ----------
+    demand : pandas.DataFrame
+        ``date, store, sku, mean, var`` per day (see
+        :func:`forecasting.planning.demand.daily_moments`), daily and without gaps.
+    stock : pandas.DataFrame
+        ``store, sku, on_hand[, on_order]`` at the start of the forecast's first day.
+    catalog : pandas.DataFrame
+        ``sku, category, pack_size, lead_time_days[, shelf_life_days, min_order_packs,
+        order_days]``; ``order_days`` (e.g. ``"mon thu"``) overrides the store's.
+    stores : Mapping of str to StoreConfig, optional
+        Order days and service levels per store; every day and 0.95 without.
+    service_level : float, optional
+        Overrides every store's and category's service level.
+    distribution : {"negbin", "normal"}
+        Of demand summed over days.
+    last_order_date : pandas.Timestamp, optional
+        Plan no order days after this one.
+    sources : Mapping of str to str, optional
+        File names of the ``"forecast"``, ``"stock"`` and ``"catalog"``, for messages.
+
+    Returns
+    -------
+    OrderPlan
+
+    Raises
+    ------
+    ParameterError
+        For a service level outside (0, 1).
+    SchemaError
+        For stock of products that are not forecast, forecast products missing from the
+        catalog, a catalog without pack sizes or lead times, or forecast dates that are not
+        consecutive days.
+    """
+    if service_level is not None:
+        check_level(service_level)
+    names = {"forecast": "<forecast>", "stock": "<stock>", "catalog": "<catalog>", **(sources or {})}
+    source = names["forecast"]
+    items = _items(demand, stock, catalog, names)
+    dates = pd.DatetimeIndex(sorted(demand["date"].unique()))
+    if len(dates) > 1 and (np.diff(dates.values) != np.timedelta64(1, "D")).any():
+        raise SchemaError("order plans need a daily forecast without gaps", source=source,
+                             fix="Forecast daily sales (kori forecast run --freq D)")  # fmt: skip
+    standards = {code: config.ordering for code, config in (stores or {}).items()}
+    on_hand = stock.set_index(["store", "sku"])
+    frames, skipped, no_stock = [], 0, []
+    for (store, sku), rows in demand.sort_values("date").groupby(["store", "sku"], sort=True):
+        item = items.loc[sku]
+        ordering = standards.get(store, OrderingStandard())
+        level = service_level if service_level is not None else ordering.level_for(item["category"])
+        days = _order_days(item.get("order_days"), ordering.order_days)
+        if (store, sku) in on_hand.index:
+            row = on_hand.loc[(store, sku)]
+            position = float(row["on_hand"]) + float(row.get("on_order", 0.0) or 0.0)
+        else:
+            position = 0.0
+            no_stock.append((store, sku))
+        m = rows["mean"].to_numpy(float)
+        v = rows["var"].to_numpy(float)
+        lines, skip = _plan_series(pd.DatetimeIndex(rows["date"]), m, v, position, item, days,
+                                   level, distribution, last_order_date)  # fmt: skip
+        skipped += skip
+        if lines:
+            frame = pd.DataFrame(lines)
+            frame.insert(0, "store", store)
+            frame.insert(1, "sku", sku)
+            frame.insert(2, "category", item["category"])
+            frames.append(frame)
+    lines = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LINE_COLUMNS)
+    lines = lines[LINE_COLUMNS].sort_values(["order_date", "store", "sku"], kind="stable")
+    return OrderPlan(lines=lines.reset_index(drop=True), skipped=skipped, no_stock=no_stock)
+
+
+def _plan_series(dates: pd.DatetimeIndex, m: np.ndarray, v: np.ndarray, position: float,
+                 item: pd.Series, days: tuple[str, ...], level: float, distribution: str,
+                 last: pd.Timestamp | None) -> tuple[list[dict], int]:  # fmt: skip
+    n = len(dates)
+    lead = int(item["lead_time_days"])
+    pack = int(item["pack_size"])
+    min_packs = int(item.get("min_order_packs", 1) or 1)
+    shelf = item.get("shelf_life_days")
+    shelf = None if shelf is None or pd.isna(shelf) else int(shelf)
+    per_day = float(m.mean()) if n else 0.0
+    per_day_var = float(v.mean()) if n else 0.0
+    cm = np.concatenate([[0.0], np.cumsum(m)])
+    cv = np.concatenate([[0.0], np.cumsum(v)])
+    weekday_ok = np.array([WEEKDAYS[d.weekday()] in days for d in dates])
+    order_idx = np.flatnonzero(weekday_ok)
+    lines, skipped, done = [], 0, 0
+    for i in order_idx:
+        review = _days_to_next(dates[i].weekday(), days)
+        end = i + lead + review  # exclusive
+        if end > n or (last is not None and dates[i] > last):
+            skipped += int(last is None or dates[i] <= last)
+            continue
+        position -= cm[i] - cm[done]  # expected sales since the last planned point
+        position = max(position, 0.0)
+        done = i
+        mean_cover, var_cover = cm[end] - cm[i], cv[end] - cv[i]
+        target = float(quantile(mean_cover, var_cover, level, distribution)[0])
+        capped = False
+        if shelf is not None:
+            expiry = i + lead + shelf
+            cap_mean = _window(cm, i, expiry, per_day)
+            if target > math.ceil(cap_mean):
+                target, capped = float(math.ceil(cap_mean)), True
+        shortfall = max(target - position, 0.0)
+        packs = math.ceil(shortfall / pack - 1e-9) if shortfall > 0 else 0
+        if packs:
+            packs = max(packs, min_packs)
+        units = packs * pack
+        after = position + units
+        risk = 1.0 - float(cdf(after, mean_cover, var_cover, distribution)[0])
+        waste = 0.0
+        if shelf is not None and units:
+            expiry = i + lead + shelf
+            w_mean = _window(cm, i, expiry, per_day)
+            w_var = _window(cv, i, expiry, per_day_var)
+            waste = min(float(expected_leftover(after, w_mean, w_var, distribution)[0]), units)
+        lines.append({
+            "order_date": dates[i], "delivery_date": dates[i] + pd.Timedelta(days=lead),
+            "covers_days": lead + review, "position": round(position, 2),
+            "demand_mean": round(mean_cover, 2), "order_up_to": target, "quantity": units,
+            "packs": packs, "pack_size": pack, "service_level": level,
+            "stockout_risk": round(max(risk, 0.0), 4), "expected_waste": round(waste, 2),
+            "capped_by_shelf_life": capped,
+        })  # fmt: skip
+        position = after
+    return lines, skipped
+
+
+def _window(cumulative: np.ndarray, start: int, end: int, per_day: float) -> float:
+    """Sum of days ``start .. end - 1``, extended past the forecast at ``per_day``."""
+    n = len(cumulative) - 1
+    inside = cumulative[min(end, n)] - cumulative[min(start, n)]
+    return float(inside + max(end - max(start, n), 0) * per_day)
+
+
+def _days_to_next(weekday: int, days: tuple[str, ...]) -> int:
+    """Days from an order day to the next order day (7 when ordering once a week)."""
+    for step in range(1, 8):
+        if WEEKDAYS[(weekday + step) % 7] in days:
+            return step
+    return 7
+
+
+def _order_days(value: object, default: tuple[str, ...]) -> tuple[str, ...]:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or not str(value).strip():
+        return default
+    days = tuple(part[:3].lower() for part in str(value).replace(",", " ").split())
+    bad = [d for d in days if d not in WEEKDAYS]
+    if bad:
+        raise SchemaError(f"order_days {value!r} are not weekdays", where="catalog",
+                             fix='Write order days like "mon thu"')  # fmt: skip
+    return days
+
+
+def _items(demand: pd.DataFrame, stock: pd.DataFrame, catalog: pd.DataFrame,
+           names: Mapping[str, str]) -> pd.DataFrame:  # fmt: skip
+    for column in ("pack_size", "lead_time_days", "category"):
+        if column not in catalog.columns:
+            raise SchemaError(f"the catalog has no {column} column", source=names["catalog"],
+                              fix=f"Add {column} per sku to the catalog")  # fmt: skip
+    items = catalog.drop_duplicates("sku").set_index("sku")
+    missing = sorted(set(demand["sku"]) - set(items.index))
+    if missing:
+        raise SchemaError(f"{len(missing)} forecast skus are not in the catalog",
+                          source=names["catalog"], where=", ".join(missing[:5]),
+                          fix="Add them to the catalog with their pack size and lead time")  # fmt: skip
+    used = items.loc[sorted(set(demand["sku"]))]
+    for column, low in (("pack_size", 1), ("lead_time_days", 0)):
+        bad = used.index[used[column].isna() | (used[column] < low)]
+        if len(bad):
+            raise SchemaError(f"{column} of {bad[0]} is {used.loc[bad[0], column]}",
+                              source=names["catalog"], where=f"{len(bad)} skus",
+                              fix=f"Give every sku a {column} of at least {low}")  # fmt: skip
+    forecast_keys = set(map(tuple, demand[["store", "sku"]].drop_duplicates().to_numpy()))
+    unknown = [(s, k) for s, k in map(tuple, stock[["store", "sku"]].to_numpy())
+               if (s, k) not in forecast_keys]  # fmt: skip
+    if unknown:
+        shown = ", ".join(f"{s} {k}" for s, k in unknown[:5])
+        raise SchemaError(f"{len(unknown)} stock rows are for products the forecast does not "
+                          "cover", source=names["stock"], where=shown,
+                          fix=f"Forecast those products too ({names['forecast']} lacks them), "
+                          "or remove their rows from the stock file")  # fmt: skip
+    return items
