@@ -25,6 +25,9 @@ RIDGE = 1.0
 """Penalty on the event coefficients: an effect seen on n days is shrunk by n / (n + RIDGE)."""
 MIN_PERIODS = 14
 """Least open periods of history for a regression."""
+MAX_RISE = 4.0
+"""A forecast above this multiple of the series' highest sales (plus one) is refused as a wild
+fit, and the series goes to seasonal naive."""
 
 
 def dynamic_regression(task: Task) -> Output:
@@ -48,16 +51,29 @@ def dynamic_regression(task: Task) -> Output:
     x_all = design.to_numpy()
     x_hist = x_all[:n]
     penalty = ridge_penalty(design, groups)
+    yearly = design.columns.isin(groups.get("yearly", []))
     patterns: dict[bytes, list[int]] = {}
     for j in np.flatnonzero(fit):
         patterns.setdefault(observed[:, j].tobytes(), []).append(j)
     for members in patterns.values():
         rows = observed[:, members[0]]
-        x = x_hist[rows]
+        seen = task.dates[:n][rows]
+        # The yearly cycle of a series seen for less than a year is a guess; leave it out.
+        use = ~yearly if (seen[-1] - seen[0]).days < 364 else np.ones(len(yearly), bool)
+        x = x_hist[rows][:, use]
         y = np.log1p(task.y[rows][:, members])
-        beta, dof = ridge(x, y, penalty)
-        sd = np.sqrt(((y - x @ beta) ** 2).sum(axis=0) / max(rows.sum() - dof, 1.0))
+        beta = np.zeros((len(use), len(members)))
+        beta[use], dof = ridge(x, y, penalty[use])
+        sd = np.sqrt(((y - x @ beta[use]) ** 2).sum(axis=0) / max(rows.sum() - dof, 1.0))
         mu = np.clip(x_all[n:] @ beta, -30, 30)  # exp(30): no overflow, however wild the fit
+        wild = mu.max(axis=0) > y.max(axis=0) + np.log(MAX_RISE)
+        for j in np.asarray(members)[wild]:
+            output.refuse(j, f"regression: forecast over {MAX_RISE:g} times the highest sales "
+                          "of the history (a wild fit)", "naive")  # fmt: skip
+        members = list(np.asarray(members)[~wild])
+        if not members:
+            continue
+        beta, mu, sd = beta[:, ~wild], mu[:, ~wild], sd[~wild]
         output.point[:, members] = np.expm1(mu)
         output.quantiles[:, :, members] = normal_quantiles(mu, np.broadcast_to(sd, mu.shape),
                                                            task.probs, log=True)  # fmt: skip

@@ -12,6 +12,7 @@ from forecasting.events import calendar_events
 from forecasting.forecast import forecast
 from forecasting.models import run_model
 from forecasting.regressors import calendar_columns
+from forecasting.sample import simulate_store
 from forecasting.series import future_dates, infer_freq, sales_series
 from forecasting.tasks import Regressors, build_tasks
 
@@ -212,3 +213,15 @@ def test_weekly_holidays_are_bucketed_into_weeks_with_the_week_before():
     assert sorted(eve) == ["Christmas Eve+0w", "Christmas Eve-1w", "Christmas Eve-2w"]
     assert columns.loc["2024-12-29", "Christmas Eve+0w"] == 1.0  # Tue 24.12. is in that week
     assert columns["Christmas Eve+0w"].sum() == 1.0
+
+
+def test_a_series_seen_for_months_gets_no_yearly_cycle_and_no_wild_forecast():
+    # With one year of history, crayfish (sold from July) was seen for five months; yearly
+    # terms fitted on those months forecast 10^13 units for December.
+    one_year = simulate_store(seed=1, years=1, receipt_weeks=0)
+    sales = one_year.sales[one_year.sales["sku"].isin(["K1034", "K1001"])]
+    series = sales_series(sales, stores=one_year.stores, source="t")
+    table = forecast(series, horizon=28, regressors=Regressors(stores=one_year.stores)).table
+    crayfish = table[table["sku"] == "K1034"]
+    assert np.isfinite(crayfish["hi95"]).all()
+    assert crayfish["forecast"].max() <= 4 * (sales[sales["sku"] == "K1034"]["quantity"].max() + 1)
