@@ -26,6 +26,8 @@ Z90 = 1.2815515655446004
 DISTRIBUTIONS = ("negbin", "normal")
 TINY = 1e-9
 """Mean demand below this is no demand."""
+SUM_LIMIT = 5000
+"""Above this many units, :func:`expected_leftover` uses the normal approximation."""
 
 
 def daily_moments(table: pd.DataFrame) -> pd.DataFrame:
@@ -125,7 +127,10 @@ def expected_leftover(x: np.ndarray, mean: np.ndarray, var: np.ndarray,
         return np.maximum((x - mean) * stats.norm.cdf(z) + sd * stats.norm.pdf(z), 0.0)
     _check(distribution)
     out = np.zeros(x.shape)
-    for i in np.flatnonzero(x > 0):
+    big = x > SUM_LIMIT  # thousands of units: the normal is as good, and a sum would be slow
+    if big.any():
+        out[big] = expected_leftover(x[big], mean[big], var[big], "normal")
+    for i in np.flatnonzero((x > 0) & ~big):
         k = np.arange(int(np.floor(x[i])))
         out[i] = np.sum(cdf(k, mean[i], var[i])) + (x[i] - np.floor(x[i])) * (
             cdf(np.floor(x[i]), mean[i], var[i])[0]

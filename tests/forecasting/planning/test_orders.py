@@ -214,3 +214,7 @@ def test_more_demand_never_lowers_the_order_up_to_level(mean, ratio, p):
     low = quantile(np.array([mean]), np.array([mean * ratio]), p)[0]
     high = quantile(np.array([mean * 1.5]), np.array([mean * 1.5 * ratio]), p)[0]
     assert high >= low
+
+
+def test_expected_leftover_of_a_huge_stock_is_quick_and_right():
+    assert expected_leftover(1e9, 10.0, 30.0)[0] == pytest.approx(1e9 - 10.0)
