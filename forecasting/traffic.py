@@ -142,3 +142,62 @@ def _open_minutes(open_min: int, close_min: int) -> dict[int, int]:
         if minutes > 0:
             out[hour] = minutes
     return out
+
+
+def forecast_customers(
+    traffic: pd.DataFrame,
+    stores: Mapping[str, StoreConfig],
+    *,
+    horizon: int,
+    weather: pd.DataFrame | None = None,
+    country: str = "FI",
+    subdiv: str | None = None,
+    weeks: int = 8,
+    source: str = "<traffic>",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Forecast customers per store and day with the default model, then per opening hour.
+
+    Parameters
+    ----------
+    traffic : pandas.DataFrame
+        ``timestamp, store, receipts`` over the history.
+    stores : Mapping of str to StoreConfig
+        Opening hours and closed days of every store in ``traffic``.
+    horizon : int
+        Days ahead.
+    weather : pandas.DataFrame, optional
+        ``date, store, temperature_c[, precipitation_mm]``.
+    country, subdiv : str
+        Holiday calendar.
+    weeks : int, default 8
+        Weeks of history behind the intra-day profile.
+
+    Returns
+    -------
+    daily : pandas.DataFrame
+        The forecast table of the series ``customers`` of each store.
+    hourly : pandas.DataFrame
+        ``store, date, hour, open_minutes, receipts``: expected customers per opening hour
+        (the daily forecast's mean, see :func:`forecasting.planning.demand.daily_moments`).
+    """
+    from forecasting.calendar import holiday_names, holiday_table
+    from forecasting.forecast import forecast
+    from forecasting.planning.demand import daily_moments
+    from forecasting.series import sales_series
+    from forecasting.tasks import Regressors
+
+    missing = sorted(set(traffic["store"]) - set(stores))
+    if missing:
+        raise SchemaError(f"store {missing[0]} has no opening hours", source=source,
+                          fix=f"Add [stores.{missing[0]}] with its hours to store.toml")  # fmt: skip
+    daily = daily_customers(traffic)
+    days = pd.date_range(daily["date"].min(), daily["date"].max() + pd.Timedelta(days=horizon))
+    names = holiday_names(days, holiday_table(days[0], days[-1], country=country, subdiv=subdiv))
+    series = sales_series(daily, stores=stores, holiday_names=names, source=source)
+    regressors = Regressors(country=country, subdiv=subdiv, weather=weather, stores=stores)
+    table = forecast(series, horizon=horizon, regressors=regressors).table
+    expected = daily_moments(table).rename(columns={"mean": "customers"})
+    hourly = hourly_customers(expected[["date", "store", "customers"]],
+                              intraday_profile(traffic, weeks=weeks, source=source), stores,
+                              names, source=source)  # fmt: skip
+    return table, hourly

@@ -1,0 +1,98 @@
+"""From the files a planner has to the planning functions' inputs, with options winning over
+``store.toml``: forecast tables as daily demand distributions, frozen products with their
+volumes, and per-store freezer plans merged into one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+import pandas as pd
+
+from forecasting.errors import SchemaError
+from forecasting.planning.demand import check_level, daily_moments
+from forecasting.planning.freezer import FreezerPlan, freezer_plan
+from forecasting.stores import StaffingStandard, StoreConfig
+from forecasting.validation import parse_table
+
+
+def read_forecast(frame: pd.DataFrame, *, source: str = "<forecast>", first_line: int = 2
+                  ) -> pd.DataFrame:  # fmt: skip
+    """A ``kori forecast run`` table (per sku) as daily demand: ``date, store, sku, mean, var``.
+
+    Raises
+    ------
+    SchemaError
+        If a column is missing or a value unreadable, e.g. a table made with ``--by category``
+        or without the 80% interval.
+    """
+    table = parse_table(frame, "forecast", source=source, first_line=first_line)
+    if table.empty:
+        raise SchemaError("the forecast has no rows", source=source,
+                          fix="Make one with `kori forecast run`")  # fmt: skip
+    return daily_moments(table)[["date", "store", "sku", "mean", "var"]]
+
+
+def frozen_demand(demand: pd.DataFrame, catalog: pd.DataFrame, *, department: str = "frozen",
+                  source: str = "<catalog>") -> pd.DataFrame:  # fmt: skip
+    """The forecast rows of the catalog's frozen products, with category and unit volume.
+
+    Raises
+    ------
+    SchemaError
+        If the catalog lacks unit volumes or departments, or the forecast has no frozen product.
+    """
+    for column in ("department", "unit_volume_l"):
+        if column not in catalog.columns:
+            raise SchemaError(f"the catalog has no {column} column", source=source,
+                              fix="Add department and unit_volume_l (litres per unit) per sku")  # fmt: skip
+    frozen = catalog[catalog["department"].str.lower() == department.lower()]
+    daily = demand.merge(frozen[["sku", "category", "unit_volume_l"]], on="sku")
+    if daily.empty:
+        raise SchemaError(f"the forecast has no product of department {department!r}",
+                          source=source, fix="Forecast the frozen products, or name their "
+                          "department with --department")  # fmt: skip
+    return daily
+
+
+def freezer_plans(daily: pd.DataFrame, catalog: pd.DataFrame, stores: Mapping[str, StoreConfig],
+                  *, capacity: Mapping[str, float] | None = None,
+                  service_level: float | None = None, review_days: int = 7) -> FreezerPlan:  # fmt: skip
+    """Freezer plans of every store with its own capacity and service levels, merged.
+
+    ``capacity`` and ``service_level`` override the store configuration. Lead times per category
+    are the longest of its products' ``lead_time_days`` (4 days where the catalog has none).
+    """
+    if service_level is not None:
+        check_level(service_level)
+    lead = {}
+    if "lead_time_days" in catalog.columns:
+        lead = catalog.groupby("category")["lead_time_days"].max().dropna().astype(int).to_dict()
+    lead["*"] = 4
+    plans = []
+    for store, part in daily.groupby("store", sort=True):
+        config = stores.get(store)
+        litres = (capacity or {}).get(store, config.freezer_capacity_litres if config else 0.0)
+        if service_level is not None:
+            levels: float | dict[str, float] = service_level
+        elif config is not None:
+            levels = {**config.ordering.service_levels, "*": config.ordering.service_level}
+        else:
+            levels = 0.95
+        plans.append(freezer_plan(part, {store: litres}, service_level=levels,
+                                  review_days=review_days, lead_days=lead))  # fmt: skip
+    return FreezerPlan(
+        skus=pd.concat([p.skus for p in plans], ignore_index=True),
+        categories=pd.concat([p.categories for p in plans], ignore_index=True),
+        changes=pd.concat([p.changes for p in plans], ignore_index=True),
+        shortfalls=pd.concat([p.shortfalls for p in plans], ignore_index=True),
+        capacity={k: v for p in plans for k, v in p.capacity.items()},
+    )
+
+
+def staffing_standards(stores: Mapping[str, StoreConfig], **overrides: float | None
+                       ) -> dict[str, StaffingStandard]:  # fmt: skip
+    """Each store's staffing standard with the given fields (those not ``None``) replaced."""
+    given = {name: value for name, value in overrides.items() if value is not None}
+    return {code: dataclasses.replace(config.staffing, **given) for code, config in stores.items()}
