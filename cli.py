@@ -1261,6 +1261,234 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
         raise click.BadParameter(f"{value!r} is not a date like 2025-11-30") from None
 
 
+# --------------------------------------------------------------------------- plan
+
+
+def _read_kind(path: str, kind: str, **kwargs: Any) -> Any:
+    """Read a file and parse it as a table of ``kind`` (see ``kori data validate``)."""
+    from forecasting.validation import parse_table
+
+    frame, first_line = read_table(path)
+    return parse_table(frame, kind, source=path, first_line=first_line, **kwargs)
+
+
+def _probability(ctx: click.Context, param: click.Parameter, value: float | None) -> Any:
+    if value is not None and not 0 < value < 1:
+        raise click.BadParameter(f"{value:g} is not between 0 and 1; give a fraction like 0.95")
+    return value
+
+
+_FORECAST_FILE = click.Path(exists=True, dir_okay=False, allow_dash=True)
+_STORES_OPTION = click.option("--stores", "stores_file", type=click.Path(exists=True, dir_okay=False),
+                              help="Store configuration (store.toml): order days, service "
+                              "levels, capacities, staffing standards.")  # fmt: skip
+
+
+@plan.command("orders")
+@click.argument("forecast_file", metavar="FORECAST", type=_FORECAST_FILE)
+@click.option("--stock", "stock_file", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Stock per store and sku: store, sku, on_hand[, on_order].")
+@click.option("--catalog", "catalog_file", required=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="Catalog with pack_size, lead_time_days[, shelf_life_days, min_order_packs, "
+              "order_days].")
+@_STORES_OPTION
+@click.option("--service-level", type=float, callback=_probability, metavar="P",
+              help="Chance of no stock-out before the next delivery, for every product "
+              "(overrides store.toml).")
+@click.option("--distribution", type=click.Choice(["negbin", "normal"]), default="negbin",
+              show_default=True, help="Of demand summed over the days an order covers.")
+@output_options()
+@click.pass_obj
+def plan_orders(settings: Settings, forecast_file: str, stock_file: str, catalog_file: str,
+                stores_file: str | None, service_level: float | None, distribution: str,
+                output: str | None, fmt: str | None) -> None:  # fmt: skip
+    """Orders to place on each order day, from a forecast and the stock.
+
+    For each store, product and order day: the order-up-to level covers demand over the lead
+    time plus the days to the next order at the service level (the quantile of demand summed
+    over those days, from the forecast's 80% interval), capped for perishables at what sells
+    before the delivery expires; the order is that level less the stock on hand and on order,
+    rounded up to whole packs and the minimum order. Each line gives the order and delivery
+    dates, units and packs, the stock-out risk left and the expected waste.
+
+    \b
+    Examples:
+      kori forecast run sales.csv --weather weather.csv --stores store.toml > forecast.csv
+      kori plan orders forecast.csv --stock stock.csv --catalog catalog.csv --stores store.toml
+      kori plan orders forecast.csv --stock stock.csv --catalog catalog.csv --service-level 0.98
+    """
+    from forecasting.planning.inputs import read_forecast
+    from forecasting.planning.orders import order_plan
+    from forecasting.stores import load_store_configs
+
+    frame, first_line = read_table(forecast_file)
+    demand = read_forecast(frame, source=forecast_file, first_line=first_line)
+    stock = _read_kind(stock_file, "stock")
+    catalog = _read_kind(catalog_file, "catalog")
+    stores = load_store_configs(stores_file) if stores_file else None
+    result = order_plan(demand, stock, catalog, stores=stores, service_level=service_level,
+                        distribution=distribution,
+                        sources={"forecast": forecast_file, "stock": stock_file,
+                                 "catalog": catalog_file})  # fmt: skip
+    for line in result.summary():
+        settings.info(line)
+    write_table(result.lines, output, fmt)
+
+
+@plan.command("staffing")
+@click.argument("traffic_file", metavar="TRAFFIC", type=_FORECAST_FILE)
+@click.option("--stores", "stores_file", required=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="Store configuration (store.toml): opening hours and staffing standards.")
+@click.option("--weather", "weather_file", type=click.Path(exists=True, dir_okay=False),
+              help="Daily weather per store over the history and the forecast days.")
+@click.option("--horizon", type=click.IntRange(1), default=28, show_default=True,
+              help="Days to plan.")
+@click.option("--country", default="FI", show_default=True, help="Holiday calendar.")
+@click.option("--service-time", type=click.FloatRange(0, min_open=True), metavar="SECONDS",
+              help="Mean time to serve a customer (overrides store.toml).")
+@click.option("--wait-target", type=click.FloatRange(0), metavar="SECONDS",
+              help="The wait the service target refers to (overrides store.toml).")
+@click.option("--service-target", type=float, callback=_probability, metavar="P",
+              help="Share of customers served within the wait target, e.g. 0.8.")
+@click.option("--min-staff", type=click.IntRange(0), help="Least cashiers in any open hour.")
+@click.option("--max-staff", type=click.IntRange(1), help="Most cashiers in any open hour.")
+@click.option("--daily", "daily_file", type=click.Path(dir_okay=False),
+              help="Also write staff hours per store and day here.")
+@output_options()
+@click.pass_obj
+def plan_staffing(settings: Settings, traffic_file: str, stores_file: str,
+                  weather_file: str | None, horizon: int, country: str,
+                  service_time: float | None, wait_target: float | None,
+                  service_target: float | None, min_staff: int | None, max_staff: int | None,
+                  daily_file: str | None, output: str | None, fmt: str | None) -> None:  # fmt: skip
+    """Cashiers per opening hour and staff hours per day, from the customer traffic.
+
+    Forecasts each store's daily customers from TRAFFIC (customers per opening hour) with the
+    default model (holidays, weather, store hours), spreads each day over its opening hours by
+    the store's profile of the last eight weeks, and finds for every hour the fewest cashiers
+    that serve the service target within the wait target (Erlang C: customers arrive at random,
+    service times are exponential). The table explains each hour: customers, arrival rate,
+    service time, load, cashiers, chance of waiting, share served in time and mean wait.
+
+    \b
+    Examples:
+      kori plan staffing traffic.csv --stores store.toml --weather weather.csv > staffing.csv
+      kori plan staffing traffic.csv --stores store.toml --service-time 80 --daily days.csv
+    """
+    from forecasting.planning.inputs import staffing_standards
+    from forecasting.planning.staffing import (
+        daily_staffing,
+        describe_hour,
+        staffing_plan,
+    )
+    from forecasting.stores import load_store_configs
+    from forecasting.traffic import forecast_customers
+
+    stores = load_store_configs(stores_file)
+    traffic = _read_kind(traffic_file, "traffic")
+    weather = _read_kind(weather_file, "weather") if weather_file else None
+    standards = staffing_standards(stores, service_time_s=service_time,
+                                   wait_target_s=wait_target, service_target=service_target,
+                                   min_cashiers=min_staff, max_cashiers=max_staff)  # fmt: skip
+    _, hourly = forecast_customers(traffic, stores, horizon=horizon, weather=weather,
+                                   country=country, source=traffic_file)  # fmt: skip
+    hours = staffing_plan(hourly, standards)
+    days = daily_staffing(hours)
+    for store, part in days.groupby("store", sort=True):
+        standard = standards[store]
+        busiest = hours[hours["store"] == store].sort_values("load_erlangs").iloc[-1]
+        settings.info(
+            f"{store}: {part['staff_hours'].sum():,.0f} checkout hours over {len(part)} open days "
+            f"({standard.service_target:.0%} of customers within {standard.wait_target_s:.0f} s, "
+            f"{standard.service_time_s:.0f} s per customer); busiest hour: "
+            + describe_hour(busiest, standard)
+        )
+        missed = int(part["hours_target_missed"].sum())
+        if missed:
+            settings.info(f"{store}: {missed} hours miss the target even at the most cashiers "
+                          f"allowed ({standard.max_cashiers})")  # fmt: skip
+    if daily_file:
+        write_table(days.round({"receipts": 1}), daily_file, None)
+        settings.info(f"Staff hours per day: {daily_file}")
+    write_table(_rounded(hours), output, fmt)
+
+
+@plan.command("freezer")
+@click.argument("forecast_file", metavar="FORECAST", type=_FORECAST_FILE)
+@click.option("--catalog", "catalog_file", required=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="Catalog with department, category, unit_volume_l and lead_time_days.")
+@_STORES_OPTION
+@click.option("--capacity", "capacities", multiple=True, metavar="[STORE=]LITRES",
+              help="Freezer capacity (overrides store.toml); repeat per store.")
+@click.option("--service-level", type=float, callback=_probability, metavar="P",
+              help="Service level of the safety stock (overrides store.toml).")
+@click.option("--review-days", type=click.IntRange(1), default=7, show_default=True,
+              help="Days between deliveries of frozen goods.")
+@click.option("--department", default="frozen", show_default=True,
+              help="The catalog department of the products that go in the freezer.")
+@click.option("--skus", "skus_file", type=click.Path(dir_okay=False),
+              help="Also write the space per sku and week here.")
+@output_options()
+@click.pass_obj
+def plan_freezer(settings: Settings, forecast_file: str, catalog_file: str,
+                 stores_file: str | None, capacities: tuple[str, ...],
+                 service_level: float | None, review_days: int, department: str,
+                 skus_file: str | None, output: str | None, fmt: str | None) -> None:  # fmt: skip
+    """Freezer space per category and week, from forecasts of frozen products.
+
+    Each product needs a delivery's worth of stock (--review-days of demand) plus safety stock
+    for the lead time and review period, times its unit volume. When a week's needs exceed the
+    capacity, space goes first to the stock that serves the most forecast demand per litre, and
+    what does not fit is listed. The summary names the weeks each category's space should grow
+    or shrink. Forecast far enough ahead to see the seasons (e.g. --horizon 365).
+
+    \b
+    Examples:
+      kori forecast run sales.csv --stores store.toml --horizon 365 > year.csv
+      kori plan freezer year.csv --catalog catalog.csv --stores store.toml > freezer.csv
+      kori plan freezer year.csv --catalog catalog.csv --capacity HKI=2000 --capacity TRE=1200
+    """
+    from forecasting.planning.inputs import freezer_plans, frozen_demand, read_forecast
+    from forecasting.stores import load_store_configs
+
+    frame, first_line = read_table(forecast_file)
+    demand = read_forecast(frame, source=forecast_file, first_line=first_line)
+    catalog = _read_kind(catalog_file, "catalog")
+    stores = load_store_configs(stores_file) if stores_file else {}
+    daily = frozen_demand(demand, catalog, department=department, source=catalog_file)
+    litres = _capacities(capacities, sorted(daily["store"].unique()))
+    if not stores and not litres:
+        raise click.UsageError("give the freezer capacity with --capacity or --stores store.toml")
+    result = freezer_plans(daily, catalog, stores, capacity=litres, service_level=service_level,
+                           review_days=review_days)  # fmt: skip
+    for line in result.summary():
+        settings.info(line)
+    if skus_file:
+        write_table(result.skus, skus_file, None)
+        settings.info(f"Space per sku: {skus_file}")
+    write_table(result.categories, output, fmt)
+
+
+def _capacities(values: tuple[str, ...], stores: list[str]) -> dict[str, float]:
+    """``--capacity 1800`` (every store) or ``--capacity HKI=1800`` into litres per store."""
+    out: dict[str, float] = {}
+    for value in values:
+        store, _, litres = value.rpartition("=")
+        try:
+            amount = float(litres)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not LITRES or STORE=LITRES",
+                                     param_hint="--capacity") from None  # fmt: skip
+        if amount <= 0:
+            raise click.BadParameter(f"{value!r}: capacity must be positive",
+                                     param_hint="--capacity")  # fmt: skip
+        out.update({store: amount} if store else dict.fromkeys(stores, amount))
+    return out
+
+
 def _write_sample(outdir: Path, settings: Settings, **kwargs: Any) -> dict[str, Path]:
     from forecasting.sample import simulate_store
 
@@ -1359,7 +1587,8 @@ def demo(settings: Settings, outdir: str, **options: Any) -> None:
     Needs no input files: it simulates the sample store (as `kori sample` does), checks every
     file as `kori data validate` would, mines the receipts for cross-sell rules (as `kori rules
     mine` does), writes the buyer report (as `kori rules report` does), and forecasts every
-    product 28 days ahead with plots (as `kori forecast run` does). OUTDIR defaults to
+    product 28 days ahead with plots (as `kori forecast run` does), and turns the forecasts
+    into orders, a staffing plan and a freezer plan (as `kori plan` does). OUTDIR defaults to
     ./kori-demo.
     """
     from forecasting.validation import validate_table
@@ -1383,6 +1612,7 @@ def demo(settings: Settings, outdir: str, **options: Any) -> None:
     if "receipts.csv" in written:
         _demo_rules(settings, folder)
     _demo_forecast(settings, folder)
+    _demo_plans(settings, folder)
     settings.info(f"Done. Try: kori data validate sales {folder / 'sales.csv'}")
 
 
@@ -1440,6 +1670,62 @@ def _demo_forecast(settings: Settings, folder: Path) -> None:
     settings.info(f"  {folder / 'forecast.csv'}: {len(table):,} rows. Christmas ham peaks on "
                   f"{ham.idxmax():%a %d.%m.} ({ham.max():.0f} units in both stores); stores are "
                   "closed on Christmas Day, so its forecasts are zero")
+
+
+def _demo_plans(settings: Settings, folder: Path) -> None:
+    """Step 5 of the demo: orders, staffing and freezer space from the forecasts."""
+    from forecasting.forecast import forecast as run_forecast
+    from forecasting.planning.inputs import (
+        freezer_plans,
+        frozen_demand,
+        read_forecast,
+        staffing_standards,
+    )
+    from forecasting.planning.orders import order_plan
+    from forecasting.planning.staffing import daily_staffing, staffing_plan
+    from forecasting.traffic import forecast_customers
+
+    settings.info("5. Planning: orders, checkout staff and freezer space")
+    stores, catalog = _demo_configs(folder)
+    demand = read_forecast(read_table(str(folder / "forecast.csv"))[0])
+    orders = order_plan(demand, _read_kind(str(folder / "stock.csv"), "stock"), catalog,
+                        stores=stores)  # fmt: skip
+    atomic_write(folder / "orders.csv", lambda p: _serialise(orders.lines, p, "csv"))
+    settings.info(f"  {folder / 'orders.csv'}: " + "; ".join(orders.summary()[:2]))
+    traffic = _read_kind(str(folder / "traffic.csv"), "traffic")
+    weather = _read_kind(str(folder / "weather.csv"), "weather")
+    _, hourly = forecast_customers(traffic, stores, horizon=28, weather=weather)
+    hours = staffing_plan(hourly, staffing_standards(stores))
+    atomic_write(folder / "staffing.csv", lambda p: _serialise(_rounded(hours), p, "csv"))
+    days = daily_staffing(hours)
+    settings.info(f"  {folder / 'staffing.csv'}: {days['staff_hours'].sum():,.0f} checkout "
+                  f"hours in 28 days; busiest day {days.loc[days['staff_hours'].idxmax(), 'date']:%a %d.%m.}")  # fmt: skip
+    frozen = catalog[catalog["department"] == "frozen"]["sku"]
+    options = {"sales": str(folder / "sales.csv"), "weather_file": str(folder / "weather.csv"),
+               "stores_file": str(folder / "store.toml"), "events_file": None,
+               "catalog_file": None, "level": "sku", "freq": None, "country": "FI",
+               "subdiv": None, "no_holidays": False, "input_format": None, "date_format": None}  # fmt: skip
+    series, regressors = _load_forecast_inputs(Settings(quiet=True), options)
+    series = series.select(series.keys["sku"].isin(frozen).to_numpy())
+    year = run_forecast(series, horizon=365, regressors=regressors).table
+    space = freezer_plans(frozen_demand(read_forecast(year), catalog), catalog, stores)
+    atomic_write(folder / "freezer.csv", lambda p: _serialise(space.categories, p, "csv"))
+    settings.info(f"  {folder / 'freezer.csv'}: a year of frozen forecasts")
+    for line in space.summary():
+        settings.info(f"    {line}")
+
+
+def _demo_configs(folder: Path) -> tuple[Any, Any]:
+    from forecasting.stores import load_store_configs
+
+    return load_store_configs(folder / "store.toml"), _read_kind(str(folder / "catalog.csv"),
+                                                                  "catalog")  # fmt: skip
+
+
+def _rounded(hours: Any) -> Any:
+    """The staffing table with readable decimals."""
+    return hours.round({"receipts": 2, "arrivals_per_min": 3, "load_erlangs": 3, "p_wait": 4,
+                        "service_level": 4, "mean_wait_s": 1, "staff_hours": 2})  # fmt: skip
 
 
 def main() -> None:
