@@ -1,0 +1,164 @@
+"""``kori plan orders|staffing|freezer`` as users run them, on the sample store."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from cli import kori
+from forecasting.planning.orders import LINE_COLUMNS
+from forecasting.planning.staffing import DAILY_COLUMNS, PLAN_COLUMNS
+
+SKUS = ["K1001", "K1029", "K1040", "K1071", "K1091", "K1101"]
+FROZEN = ["K1091", "K1092", "K1093", "K1101", "K1096", "K1098"]
+
+
+def _run(runner, *args):
+    return runner.invoke(kori, [str(a) for a in args])
+
+
+def _error_line(result) -> str:
+    lines = result.stderr.strip().splitlines()
+    errors = [line for line in lines if line.startswith("Error: ")]
+    assert len(errors) == 1 and lines[-1] == errors[0], result.stderr
+    assert "Traceback" not in result.output
+    return errors[0]
+
+
+@pytest.fixture(scope="module")
+def plans(sample_dir, tmp_path_factory):
+    """The sample's files, a 28-day forecast of six products and a year of frozen ones."""
+    folder = tmp_path_factory.mktemp("plans")
+    for name in ("catalog.csv", "stock.csv", "store.toml", "traffic.csv", "weather.csv"):
+        (folder / name).write_bytes((sample_dir / name).read_bytes())
+    sales = pd.read_csv(sample_dir / "sales.csv", dtype=str)
+    sales[sales["sku"].isin(SKUS)].to_csv(folder / "sales.csv", index=False)
+    sales[sales["sku"].isin(FROZEN)].to_csv(folder / "frozen.csv", index=False)
+    stock = pd.read_csv(sample_dir / "stock.csv", dtype=str)
+    stock[stock["sku"].isin(SKUS)].to_csv(folder / "stock.csv", index=False)
+    runner = CliRunner()
+    for sales_file, horizon, out in (("sales.csv", 28, "forecast.csv"),
+                                     ("frozen.csv", 365, "year.csv")):  # fmt: skip
+        result = _run(runner, "-q", "forecast", "run", folder / sales_file, "--weather",
+                      folder / "weather.csv", "--stores", folder / "store.toml", "--horizon",
+                      horizon, "-o", folder / out)  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+    return folder
+
+
+def _orders(runner, plans, *extra):
+    return _run(runner, "plan", "orders", plans / "forecast.csv", "--stock", plans / "stock.csv",
+                "--catalog", plans / "catalog.csv", "--stores", plans / "store.toml", *extra)
+
+
+def test_orders_table_on_stdout_with_a_summary_on_stderr(runner, plans):
+    result = _orders(runner, plans)
+    assert result.exit_code == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert list(table.columns) == LINE_COLUMNS
+    assert set(pd.to_datetime(table["order_date"]).dt.day_name()) <= {"Monday", "Wednesday",
+                                                                     "Friday"}  # fmt: skip
+    assert (table["quantity"] % table["pack_size"] == 0).all() and (table["quantity"] >= 0).all()
+    levels = table.groupby("category")["service_level"].first()
+    assert levels["christmas ham"] == 0.98 and levels["bread"] == 0.9 and levels["fruit"] == 0.95
+    assert "order lines for 12 products" in result.stderr
+    assert "mean stock-out risk" in result.stderr
+
+
+def test_orders_service_level_option_wins_and_parquet_output(runner, plans, tmp_path):
+    result = _orders(runner, plans, "--service-level", "0.8", "-o", tmp_path / "o.parquet")
+    assert result.exit_code == 0, result.stderr
+    table = pd.read_parquet(tmp_path / "o.parquet")
+    assert (table["service_level"] == 0.8).all()
+
+
+def test_orders_bad_input_gives_one_error_line(runner, plans, tmp_path):
+    stock = tmp_path / "stock.csv"
+    stock.write_text("store,sku,on_hand\nHKI,K1001,3\nHKI,K9999,4\n")
+    result = _run(runner, "plan", "orders", plans / "forecast.csv", "--stock", stock,
+                  "--catalog", plans / "catalog.csv")  # fmt: skip
+    assert result.exit_code == 1
+    assert "stock rows are for products the forecast does not cover (HKI K9999)" in _error_line(
+        result)  # fmt: skip
+    catalog = pd.read_csv(plans / "catalog.csv", dtype=str)
+    catalog.loc[catalog["sku"] == "K1001", "pack_size"] = "0"
+    catalog.to_csv(tmp_path / "catalog.csv", index=False)
+    result = _run(runner, "plan", "orders", plans / "forecast.csv", "--stock",
+                  plans / "stock.csv", "--catalog", tmp_path / "catalog.csv")  # fmt: skip
+    assert result.exit_code == 1 and "pack_size" in _error_line(result)
+    result = _orders(runner, plans, "--service-level", "1.2")
+    assert result.exit_code == 2 and "1.2 is not between 0 and 1" in result.stderr
+    negative = tmp_path / "neg.csv"
+    negative.write_text("store,sku,on_hand\nHKI,K1001,-3\n")
+    result = _run(runner, "plan", "orders", plans / "forecast.csv", "--stock", negative,
+                  "--catalog", plans / "catalog.csv")  # fmt: skip
+    assert result.exit_code == 1 and "on_hand" in _error_line(result)
+
+
+def test_staffing_explains_each_hour_and_sums_the_days(runner, plans, tmp_path):
+    result = _run(runner, "plan", "staffing", plans / "traffic.csv", "--stores",
+                  plans / "store.toml", "--weather", plans / "weather.csv", "--horizon", "14",
+                  "--daily", tmp_path / "days.csv")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    hours = pd.read_csv(io.StringIO(result.stdout))
+    assert list(hours.columns) == list(PLAN_COLUMNS)
+    assert hours["target_met"].all() and (hours["cashiers"] >= 1).all()
+    assert (hours["service_level"] >= 0.8).all()
+    days = pd.read_csv(tmp_path / "days.csv")
+    assert list(days.columns) == list(DAILY_COLUMNS)
+    first = hours[(hours["store"] == "HKI") & (hours["date"] == days["date"].iloc[0])]
+    assert days["staff_hours"].iloc[0] == pytest.approx(first["staff_hours"].sum())
+    assert "HKI:" in result.stderr and "Erlangs" in result.stderr
+
+
+def test_staffing_options_win_over_store_toml(runner, plans):
+    def total(*extra):
+        result = _run(runner, "-q", "plan", "staffing", plans / "traffic.csv", "--stores",
+                      plans / "store.toml", "--horizon", "7", *extra)  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        return pd.read_csv(io.StringIO(result.stdout))
+
+    base = total()
+    slower = total("--service-time", "300")
+    assert (slower["service_time_s"] == 300).all()
+    assert slower["staff_hours"].sum() > base["staff_hours"].sum()
+    assert (total("--min-staff", "3")["cashiers"] >= 3).all()
+
+
+def test_staffing_store_without_opening_hours_is_an_error(runner, plans, tmp_path):
+    config = tmp_path / "store.toml"
+    config.write_text('[stores.HKI]\nname = "Kallio"\n')
+    result = _run(runner, "plan", "staffing", plans / "traffic.csv", "--stores", config)
+    assert result.exit_code == 1 and "the store has no opening hours" in _error_line(result)
+
+
+def test_freezer_shifts_from_ice_cream_in_summer_to_ham_before_christmas(runner, plans):
+    result = _run(runner, "plan", "freezer", plans / "year.csv", "--catalog",
+                  plans / "catalog.csv", "--stores", plans / "store.toml")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout), parse_dates=["week"])
+    for store in ("HKI", "TRE"):
+        space = table[table["store"] == store].pivot(index="week", columns="category",
+                                                     values="allocated_l")  # fmt: skip
+        assert space["ice cream"].idxmax().month in (6, 7, 8)
+        ham_peak = space["christmas ham"].idxmax()
+        assert ham_peak.month == 12 and ham_peak.day <= 24
+        capacity = 1800 if store == "HKI" else 1300
+        assert space.sum(axis=1).max() <= capacity + 1e-6
+    assert "ice cream grows from week 2026-0" in result.stderr
+    assert "christmas ham grows from week 2025-12" in result.stderr
+
+
+def test_freezer_capacity_option_binds(runner, plans):
+    result = _run(runner, "plan", "freezer", plans / "year.csv", "--catalog",
+                  plans / "catalog.csv", "--capacity", "200")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert table.groupby(["store", "week"])["allocated_l"].sum().max() <= 200 + 1e-6
+    assert "short of capacity" in result.stderr and "do not fit" in result.stderr
+    result = _run(runner, "plan", "freezer", plans / "year.csv", "--catalog",
+                  plans / "catalog.csv")  # fmt: skip
+    assert result.exit_code == 2 and "--capacity or --stores" in result.stderr
