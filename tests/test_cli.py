@@ -260,6 +260,9 @@ def test_demo_generates_and_validates_the_sample(runner, tmp_path):
     assert result.stdout == ""
     assert "valid" in result.stderr and "sales.csv" in result.stderr
     assert (tmp_path / "demo" / "store.toml").exists()
+    for name in ("orders.csv", "staffing.csv", "freezer.csv"):
+        assert len(pd.read_csv(tmp_path / "demo" / name)) > 0, name
+    assert "5. Planning" in result.stderr and "ice cream grows from week" in result.stderr
 
 
 def test_installed_kori_through_a_pipe(sample_dir):
