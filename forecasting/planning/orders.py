@@ -189,8 +189,10 @@ def _plan_series(dates: pd.DatetimeIndex, m: np.ndarray, v: np.ndarray, position
     for i in order_idx:
         review = _days_to_next(dates[i].weekday(), days)
         end = i + lead + review  # exclusive
-        if end > n or (last is not None and dates[i] > last):
-            skipped += int(last is None or dates[i] <= last)
+        if last is not None and dates[i] > last:
+            break
+        if end > n:  # the cover runs past the forecast
+            skipped += 1
             continue
         position -= cm[i] - cm[done]  # expected sales since the last planned point
         position = max(position, 0.0)

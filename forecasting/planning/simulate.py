@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.planning.orders import order_plan
-from forecasting.stores import StoreConfig
+from forecasting.stores import WEEKDAYS, StoreConfig
 
 
 @dataclass
@@ -128,7 +128,7 @@ def simulate_orders(
                 if t >= warm_up:
                     stats[key]["received"] += units
                 deliveries[key].append(t)
-        plan = _plan_day(day, t, keys, batches, arrivals, forecast_at, catalog, stores,
+        plan = _plan_day(day, keys, batches, arrivals, forecast_at, catalog, stores,
                          service_level)  # fmt: skip
         for key, quantity, level in plan:
             arrivals[key][t + lead[key]] = arrivals[key].get(t + lead[key], 0.0) + quantity
@@ -155,18 +155,22 @@ def simulate_orders(
     return Simulation(items=pd.DataFrame(out), days=len(days) - warm_up)
 
 
-def _plan_day(day, t, keys, batches, arrivals, forecast_at, catalog, stores, service_level):
+def _plan_day(day: pd.Timestamp, keys: list[tuple], batches: dict[tuple, deque],
+              arrivals: dict[tuple, dict[int, float]],
+              forecast_at: Callable[[pd.Timestamp], pd.DataFrame], catalog: pd.DataFrame,
+              stores: Mapping[str, StoreConfig], service_level: float | None
+              ) -> list[tuple[tuple, float, float]]:  # fmt: skip
     """Orders placed on ``day``: (key, units, service level) for every product ordering today."""
-    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()]
-    if not any(weekday in config.ordering.order_days for config in stores.values()) and not (
-            "order_days" in catalog.columns):  # fmt: skip
+    weekday = WEEKDAYS[day.weekday()]
+    ordering_today = any(weekday in config.ordering.order_days for config in stores.values())
+    if not ordering_today and "order_days" not in catalog.columns:
         return []
     demand = forecast_at(day)
-    stock = pd.DataFrame([
-        {"store": key[0], "sku": key[1], "on_hand": sum(b[0] for b in batches[key]),
-         "on_order": sum(arrivals[key].values())}
-        for key in keys
-    ])  # fmt: skip
+    stock = pd.DataFrame({
+        "store": [key[0] for key in keys], "sku": [key[1] for key in keys],
+        "on_hand": [sum(batch[0] for batch in batches[key]) for key in keys],
+        "on_order": [sum(arrivals[key].values()) for key in keys],
+    })  # fmt: skip
     stock = stock.merge(demand[["store", "sku"]].drop_duplicates(), on=["store", "sku"])
     plan = order_plan(demand, stock, catalog, stores=stores, service_level=service_level,
                       last_order_date=day).lines  # fmt: skip
