@@ -1264,18 +1264,36 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
 # --------------------------------------------------------------------------- plan
 
 
-def _read_kind(path: str, kind: str, **kwargs: Any) -> Any:
+def _read_kind(path: str, kind: str, mapping: dict[str, str] | None = None) -> Any:
     """Read a file and parse it as a table of ``kind`` (see ``kori data validate``)."""
     from forecasting.validation import parse_table
 
     frame, first_line = read_table(path)
-    return parse_table(frame, kind, source=path, first_line=first_line, **kwargs)
+    return parse_table(frame, kind, source=path, first_line=first_line,
+                       columns=_present(frame, mapping or {}))  # fmt: skip
+
+
+def _read_demand(path: str, mapping: dict[str, str]) -> Any:
+    """A forecast file as daily demand (mean and variance per day)."""
+    from forecasting.planning.inputs import read_forecast
+
+    frame, first_line = read_table(path)
+    return read_forecast(frame, source=path, first_line=first_line,
+                         columns=_present(frame, mapping))  # fmt: skip
 
 
 def _probability(ctx: click.Context, param: click.Parameter, value: float | None) -> Any:
     if value is not None and not 0 < value < 1:
-        raise click.BadParameter(f"{value:g} is not between 0 and 1; give a fraction like 0.95")
+        raise click.BadParameter(f"{value:g} must be above 0 and below 1; give a fraction like "
+                                 "0.95")  # fmt: skip
     return value
+
+
+def _distinct_outputs(*paths: str | None) -> None:
+    """Refuse to write two tables to one file."""
+    given = [Path(p).resolve() for p in paths if p and p != "-"]
+    if len(given) != len(set(given)):
+        raise click.UsageError("two outputs name the same file; give each table its own")
 
 
 _FORECAST_FILE = click.Path(exists=True, dir_okay=False, allow_dash=True)
@@ -1298,11 +1316,12 @@ _STORES_OPTION = click.option("--stores", "stores_file", type=click.Path(exists=
               "(overrides store.toml).")
 @click.option("--distribution", type=click.Choice(["negbin", "normal"]), default="negbin",
               show_default=True, help="Of demand summed over the days an order covers.")
+@column_options
 @output_options()
 @click.pass_obj
 def plan_orders(settings: Settings, forecast_file: str, stock_file: str, catalog_file: str,
                 stores_file: str | None, service_level: float | None, distribution: str,
-                output: str | None, fmt: str | None) -> None:  # fmt: skip
+                output: str | None, fmt: str | None, **columns: Any) -> None:  # fmt: skip
     """Orders to place on each order day, from a forecast and the stock.
 
     For each store, product and order day: the order-up-to level covers demand over the lead
@@ -1318,14 +1337,13 @@ def plan_orders(settings: Settings, forecast_file: str, stock_file: str, catalog
       kori plan orders forecast.csv --stock stock.csv --catalog catalog.csv --stores store.toml
       kori plan orders forecast.csv --stock stock.csv --catalog catalog.csv --service-level 0.98
     """
-    from forecasting.planning.inputs import read_forecast
     from forecasting.planning.orders import order_plan
     from forecasting.stores import load_store_configs
 
-    frame, first_line = read_table(forecast_file)
-    demand = read_forecast(frame, source=forecast_file, first_line=first_line)
-    stock = _read_kind(stock_file, "stock")
-    catalog = _read_kind(catalog_file, "catalog")
+    mapping = column_mapping(columns)
+    demand = _read_demand(forecast_file, mapping)
+    stock = _read_kind(stock_file, "stock", mapping)
+    catalog = _read_kind(catalog_file, "catalog", mapping)
     stores = load_store_configs(stores_file) if stores_file else None
     result = order_plan(demand, stock, catalog, stores=stores, service_level=service_level,
                         distribution=distribution,
@@ -1356,13 +1374,15 @@ def plan_orders(settings: Settings, forecast_file: str, stock_file: str, catalog
 @click.option("--max-staff", type=click.IntRange(1), help="Most cashiers in any open hour.")
 @click.option("--daily", "daily_file", type=click.Path(dir_okay=False),
               help="Also write staff hours per store and day here.")
+@column_options
 @output_options()
 @click.pass_obj
 def plan_staffing(settings: Settings, traffic_file: str, stores_file: str,
                   weather_file: str | None, horizon: int, country: str,
                   service_time: float | None, wait_target: float | None,
                   service_target: float | None, min_staff: int | None, max_staff: int | None,
-                  daily_file: str | None, output: str | None, fmt: str | None) -> None:  # fmt: skip
+                  daily_file: str | None, output: str | None, fmt: str | None,
+                  **columns: Any) -> None:  # fmt: skip
     """Cashiers per opening hour and staff hours per day, from the customer traffic.
 
     Forecasts each store's daily customers from TRAFFIC (customers per opening hour) with the
@@ -1386,9 +1406,14 @@ def plan_staffing(settings: Settings, traffic_file: str, stores_file: str,
     from forecasting.stores import load_store_configs
     from forecasting.traffic import forecast_customers
 
+    if min_staff is not None and max_staff is not None and min_staff > max_staff:
+        raise click.BadParameter(f"--min-staff {min_staff} is above --max-staff {max_staff}",
+                                 param_hint="--min-staff")  # fmt: skip
+    _distinct_outputs(output, daily_file)
+    mapping = column_mapping(columns)
     stores = load_store_configs(stores_file)
-    traffic = _read_kind(traffic_file, "traffic")
-    weather = _read_kind(weather_file, "weather") if weather_file else None
+    traffic = _read_kind(traffic_file, "traffic", mapping)
+    weather = _read_kind(weather_file, "weather", mapping) if weather_file else None
     standards = staffing_standards(stores, service_time_s=service_time,
                                    wait_target_s=wait_target, service_target=service_target,
                                    min_cashiers=min_staff, max_cashiers=max_staff)  # fmt: skip
@@ -1431,12 +1456,14 @@ def plan_staffing(settings: Settings, traffic_file: str, stores_file: str,
               help="The catalog department of the products that go in the freezer.")
 @click.option("--skus", "skus_file", type=click.Path(dir_okay=False),
               help="Also write the space per sku and week here.")
+@column_options
 @output_options()
 @click.pass_obj
 def plan_freezer(settings: Settings, forecast_file: str, catalog_file: str,
                  stores_file: str | None, capacities: tuple[str, ...],
                  service_level: float | None, review_days: int, department: str,
-                 skus_file: str | None, output: str | None, fmt: str | None) -> None:  # fmt: skip
+                 skus_file: str | None, output: str | None, fmt: str | None,
+                 **columns: Any) -> None:  # fmt: skip
     """Freezer space per category and week, from forecasts of frozen products.
 
     Each product needs a delivery's worth of stock (--review-days of demand) plus safety stock
@@ -1451,25 +1478,35 @@ def plan_freezer(settings: Settings, forecast_file: str, catalog_file: str,
       kori plan freezer year.csv --catalog catalog.csv --stores store.toml > freezer.csv
       kori plan freezer year.csv --catalog catalog.csv --capacity HKI=2000 --capacity TRE=1200
     """
-    from forecasting.planning.inputs import freezer_plans, frozen_demand, read_forecast
+    from forecasting.planning.inputs import freezer_plans, frozen_demand, full_weeks
     from forecasting.stores import load_store_configs
 
-    frame, first_line = read_table(forecast_file)
-    demand = read_forecast(frame, source=forecast_file, first_line=first_line)
-    catalog = _read_kind(catalog_file, "catalog")
+    _distinct_outputs(output, skus_file)
+    mapping = column_mapping(columns)
+    demand = _read_demand(forecast_file, mapping)
+    catalog = _read_kind(catalog_file, "catalog", mapping)
     stores = load_store_configs(stores_file) if stores_file else {}
-    daily = frozen_demand(demand, catalog, department=department, source=catalog_file)
+    daily, cut = full_weeks(frozen_demand(demand, catalog, department=department,
+                                          source=catalog_file), source=forecast_file)  # fmt: skip
     litres = _capacities(capacities, sorted(daily["store"].unique()))
     if not stores and not litres:
         raise click.UsageError("give the freezer capacity with --capacity or --stores store.toml")
     result = freezer_plans(daily, catalog, stores, capacity=litres, service_level=service_level,
                            review_days=review_days)  # fmt: skip
+    if cut:
+        settings.info(f"Left out {cut} days of the forecast's first and last weeks, which are "
+                      "not whole weeks (Monday to Sunday)")  # fmt: skip
     for line in result.summary():
         settings.info(line)
     if skus_file:
-        write_table(result.skus, skus_file, None)
+        write_table(_round_floats(result.skus), skus_file, None)
         settings.info(f"Space per sku: {skus_file}")
-    write_table(result.categories, output, fmt)
+    write_table(_round_floats(result.categories), output, fmt)
+
+
+def _round_floats(frame: Any, digits: int = 3) -> Any:
+    """Float columns rounded (litres and units to a thousandth read better than 17 digits)."""
+    return frame.round(dict.fromkeys(frame.select_dtypes("float").columns, digits))
 
 
 def _capacities(values: tuple[str, ...], stores: list[str]) -> dict[str, float]:
@@ -1485,6 +1522,9 @@ def _capacities(values: tuple[str, ...], stores: list[str]) -> dict[str, float]:
         if amount <= 0:
             raise click.BadParameter(f"{value!r}: capacity must be positive",
                                      param_hint="--capacity")  # fmt: skip
+        if store and store not in stores:
+            raise click.BadParameter(f"{store!r} is not a store of the forecast "
+                                     f"({', '.join(stores)})", param_hint="--capacity")  # fmt: skip
         out.update({store: amount} if store else dict.fromkeys(stores, amount))
     return out
 
@@ -1678,6 +1718,7 @@ def _demo_plans(settings: Settings, folder: Path) -> None:
     from forecasting.planning.inputs import (
         freezer_plans,
         frozen_demand,
+        full_weeks,
         read_forecast,
         staffing_standards,
     )
@@ -1708,7 +1749,8 @@ def _demo_plans(settings: Settings, folder: Path) -> None:
     series, regressors = _load_forecast_inputs(Settings(quiet=True), options)
     series = series.select(series.keys["sku"].isin(frozen).to_numpy())
     year = run_forecast(series, horizon=365, regressors=regressors).table
-    space = freezer_plans(frozen_demand(read_forecast(year), catalog), catalog, stores)
+    frozen_year, _ = full_weeks(frozen_demand(read_forecast(year), catalog))
+    space = freezer_plans(frozen_year, catalog, stores)
     atomic_write(folder / "freezer.csv", lambda p: _serialise(space.categories, p, "csv"))
     settings.info(f"  {folder / 'freezer.csv'}: a year of frozen forecasts")
     for line in space.summary():

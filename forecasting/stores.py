@@ -315,6 +315,14 @@ def _parse_store(code: str, table: dict, source: str) -> StoreConfig:
             where=f"{where}.staffing",
             fix="E.g. service_target = 0.8, service_time_s = 90",
         )
+    if staffing.min_cashiers < 0 or staffing.max_cashiers < max(staffing.min_cashiers, 1):
+        raise ConfigError(
+            f"min_cashiers {staffing.min_cashiers} and max_cashiers {staffing.max_cashiers} "
+            "do not make a range",
+            source=source,
+            where=f"{where}.staffing",
+            fix="Give 0 <= min_cashiers <= max_cashiers, and max_cashiers of at least 1",
+        )
     if capacity < 0:
         raise ConfigError(
             f"freezer_capacity_litres is negative ({capacity})",

@@ -141,6 +141,7 @@ SCHEMAS: dict[str, Schema] = {
                 Column("forecast", "number", low=0),
                 Column("lo80", "number", low=0),
                 Column("hi80", "number", low=0),
+                Column("model", "text", required=False),
             ),
             key=("date", "store", "sku"),
             duplicate_hint="Keep one model's forecast per date, store and sku",

@@ -30,13 +30,20 @@ SUM_LIMIT = 5000
 """Above this many units, :func:`expected_leftover` uses the normal approximation."""
 
 
+MEAN_MODELS = ("slow",)
+"""Models whose point forecast is the mean (a count model), not the median."""
+
+
 def daily_moments(table: pd.DataFrame) -> pd.DataFrame:
     """Add ``mean`` and ``var`` of each day's demand to a forecast table.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        With numeric columns ``forecast`` (the median), ``lo80`` and ``hi80``.
+        With numeric columns ``forecast`` (the median), ``lo80`` and ``hi80``, and optionally
+        ``model``. For a model of :data:`MEAN_MODELS` the forecast is the mean itself, and the
+        variance is at least the mean (a Poisson's): the whole-unit interval of a slow mover,
+        often 0 to 0, says little about its spread.
 
     Returns
     -------
@@ -46,9 +53,15 @@ def daily_moments(table: pd.DataFrame) -> pd.DataFrame:
     lo = table["lo80"].to_numpy(dtype=float)
     mid = table["forecast"].to_numpy(dtype=float)
     hi = np.maximum(table["hi80"].to_numpy(dtype=float), lo)
+    mean = np.maximum(0.3 * lo + 0.4 * mid + 0.3 * hi, 0.0)
+    var = ((hi - lo) / (2 * Z90)) ** 2
+    if "model" in table.columns:
+        counts = table["model"].isin(MEAN_MODELS).to_numpy()
+        mean = np.where(counts, mid, mean)
+        var = np.where(counts, np.maximum(var, mid), var)
     out = table.copy()
-    out["mean"] = np.maximum(0.3 * lo + 0.4 * mid + 0.3 * hi, 0.0)
-    out["var"] = ((hi - lo) / (2 * Z90)) ** 2
+    out["mean"] = mean
+    out["var"] = var
     return out
 
 

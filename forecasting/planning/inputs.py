@@ -17,21 +17,75 @@ from forecasting.stores import StaffingStandard, StoreConfig
 from forecasting.validation import parse_table
 
 
-def read_forecast(frame: pd.DataFrame, *, source: str = "<forecast>", first_line: int = 2
-                  ) -> pd.DataFrame:  # fmt: skip
+def read_forecast(frame: pd.DataFrame, *, source: str = "<forecast>", first_line: int = 2,
+                  columns: Mapping[str, str] | None = None) -> pd.DataFrame:  # fmt: skip
     """A ``kori forecast run`` table (per sku) as daily demand: ``date, store, sku, mean, var``.
 
     Raises
     ------
     SchemaError
-        If a column is missing or a value unreadable, e.g. a table made with ``--by category``
-        or without the 80% interval.
+        If a column is missing or a value unreadable (a table made with ``--by category`` or
+        without the 80% interval), ``lo80`` is above ``hi80``, or the dates of a series are not
+        consecutive days.
     """
-    table = parse_table(frame, "forecast", source=source, first_line=first_line)
+    names = {**{c: c for c in ("sku", "lo80", "hi80")}, **(columns or {})}
+    if names["sku"] not in frame.columns and {"category", "store"} & set(frame.columns):
+        raise SchemaError("plans need forecasts per sku, this one has no sku column",
+                          source=source, fix="Forecast with `kori forecast run` without --by")  # fmt: skip
+    if names["lo80"] not in frame.columns or names["hi80"] not in frame.columns:
+        raise SchemaError("the forecast has no 80% interval (lo80, hi80)", source=source,
+                          fix="Forecast with the default levels or --level 80")  # fmt: skip
+    table = parse_table(frame, "forecast", source=source, first_line=first_line, columns=columns)
     if table.empty:
         raise SchemaError("the forecast has no rows", source=source,
                           fix="Make one with `kori forecast run`")  # fmt: skip
+    bad = table["lo80"] > table["hi80"]
+    if bad.any():
+        row = table[bad].iloc[0]
+        raise SchemaError(f"{int(bad.sum()):,} rows have lo80 above hi80", source=source,
+                          where=f"first: {row['store']} {row['sku']} {row['date']:%Y-%m-%d}, "
+                          f"lo80 {row['lo80']:g}, hi80 {row['hi80']:g}",
+                          fix="Use the table as `kori forecast run` wrote it")  # fmt: skip
+    _require_daily(table, source)
     return daily_moments(table)[["date", "store", "sku", "mean", "var"]]
+
+
+def _require_daily(table: pd.DataFrame, source: str) -> None:
+    """Raise unless every series' dates are consecutive days."""
+    ordered = table.sort_values(["store", "sku", "date"])
+    step = ordered.groupby(["store", "sku"])["date"].diff().dropna()
+    bad = step != pd.Timedelta(days=1)
+    if bad.any():
+        at = step[bad].index[0]
+        row = ordered.loc[at]
+        kind = "weekly" if step[bad].iloc[0] == pd.Timedelta(days=7) else "gapped"
+        raise SchemaError(f"plans need a daily forecast, this one is {kind}", source=source,
+                          where=f"{row['store']} {row['sku']} jumps to {row['date']:%Y-%m-%d}",
+                          fix="Forecast daily sales with `kori forecast run` (--freq D) and "
+                          "keep every row")  # fmt: skip
+
+
+def full_weeks(daily: pd.DataFrame, *, source: str = "<forecast>") -> tuple[pd.DataFrame, int]:
+    """Only the whole weeks (Monday to Sunday) of a daily forecast, and the days left out.
+
+    A first or last week with only some of its days would show a week's space from a few
+    days' demand.
+
+    Raises
+    ------
+    SchemaError
+        If the forecast holds no whole week.
+    """
+    dates = pd.DatetimeIndex(daily["date"].drop_duplicates())
+    weeks = dates - pd.to_timedelta(dates.day_of_week, unit="D")
+    counts = pd.Series(1, index=weeks).groupby(level=0).sum()
+    whole = counts.index[counts == 7]
+    if whole.empty:
+        raise SchemaError("the forecast holds no whole week (Monday to Sunday)", source=source,
+                          fix="Forecast at least two weeks ahead, e.g. --horizon 365")  # fmt: skip
+    keep = pd.Series(weeks.isin(whole), index=dates)
+    mask = keep.reindex(pd.DatetimeIndex(daily["date"])).to_numpy()
+    return daily[mask].reset_index(drop=True), int((~keep).sum())
 
 
 def frozen_demand(demand: pd.DataFrame, catalog: pd.DataFrame, *, department: str = "frozen",

@@ -230,6 +230,11 @@ def _plan_series(dates: pd.DatetimeIndex, m: np.ndarray, v: np.ndarray, position
     return lines, skipped
 
 
+def _count(n: int, noun: str) -> str:
+    """``"1 stock row is"``, ``"2 stock rows are"``."""
+    return f"{n:,} {noun} is" if n == 1 else f"{n:,} {noun}s are"
+
+
 def _window(cumulative: np.ndarray, start: int, end: int, per_day: float) -> float:
     """Sum of days ``start .. end - 1``, extended past the forecast at ``per_day``."""
     n = len(cumulative) - 1
@@ -265,7 +270,7 @@ def _items(demand: pd.DataFrame, stock: pd.DataFrame, catalog: pd.DataFrame,
     items = catalog.drop_duplicates("sku").set_index("sku")
     missing = sorted(set(demand["sku"]) - set(items.index))
     if missing:
-        raise SchemaError(f"{len(missing)} forecast skus are not in the catalog",
+        raise SchemaError(f"{_count(len(missing), 'forecast sku')} not in the catalog",
                           source=names["catalog"], where=", ".join(missing[:5]),
                           fix="Add them to the catalog with their pack size and lead time")  # fmt: skip
     used = items.loc[sorted(set(demand["sku"]))]
@@ -280,8 +285,8 @@ def _items(demand: pd.DataFrame, stock: pd.DataFrame, catalog: pd.DataFrame,
                if (s, k) not in forecast_keys]  # fmt: skip
     if unknown:
         shown = ", ".join(f"{s} {k}" for s, k in unknown[:5])
-        raise SchemaError(f"{len(unknown)} stock rows are for products the forecast does not "
-                          "cover", source=names["stock"], where=shown,
+        raise SchemaError(f"{_count(len(unknown), 'stock row')} for products the forecast "
+                          "does not cover", source=names["stock"], where=shown,
                           fix=f"Forecast those products too ({names['forecast']} lacks them), "
                           "or remove their rows from the stock file")  # fmt: skip
     return items

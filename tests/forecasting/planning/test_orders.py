@@ -168,7 +168,7 @@ def test_products_without_stock_start_from_zero_and_are_reported():
 
 
 def test_stock_of_products_not_forecast_is_an_error():
-    with pytest.raises(SchemaError, match="stock rows are for products the forecast does not"
+    with pytest.raises(SchemaError, match="1 stock row is for products the forecast does not"
                        ) as info:  # fmt: skip
         order_plan(_demand(4, 4), pd.concat([_stock(1), _stock(1, sku="Z")]), _catalog(),
                    sources={"stock": "stock.csv"})  # fmt: skip
@@ -186,7 +186,7 @@ def test_service_level_outside_zero_one_is_an_error():
 
 
 def test_forecast_skus_missing_from_the_catalog_is_an_error():
-    with pytest.raises(SchemaError, match="1 forecast skus are not in the catalog"):
+    with pytest.raises(SchemaError, match="1 forecast sku is not in the catalog"):
         order_plan(_demand(4, 4, sku="Q"), _stock(1, sku="Q"), _catalog())
 
 
@@ -218,3 +218,12 @@ def test_more_demand_never_lowers_the_order_up_to_level(mean, ratio, p):
 
 def test_expected_leftover_of_a_huge_stock_is_quick_and_right():
     assert expected_leftover(1e9, 10.0, 30.0)[0] == pytest.approx(1e9 - 10.0)
+
+
+def test_slow_movers_keep_their_mean_and_at_least_poisson_variance():
+    # The slow model's whole-unit interval is often 0 to 0; its forecast is the mean.
+    table = pd.DataFrame({"forecast": [0.2, 0.2], "lo80": [0.0, 0.0], "hi80": [0.0, 0.0],
+                          "model": ["slow", "regression"]})  # fmt: skip
+    out = daily_moments(table)
+    assert out["mean"].tolist() == pytest.approx([0.2, 0.08])
+    assert out["var"].tolist() == pytest.approx([0.2, 0.0])
