@@ -1144,10 +1144,8 @@ def _report_forecast(settings: Settings, result: Any, options: dict[str, Any]) -
     settings.info(f"Forecast {len(series.keys):,} series x {options['horizon']} periods: {counts}")
     fallbacks = result.fallbacks()
     if len(fallbacks):
-        reasons = fallbacks["note"].str.replace(r"\d+%", "N%", regex=True).str.replace(
-            r"has \d+", "has N", regex=True).value_counts()
         settings.info(f"  {len(fallbacks):,} series not made by {options['model']}:"
-                      + "".join(f"\n    {n:,} x {why}" for why, n in reasons.items()))
+                      + "".join(f"\n    {line}" for line in _grouped_notes(fallbacks["note"])))
     for store, days in result.climatology_days().items():
         settings.info(f"  {store}: weather of {len(days)} forecast days ({days[0]:%Y-%m-%d} to "
                       f"{days[-1]:%Y-%m-%d}) is climatology: the weather file ends before them")
@@ -1158,6 +1156,22 @@ def _report_forecast(settings: Settings, result: Any, options: dict[str, Any]) -
     for store, days in result.closed.items():
         settings.info(f"  {store}: closed on {', '.join(f'{d:%Y-%m-%d}' for d in days)}; "
                       "forecasts are zero")
+
+
+def _grouped_notes(notes: Any) -> list[str]:
+    """Fallback notes that differ only in their numbers, counted once with the numbers' range:
+    ``56 x intermittent (52-97% zero periods): slow-mover model``."""
+    groups: dict[str, list[list[int]]] = {}
+    for note in notes:
+        numbers = [int(n) for n in re.findall(r"\d+", note)]
+        groups.setdefault(re.sub(r"\d+", "#", note), []).append(numbers)
+    lines = []
+    for pattern, found in sorted(groups.items(), key=lambda item: -len(item[1])):
+        ranges = [f"{min(c)}" if min(c) == max(c) else f"{min(c)}-{max(c)}" for c in zip(*found)]
+        pieces = pattern.split("#")
+        text = pieces[0] + "".join(r + piece for r, piece in zip(ranges, pieces[1:]))
+        lines.append(f"{len(found):,} x {text}")
+    return lines
 
 
 def _write_plots(settings: Settings, result: Any, folder: Path, top: int,

@@ -177,3 +177,12 @@ def test_demo_forecasts_and_plots(runner, tmp_path):
     assert table["date"].nunique() == 28
     assert (tmp_path / "demo" / "plots" / "HKI_K1040.png").exists()
     assert "Christmas ham peaks on Tue 23.12." in result.stderr
+
+
+def test_fallback_notes_are_grouped_with_the_range_of_their_numbers():
+    from cli import _grouped_notes
+
+    notes = ["intermittent (52% zero periods): slow", "intermittent (97% zero periods): slow",
+             "ets: needs 14 periods, has 10"]  # fmt: skip
+    assert _grouped_notes(notes) == ["2 x intermittent (52-97% zero periods): slow",
+                                     "1 x ets: needs 14 periods, has 10"]  # fmt: skip
