@@ -139,7 +139,7 @@ def order_plan(
     dates = pd.DatetimeIndex(sorted(demand["date"].unique()))
     if len(dates) > 1 and (np.diff(dates.values) != np.timedelta64(1, "D")).any():
         raise SchemaError("order plans need a daily forecast without gaps", source=source,
-                             fix="Forecast daily sales (kori forecast run --freq D)")  # fmt: skip
+                          fix="Forecast daily sales (kori forecast run --freq D)")  # fmt: skip
     standards = {code: config.ordering for code, config in (stores or {}).items()}
     on_hand = stock.set_index(["store", "sku"])
     frames, skipped, no_stock = [], 0, []
@@ -150,7 +150,7 @@ def order_plan(
         days = _order_days(item.get("order_days"), ordering.order_days)
         if (store, sku) in on_hand.index:
             row = on_hand.loc[(store, sku)]
-            position = float(row["on_hand"]) + float(row.get("on_order", 0.0) or 0.0)
+            position = _number(row["on_hand"], 0.0) + _number(row.get("on_order"), 0.0)
         else:
             position = 0.0
             no_stock.append((store, sku))
@@ -173,12 +173,13 @@ def order_plan(
 def _plan_series(dates: pd.DatetimeIndex, m: np.ndarray, v: np.ndarray, position: float,
                  item: pd.Series, days: tuple[str, ...], level: float, distribution: str,
                  last: pd.Timestamp | None) -> tuple[list[dict], int]:  # fmt: skip
+    """Order lines of one store and product, and the order days left out."""
     n = len(dates)
     lead = int(item["lead_time_days"])
     pack = int(item["pack_size"])
-    min_packs = int(item.get("min_order_packs", 1) or 1)
-    shelf = item.get("shelf_life_days")
-    shelf = None if shelf is None or pd.isna(shelf) else int(shelf)
+    min_packs = int(_number(item.get("min_order_packs"), 1))
+    shelf = _number(item.get("shelf_life_days"), None)
+    shelf = None if shelf is None else int(shelf)
     per_day = float(m.mean()) if n else 0.0
     per_day_var = float(v.mean()) if n else 0.0
     cm = np.concatenate([[0.0], np.cumsum(m)])
@@ -228,6 +229,13 @@ def _plan_series(dates: pd.DatetimeIndex, m: np.ndarray, v: np.ndarray, position
         })  # fmt: skip
         position = after
     return lines, skipped
+
+
+def _number(value: object, default: float | None) -> float | None:
+    """``value`` as a float, or ``default`` when it is missing (None or NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return default
+    return float(value)
 
 
 def _count(n: int, noun: str) -> str:

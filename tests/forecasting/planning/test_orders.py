@@ -227,3 +227,11 @@ def test_slow_movers_keep_their_mean_and_at_least_poisson_variance():
     out = daily_moments(table)
     assert out["mean"].tolist() == pytest.approx([0.2, 0.08])
     assert out["var"].tolist() == pytest.approx([0.2, 0.0])
+
+
+def test_blank_optional_catalog_and_stock_values_take_their_defaults():
+    catalog = _catalog(lead=1, shelf=float("nan"), min_packs=float("nan"))
+    stock = _stock(10).assign(on_order=float("nan"))
+    first = order_plan(_demand(4, 4), stock, catalog, stores=_stores()).lines.iloc[0]
+    assert first["position"] == 10 and first["quantity"] == 42 - 10
+    assert not first["capped_by_shelf_life"]
