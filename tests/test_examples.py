@@ -41,3 +41,15 @@ def test_forecast_sample_store_recovers_the_planted_truths():
     naive = float(lines[2].split("WAPE ")[1].split("%")[0])
     regression = float(lines[3].split("WAPE ")[1].split("%")[0])
     assert lines[3].startswith("regression") and regression < naive
+
+
+def test_plan_sample_store_orders_staffs_and_fills_the_freezer():
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLES / "plan_sample_store.py")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("salmon, order on Mon 2025-12-01: ") and "packs of 8" in lines[0]
+    assert lines[1].startswith("Christmas Eve in Kallio: 6 open hours")
+    assert "Erlangs" in lines[2]
+    assert "week of 2026-07" in lines[3] and "week of 2025-12-15" in lines[4]
