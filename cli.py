@@ -1665,8 +1665,8 @@ def demo(settings: Settings, outdir: str, **options: Any) -> None:
         )
     if "receipts.csv" in written:
         _demo_rules(settings, folder)
-    _demo_forecast(settings, folder)
-    _demo_plans(settings, folder)
+    series, regressors, table = _demo_forecast(settings, folder)
+    _demo_plans(settings, folder, series, regressors, table)
     settings.info(f"Done. Try: kori data validate sales {folder / 'sales.csv'}")
 
 
@@ -1700,8 +1700,9 @@ def _demo_rules(settings: Settings, folder: Path) -> None:
         settings.info(f"    {rule_sentence(rule)}")
 
 
-def _demo_forecast(settings: Settings, folder: Path) -> None:
-    """Step 4 of the demo: forecasts 28 days ahead, with plots."""
+def _demo_forecast(settings: Settings, folder: Path) -> tuple[Any, Any, Any]:
+    """Step 4 of the demo: forecasts 28 days ahead, with plots; the series, their regressors
+    and the forecast table, for the plans."""
     from forecasting.forecast import forecast as run_forecast
 
     settings.info("4. Forecasting every product 28 days ahead (holidays, weather, store hours)")
@@ -1724,16 +1725,18 @@ def _demo_forecast(settings: Settings, folder: Path) -> None:
     settings.info(f"  {folder / 'forecast.csv'}: {len(table):,} rows. Christmas ham peaks on "
                   f"{ham.idxmax():%a %d.%m.} ({ham.max():.0f} units in both stores); stores are "
                   "closed on Christmas Day, so its forecasts are zero")
+    return series, regressors, table
 
 
-def _demo_plans(settings: Settings, folder: Path) -> None:
+def _demo_plans(settings: Settings, folder: Path, series: Any, regressors: Any,
+                table: Any) -> None:  # fmt: skip
     """Step 5 of the demo: orders, staffing and freezer space from the forecasts."""
     from forecasting.forecast import forecast as run_forecast
+    from forecasting.planning.demand import daily_moments
     from forecasting.planning.inputs import (
         freezer_plans,
         frozen_demand,
         full_weeks,
-        read_forecast,
         staffing_standards,
     )
     from forecasting.planning.orders import order_plan
@@ -1741,41 +1744,27 @@ def _demo_plans(settings: Settings, folder: Path) -> None:
     from forecasting.traffic import forecast_customers
 
     settings.info("5. Planning: orders, checkout staff and freezer space")
-    stores, catalog = _demo_configs(folder)
-    demand = read_forecast(read_table(str(folder / "forecast.csv"))[0])
-    orders = order_plan(demand, _read_kind(str(folder / "stock.csv"), "stock"), catalog,
-                        stores=stores)  # fmt: skip
+    stores = regressors.stores
+    catalog = _read_kind(str(folder / "catalog.csv"), "catalog")
+    orders = order_plan(daily_moments(table), _read_kind(str(folder / "stock.csv"), "stock"),
+                        catalog, stores=stores)  # fmt: skip
     atomic_write(folder / "orders.csv", lambda p: _serialise(orders.lines, p, "csv"))
     settings.info(f"  {folder / 'orders.csv'}: " + "; ".join(orders.summary()[:2]))
     traffic = _read_kind(str(folder / "traffic.csv"), "traffic")
-    weather = _read_kind(str(folder / "weather.csv"), "weather")
-    _, hourly = forecast_customers(traffic, stores, horizon=28, weather=weather)
+    _, hourly = forecast_customers(traffic, stores, horizon=28, weather=regressors.weather)
     hours = staffing_plan(hourly, staffing_standards(stores))
     atomic_write(folder / "staffing.csv", lambda p: _serialise(_rounded(hours), p, "csv"))
     days = daily_staffing(hours)
     settings.info(f"  {folder / 'staffing.csv'}: {days['staff_hours'].sum():,.0f} checkout "
                   f"hours in 28 days; busiest day {days.loc[days['staff_hours'].idxmax(), 'date']:%a %d.%m.}")  # fmt: skip
-    frozen = catalog[catalog["department"] == "frozen"]["sku"]
-    options = {"sales": str(folder / "sales.csv"), "weather_file": str(folder / "weather.csv"),
-               "stores_file": str(folder / "store.toml"), "events_file": None,
-               "catalog_file": None, "level": "sku", "freq": None, "country": "FI",
-               "subdiv": None, "no_holidays": False, "input_format": None, "date_format": None}  # fmt: skip
-    series, regressors = _load_forecast_inputs(Settings(quiet=True), options)
-    series = series.select(series.keys["sku"].isin(frozen).to_numpy())
-    year = run_forecast(series, horizon=365, regressors=regressors).table
-    frozen_year, _ = full_weeks(frozen_demand(read_forecast(year), catalog))
-    space = freezer_plans(frozen_year, catalog, stores)
+    frozen = series.select(series.keys["sku"].isin(
+        catalog.loc[catalog["department"] == "frozen", "sku"]).to_numpy())  # fmt: skip
+    year = daily_moments(run_forecast(frozen, horizon=365, regressors=regressors).table)
+    space = freezer_plans(full_weeks(frozen_demand(year, catalog))[0], catalog, stores)
     atomic_write(folder / "freezer.csv", lambda p: _serialise(space.categories, p, "csv"))
     settings.info(f"  {folder / 'freezer.csv'}: a year of frozen forecasts")
     for line in space.summary():
         settings.info(f"    {line}")
-
-
-def _demo_configs(folder: Path) -> tuple[Any, Any]:
-    from forecasting.stores import load_store_configs
-
-    return load_store_configs(folder / "store.toml"), _read_kind(str(folder / "catalog.csv"),
-                                                                  "catalog")  # fmt: skip
 
 
 def _rounded(hours: Any) -> Any:

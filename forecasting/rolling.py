@@ -37,19 +37,16 @@ def demand_as_of(
         ``day -> DataFrame`` of ``date, store, sku, mean, var`` (see
         :func:`forecasting.planning.demand.daily_moments`).
     """
-    from forecasting.calendar import holiday_names, holiday_table
     from forecasting.forecast import forecast
     from forecasting.planning.demand import daily_moments
     from forecasting.series import sales_series
     from forecasting.tasks import Regressors
 
-    days = pd.date_range(sales["date"].min(), sales["date"].max() + pd.Timedelta(days=horizon + 1))
-    names = holiday_names(days, holiday_table(days[0], days[-1]))
     regressors = Regressors(weather=weather, stores=stores)
 
     def at(day: pd.Timestamp) -> pd.DataFrame:
         history = sales[sales["date"] < day]
-        series = sales_series(history, stores=stores, holiday_names=names)
+        series = sales_series(history, stores=stores)
         table = forecast(series, horizon=horizon, model=model, regressors=regressors).table
         return daily_moments(table)[["date", "store", "sku", "mean", "var"]]
 

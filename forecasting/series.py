@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from forecasting.calendar import holiday_names as _names
+from forecasting.calendar import holiday_table
 from forecasting.errors import ParameterError, SchemaError
 from forecasting.stores import StoreConfig
 
@@ -174,7 +176,8 @@ def sales_series(
         Opening hours and closed days of daily data. Without them a day on which a store sold
         nothing at all counts as closed.
     holiday_names : pandas.Series, optional
-        Holiday name per day (see :func:`forecasting.calendar.holiday_names`), for ``stores``.
+        Holiday name per day (see :func:`forecasting.calendar.holiday_names`), for ``stores``;
+        each store's own country's holidays when not given.
     source : str
         File name for messages.
 
@@ -285,8 +288,8 @@ def _open_days(
     if freq != "D":
         return pd.DataFrame(True, index=dates, columns=store_codes), False
     if stores:
-        names = holiday_names if holiday_names is not None else pd.Series("", index=dates)
         columns = {}
+        own: dict[tuple[str, str | None], pd.Series] = {}
         for code in store_codes:
             config = stores.get(code)
             if config is None:
@@ -295,6 +298,13 @@ def _open_days(
                     where=f"configured: {', '.join(stores) or 'none'}",
                     fix=f"Add a [stores.{code}] table, or leave out --stores",
                 )
+            names = holiday_names
+            if names is None:  # the store's own country's holidays
+                calendar = (config.country, config.subdiv)
+                if calendar not in own:
+                    own[calendar] = _names(dates, holiday_table(
+                        dates[0], dates[-1], country=config.country, subdiv=config.subdiv))  # fmt: skip
+                names = own[calendar]
             columns[code] = config.opening_hours(dates, names.reindex(dates).fillna(""))["is_open"]
         return pd.DataFrame(columns, index=dates), False
     totals = data.groupby(["date", "store"])["quantity"].sum().unstack("store")

@@ -7,12 +7,15 @@ from pathlib import Path
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
+def _run(name: str) -> list[str]:
+    """The lines an example prints."""
+    out = subprocess.run([sys.executable, str(EXAMPLES / name)], capture_output=True, text=True,
+                         check=True)  # fmt: skip
+    return out.stdout.splitlines()
+
+
 def test_sample_store_tour_shows_the_planted_truths():
-    out = subprocess.run(
-        [sys.executable, str(EXAMPLES / "sample_store_tour.py")],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    lines = out.stdout.splitlines()
+    lines = _run("sample_store_tour.py")
     assert lines[0].startswith("sales: ") and ", 0 errors," in lines[0]
     assert "receipts with salmon that hold dill" in lines[1]
     assert float(lines[2].split("r = ")[1]) > 0.4
@@ -20,21 +23,13 @@ def test_sample_store_tour_shows_the_planted_truths():
 
 
 def test_cross_sell_groceries_prints_the_published_count():
-    out = subprocess.run(
-        [sys.executable, str(EXAMPLES / "cross_sell_groceries.py")],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    lines = out.stdout.splitlines()
+    lines = _run("cross_sell_groceries.py")
     assert lines[0] == "9,835 receipts, 169 items: 463 rules at support 0.006, confidence 0.25"
     assert lines[2].startswith("  Of receipts with herbs, 43% also have root vegetables")
 
 
 def test_forecast_sample_store_recovers_the_planted_truths():
-    out = subprocess.run(
-        [sys.executable, str(EXAMPLES / "forecast_sample_store.py")],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    lines = out.stdout.splitlines()
+    lines = _run("forecast_sample_store.py")
     assert lines[0].startswith("Christmas ham peaks on 2025-12-23")
     base, warm = (float(part.split(" units")[0].split()[-1]) for part in lines[1].split(";"))
     assert warm > base
@@ -44,11 +39,7 @@ def test_forecast_sample_store_recovers_the_planted_truths():
 
 
 def test_plan_sample_store_orders_staffs_and_fills_the_freezer():
-    out = subprocess.run(
-        [sys.executable, str(EXAMPLES / "plan_sample_store.py")],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    lines = out.stdout.splitlines()
+    lines = _run("plan_sample_store.py")
     assert lines[0].startswith("salmon, order on Mon 2025-12-01: ") and "packs of 8" in lines[0]
     assert lines[1].startswith("Christmas Eve in Kallio: 6 open hours")
     assert "Erlangs" in lines[2]

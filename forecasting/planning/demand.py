@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecasting.errors import ParameterError
+from forecasting.errors import ParameterError, SchemaError
 
 Z90 = 1.2815515655446004
 """The standard normal's 90th percentile."""
@@ -65,6 +65,21 @@ def daily_moments(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def require_daily(table: pd.DataFrame, source: str = "<forecast>") -> None:
+    """Raise :class:`SchemaError` unless each store and sku's dates are consecutive days."""
+    ordered = table.sort_values(["store", "sku", "date"])
+    step = ordered.groupby(["store", "sku"])["date"].diff().dropna()
+    bad = step != pd.Timedelta(days=1)
+    if bad.any():
+        at = step[bad].index[0]
+        row = ordered.loc[at]
+        kind = "weekly" if step[bad].iloc[0] == pd.Timedelta(days=7) else "gapped"
+        raise SchemaError(f"plans need a daily forecast, this one is {kind}", source=source,
+                          where=f"{row['store']} {row['sku']} jumps to {row['date']:%Y-%m-%d}",
+                          fix="Forecast daily sales with `kori forecast run` (--freq D) and "
+                          "keep every row")  # fmt: skip
+
+
 def check_level(level: float, *, where: str = "--service-level") -> float:
     """Raise :class:`ParameterError` unless ``level`` is a probability in (0, 1)."""
     if not 0 < level < 1:
@@ -99,10 +114,8 @@ def quantile(mean: np.ndarray, var: np.ndarray, p: np.ndarray | float,
         return np.maximum(stats.norm.ppf(p, mean, np.sqrt(var)), 0.0)
     _check(distribution)
     out = np.zeros(mean.shape)
-    poisson = (mean > TINY) & (var <= mean * (1 + 1e-9))
-    negbin = (mean > TINY) & ~poisson
+    poisson, negbin, n, q = _counts(mean, var)
     out[poisson] = stats.poisson.ppf(p[poisson], mean[poisson])
-    n, q = _negbin(mean[negbin], var[negbin])
     out[negbin] = stats.nbinom.ppf(p[negbin], n, q)
     return out
 
@@ -117,10 +130,8 @@ def cdf(x: np.ndarray, mean: np.ndarray, var: np.ndarray, distribution: str = "n
         return stats.norm.cdf((x - mean) / np.maximum(np.sqrt(var), 1e-12))
     _check(distribution)
     out = np.where(x >= 0, 1.0, 0.0)
-    poisson = (mean > TINY) & (var <= mean * (1 + 1e-9))
-    negbin = (mean > TINY) & ~poisson
+    poisson, negbin, n, q = _counts(mean, var)
     out[poisson] = stats.poisson.cdf(np.floor(x[poisson]), mean[poisson])
-    n, q = _negbin(mean[negbin], var[negbin])
     out[negbin] = stats.nbinom.cdf(np.floor(x[negbin]), n, q)
     return out
 
@@ -157,9 +168,14 @@ def _arrays(*values: object) -> list[np.ndarray]:
     return [np.atleast_1d(a).copy() for a in arrays]
 
 
-def _negbin(mean: np.ndarray, var: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """scipy's ``nbinom(n, p)`` parameters of the given mean and variance (``var > mean``)."""
-    return mean**2 / (var - mean), mean / var
+def _counts(mean: np.ndarray, var: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """Which demands are Poisson (variance not above the mean) and which negative binomial,
+    with scipy's ``nbinom(n, p)`` parameters of the latter; no demand is neither."""
+    poisson = (mean > TINY) & (var <= mean * (1 + 1e-9))
+    negbin = (mean > TINY) & ~poisson
+    m, v = mean[negbin], var[negbin]
+    return poisson, negbin, m**2 / (v - m), m / v
 
 
 def _check(distribution: str) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from forecasting.errors import SchemaError
-from forecasting.planning.demand import check_level, daily_moments
+from forecasting.planning.demand import check_level, daily_moments, require_daily
 from forecasting.planning.freezer import FreezerPlan, freezer_plan
 from forecasting.stores import StaffingStandard, StoreConfig
 from forecasting.validation import parse_table
@@ -46,23 +46,8 @@ def read_forecast(frame: pd.DataFrame, *, source: str = "<forecast>", first_line
                           where=f"first: {row['store']} {row['sku']} {row['date']:%Y-%m-%d}, "
                           f"lo80 {row['lo80']:g}, hi80 {row['hi80']:g}",
                           fix="Use the table as `kori forecast run` wrote it")  # fmt: skip
-    _require_daily(table, source)
+    require_daily(table, source)
     return daily_moments(table)[["date", "store", "sku", "mean", "var"]]
-
-
-def _require_daily(table: pd.DataFrame, source: str) -> None:
-    """Raise unless every series' dates are consecutive days."""
-    ordered = table.sort_values(["store", "sku", "date"])
-    step = ordered.groupby(["store", "sku"])["date"].diff().dropna()
-    bad = step != pd.Timedelta(days=1)
-    if bad.any():
-        at = step[bad].index[0]
-        row = ordered.loc[at]
-        kind = "weekly" if step[bad].iloc[0] == pd.Timedelta(days=7) else "gapped"
-        raise SchemaError(f"plans need a daily forecast, this one is {kind}", source=source,
-                          where=f"{row['store']} {row['sku']} jumps to {row['date']:%Y-%m-%d}",
-                          fix="Forecast daily sales with `kori forecast run` (--freq D) and "
-                          "keep every row")  # fmt: skip
 
 
 def full_weeks(daily: pd.DataFrame, *, source: str = "<forecast>") -> tuple[pd.DataFrame, int]:

@@ -27,7 +27,13 @@ import numpy as np
 import pandas as pd
 
 from forecasting.errors import SchemaError
-from forecasting.planning.demand import cdf, check_level, expected_leftover, quantile
+from forecasting.planning.demand import (
+    cdf,
+    check_level,
+    expected_leftover,
+    quantile,
+    require_daily,
+)
 from forecasting.stores import WEEKDAYS, OrderingStandard, StoreConfig
 
 LINE_COLUMNS = [
@@ -134,12 +140,8 @@ def order_plan(
     if service_level is not None:
         check_level(service_level)
     names = {"forecast": "<forecast>", "stock": "<stock>", "catalog": "<catalog>", **(sources or {})}
-    source = names["forecast"]
     items = _items(demand, stock, catalog, names)
-    dates = pd.DatetimeIndex(sorted(demand["date"].unique()))
-    if len(dates) > 1 and (np.diff(dates.values) != np.timedelta64(1, "D")).any():
-        raise SchemaError("order plans need a daily forecast without gaps", source=source,
-                          fix="Forecast daily sales (kori forecast run --freq D)")  # fmt: skip
+    require_daily(demand, names["forecast"])
     standards = {code: config.ordering for code, config in (stores or {}).items()}
     on_hand = stock.set_index(["store", "sku"])
     frames, skipped, no_stock = [], 0, []
