@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
+import stat
 import sys
 import tempfile
 from collections.abc import Callable
@@ -29,7 +31,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 INPUT_FORMATS = ("csv", "jsonl", "json", "parquet")
-OUTPUT_FORMATS = ("csv", "json", "jsonl", "parquet", "table")
+OUTPUT_FORMATS = ("csv", "json", "jsonl", "parquet", "xlsx", "table")
+_FILE_FORMATS = ("csv", "json", "jsonl", "parquet", "xlsx")
+_BINARY = ("parquet", "xlsx")
 _EXTENSIONS = {
     ".csv": "csv",
     ".tsv": "csv",
@@ -39,7 +43,9 @@ _EXTENSIONS = {
     ".json": "json",
     ".parquet": "parquet",
     ".pq": "parquet",
+    ".xlsx": "xlsx",
 }
+_KNOWN_SUFFIXES = tuple(_EXTENSIONS)
 _COMPRESSION = (".gz", ".bz2", ".xz")
 _TABLE_ROWS = 200  # rows shown by -f table; the rest is for -f csv
 _MODELS = ("regression", "naive", "ets", "stl", "sarimax", "prophet", "slow", "auto")
@@ -50,11 +56,30 @@ class DataError(click.ClickException):
 
     exit_code = 1
 
+    def __init__(self, message: str) -> None:
+        super().__init__(printable(message))
+
 
 class ParameterProblem(click.ClickException):
     """A parameter the library refused (out of range, unknown): one ``Error:`` line, exit 2."""
 
     exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(printable(message))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``), never sent raw.
+
+    Labels come from data files: an escape sequence in an item name must not recolour, retitle
+    or clear the user's terminal, and a line break must not split an ``Error:`` line in two.
+    """
+    text = _CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
+    return text if keep_newlines else text.replace("\n", "\\n")
 
 
 @dataclass
@@ -67,11 +92,27 @@ class Settings:
     def info(self, message: str) -> None:
         """Tell the user something on stderr, unless ``-q``."""
         if not self.quiet:
-            click.echo(message, err=True)
+            click.echo(printable(message, keep_newlines=True), err=True)
 
 
-class _Kori(click.Group):
+class _Command(click.Command):
+    """A command whose input and output paths are checked before it does any work."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        check_paths(ctx)
+        return super().invoke(ctx)
+
+
+class _Group(click.Group):
+    """A command group whose commands are :class:`_Command`."""
+
+    command_class = _Command
+
+
+class _Kori(_Group):
     """The root group: turns library errors into one line, unless ``--debug``."""
+
+    group_class = _Group
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, _expand_levels(args))
@@ -127,6 +168,156 @@ def _debugging() -> bool:
     return bool(context and context.find_root().params.get("debug"))
 
 
+# --------------------------------------------------------------------------- paths
+# Every path option is a click.Path: one with exists=True is an input, one without is an output
+# (a file, or a folder with file_okay=False). check_paths() runs before each command's body and
+# refuses what would lose data: an output over an input, two outputs on one file, an output into
+# a folder that does not exist or cannot be written, a table in a format kori cannot tell.
+
+
+class Document(click.Path):
+    """An output file whose format the command fixes (an HTML page, a workbook), not -f."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False)
+
+
+# Files that a folder output writes; other files in that folder are safe. Default: any file.
+_FOLDER_WRITES = {"plots_dir": ("*.png", "index.html")}
+
+
+def check_paths(ctx: click.Context) -> None:
+    """Refuse, before any work, the paths of a command that would lose or mix data.
+
+    Raises
+    ------
+    click.UsageError
+        An output is one of the inputs (the same file by any path, symlink or hard link), two
+        outputs are one file, an output folder is missing, not a folder or not writable, or a
+        table's format cannot be told from its name.
+    """
+    inputs: list[tuple[click.Parameter, str]] = []
+    files: list[tuple[click.Parameter, str]] = []
+    folders: list[tuple[click.Parameter, str]] = []
+    for param in ctx.command.params:
+        if not isinstance(param.type, click.Path):
+            continue
+        value = ctx.params.get(param.name or "")
+        for path in value if isinstance(value, (tuple, list)) else (value,):
+            if path in (None, "-"):
+                continue
+            path = os.fspath(path)
+            if param.type.exists:
+                inputs.append((param, path))
+            elif param.type.file_okay:
+                files.append((param, path))
+            else:
+                folders.append((param, path))
+    for position, (param, path) in enumerate(files):
+        for other, taken in inputs + files[:position]:
+            if _same_file(path, taken):
+                what = "the input" if (other, taken) in inputs else "also the output of"
+                raise click.UsageError(
+                    f"{_flag(param)} {path} is {what} {_flag(other)} {taken}: kori never writes "
+                    "over an input, nor two outputs to one file. Write it to another file", ctx
+                )  # fmt: skip
+    for param, folder in folders:
+        patterns = _FOLDER_WRITES.get(param.name or "", ("*",))
+        for other, path in inputs + files:
+            if _writes_into(folder, patterns, path):
+                raise click.UsageError(
+                    f"{_flag(param)} {folder} would write over {path} ({_flag(other)}). Use "
+                    "another folder", ctx
+                )  # fmt: skip
+    for param, path in files:
+        if not isinstance(param.type, Document):
+            _check_table_format(ctx, param, path)
+        _check_writable(ctx, param, path)
+    for param, folder in folders:
+        _check_folder(ctx, param, folder)
+
+
+def _flag(param: click.Parameter) -> str:
+    if isinstance(param, click.Option):
+        return max(param.opts, key=len)
+    return (param.human_readable_name or "").upper()
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether two paths name one file: the same path, a symlink to it, a hard link."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _writes_into(folder: str, patterns: tuple[str, ...], path: str) -> bool:
+    import fnmatch
+
+    real = os.path.realpath(path)
+    if os.path.dirname(real) != os.path.realpath(folder):
+        return False
+    return any(fnmatch.fnmatch(os.path.basename(real), pattern) for pattern in patterns)
+
+
+def _check_writable(ctx: click.Context, param: click.Parameter, path: str) -> None:
+    """The folder of an output file exists and takes a new file (where the temp file goes)."""
+    if os.path.exists(path) and not os.path.isfile(path):
+        return  # a device or a pipe (/dev/null): written straight through
+    folder = os.path.dirname(os.path.realpath(path))
+    if not os.path.isdir(folder):
+        raise click.UsageError(
+            f"{_flag(param)} {path}: the folder {folder} does not exist. Create it first, or "
+            "write elsewhere", ctx
+        )  # fmt: skip
+    _try_writing(ctx, param, path, folder)
+
+
+def _check_folder(ctx: click.Context, param: click.Parameter, folder: str) -> None:
+    """An output folder is a folder (or can be made one) and takes new files."""
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise click.UsageError(f"{_flag(param)} {folder} is not a folder. Name a folder", ctx)
+    existing = os.path.realpath(folder)
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise click.UsageError(f"{_flag(param)} {folder}: {existing} is not a folder", ctx)
+    _try_writing(ctx, param, folder, existing)
+
+
+def _try_writing(ctx: click.Context, param: click.Parameter, path: str, folder: str) -> None:
+    try:
+        probe = tempfile.mkdtemp(prefix=".kori-", dir=folder)
+        os.rmdir(probe)
+    except OSError as exc:
+        raise click.UsageError(
+            f"{_flag(param)} {path}: cannot write in {folder} ({exc.strerror}). Write elsewhere",
+            ctx,
+        ) from None
+
+
+def _check_table_format(ctx: click.Context, param: click.Parameter, path: str) -> None:
+    fmt = ctx.params.get("fmt") if param.name == "output" else None
+    if fmt == "table":
+        raise click.UsageError(
+            "-f table is for the terminal; write files as " + ", ".join(_FILE_FORMATS), ctx
+        )
+    if fmt is None and _format_of(path) is None:
+        how = " or give the format with -f" if param.name == "output" else ""
+        raise click.UsageError(
+            f"{_flag(param)} {path}: cannot tell the format from the name. End it in "
+            f"{', '.join(_KNOWN_SUFFIXES)} (.csv and .json(l) may add .gz, .bz2 or .xz){how}",
+            ctx,
+        )
+    if fmt in _BINARY and path == "-" and sys.stdout.isatty():
+        raise click.UsageError(f"{fmt} is binary: write it to a file with -o FILE.{fmt}", ctx)
+
+
+# --------------------------------------------------------------------------- reading
+
+
 def input_format(path: str, given: str | None) -> str:
     """The format of an input file: ``given``, else from the extension (``-`` is CSV)."""
     if given:
@@ -134,10 +325,10 @@ def input_format(path: str, given: str | None) -> str:
     if path == "-":
         return "csv"
     fmt = _format_of(path)
-    if fmt is None:
+    if fmt is None or fmt == "xlsx":
         raise DataError(
             f"{path}: cannot tell the format from the extension (known: "
-            f"{', '.join(sorted(_EXTENSIONS))}, optionally .gz). "
+            f"{', '.join(sorted(set(_EXTENSIONS) - {'.xlsx'}))}, optionally .gz). "
             f"Pass --input-format {'|'.join(INPUT_FORMATS)}"
         )
     return fmt
@@ -163,22 +354,23 @@ def read_table(path: str, fmt: str | None = None) -> tuple[pd.DataFrame, int]:
     label = "<stdin>" if path == "-" else path
     try:
         if fmt == "parquet":
-            return pd.read_parquet(sys.stdin.buffer if path == "-" else path), 1
+            # stdin cannot seek, and Parquet reads its footer first: take the bytes in whole.
+            source = io.BytesIO(sys.stdin.buffer.read()) if path == "-" else path
+            return pd.read_parquet(source), 1
+        data = _read_bytes(path, label)
         if fmt != "csv":
-            with _open_text(path) as handle:
-                text = handle.read()
+            text = _decode(data, label)
             _refuse_empty(text, path, label)
             return _read_json(text, label, lines=fmt == "jsonl"), 1
-        with _open_text(path) as handle:
-            # stdin cannot be read twice: keep it; a file is opened again for pandas.
-            source: Any = io.StringIO(handle.read()) if path == "-" else None
-            header = source.readline() if source else handle.readline()
+        header = _decode(data[: data.find(b"\n") + 1 or len(data)], label)
         _refuse_empty(header, path, label)
         sep = max(",;\t|", key=header.count)
-        if source:
-            source.seek(0)
-        with source or _open_text(path) as handle:
-            frame = pd.read_csv(handle, sep=sep, dtype=str, keep_default_na=False)
+        try:  # pandas decodes as it parses: no second copy of a large file as text
+            frame = pd.read_csv(io.BytesIO(data), sep=sep, dtype=str, keep_default_na=False,
+                                encoding="utf-8-sig")  # fmt: skip
+        except UnicodeDecodeError:
+            _decode(data, label)
+            raise
         if not isinstance(frame.index, pd.RangeIndex):
             # pandas takes extra fields on the first row as an index and shifts every column.
             raise DataError(
@@ -188,13 +380,6 @@ def read_table(path: str, fmt: str | None = None) -> tuple[pd.DataFrame, int]:
         return frame, 2
     except DataError:
         raise
-    except UnicodeDecodeError as exc:
-        if _debugging():
-            raise
-        raise DataError(
-            f"{label}: not UTF-8 text (byte {exc.start}: {exc.object[exc.start:exc.start + 1]!r})."
-            " Save it as UTF-8 (in Excel: CSV UTF-8)"
-        ) from None
     except pd.errors.ParserError as exc:
         if _debugging():
             raise
@@ -208,13 +393,85 @@ def read_table(path: str, fmt: str | None = None) -> tuple[pd.DataFrame, int]:
             f"{label}: not a readable CSV file ({where}). Check the delimiter and the quoting "
             "of that line"
         ) from None
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, EOFError) as exc:
         if _debugging():
             raise
         raise DataError(
             f"{label}: cannot read it as {fmt} ({str(exc).splitlines()[0]}). Check the file, or "
             "give its format with --input-format"
         ) from None
+
+
+def _read_bytes(path: str, label: str) -> bytes:
+    """The bytes of a file (decompressed by its extension) or of stdin.
+
+    Raises
+    ------
+    DataError
+        A compressed file is damaged, cut short or not compressed at all.
+    """
+    compressed = path != "-" and path.lower().endswith(_COMPRESSION)
+    try:
+        return sys.stdin.buffer.read() if path == "-" else _open_binary(path)
+    except (EOFError, OSError, ValueError) as exc:  # gzip, bz2 and lzma name theirs differently
+        if not compressed:
+            raise
+        if _debugging():  # Click would turn an EOFError into a bare "Aborted!"
+            raise RuntimeError(f"{label}: {exc}") from exc
+        suffix = os.path.splitext(path)[1]
+        if isinstance(exc, EOFError) or "end-of-stream" in str(exc):
+            problem = "the compressed file is cut short (it ends before its data does)"
+            fix = "Copy or export it again"
+        else:
+            problem = f"not a {suffix} file, though its name ends in {suffix} ({exc})"
+            fix = f"If it is plain text, rename it without {suffix}"
+        raise DataError(f"{label}: {problem}. {fix}") from None
+
+
+def _decode(data: bytes, label: str) -> str:
+    """UTF-8 bytes (with or without a byte order mark) as text.
+
+    Raises
+    ------
+    DataError
+        Naming the line and byte of the first byte that is not UTF-8.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)  # after the BOM
+        line = data.count(b"\n", 0, start) + 1
+        column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+        raise DataError(
+            f"{label}: not UTF-8 text (line {line}, byte {column} of the line: "
+            f"{data[start:start + 1]!r}). Save it as UTF-8 (in Excel: CSV UTF-8)"
+        ) from None
+
+
+def _open_binary(path: str) -> bytes:
+    """The bytes of a file, decompressed by its extension."""
+    opener: Callable[..., Any] = open
+    name = path.lower()
+    if name.endswith(".gz"):
+        import gzip
+
+        opener = gzip.open
+    elif name.endswith(".bz2"):
+        import bz2
+
+        opener = bz2.open
+    elif name.endswith(".xz"):
+        import lzma
+
+        opener = lzma.open
+    with opener(path, "rb") as handle:
+        return handle.read()
+
+
+def _open_text(path: str) -> Any:
+    """A text handle on a whole file (decompressed by its extension) or on stdin."""
+    label = "<stdin>" if path == "-" else path
+    return io.StringIO(_decode(_read_bytes(path, label), label), newline="")
 
 
 def _refuse_empty(text: str, path: str, label: str) -> None:
@@ -233,7 +490,7 @@ def _read_json(text: str, label: str, *, lines: bool) -> pd.DataFrame:
     try:
         if lines:
             records = []
-            for number, line in enumerate(text.splitlines(), start=1):
+            for number, line in enumerate(text.split("\n"), start=1):
                 if line.strip():
                     records.append(json.loads(line))
         else:
@@ -249,37 +506,22 @@ def _read_json(text: str, label: str, *, lines: bool) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
-def _open_text(path: str) -> Any:
-    """A text handle on a file (decompressed by its extension) or on stdin."""
-    if path == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
-    opener: Callable[..., Any] = open
-    name = path.lower()
-    if name.endswith(".gz"):
-        import gzip
-
-        opener = gzip.open
-    elif name.endswith(".bz2"):
-        import bz2
-
-        opener = bz2.open
-    elif name.endswith(".xz"):
-        import lzma
-
-        opener = lzma.open
-    return opener(path, "rt", encoding="utf-8-sig", newline="")
+# --------------------------------------------------------------------------- writing
 
 
 def output_format(output: str | None, given: str | None, default: str = "csv") -> str:
     """The output format: ``given``, else from the extension of ``output``.
 
-    Without either, stdout gets ``default`` on a terminal and CSV in a pipe or a file, and a
-    file with an unknown extension gets CSV.
+    Without either, stdout gets ``default`` on a terminal and CSV in a pipe or a file.
+    :func:`check_paths` has refused a file whose extension tells no format.
     """
     if given:
         return given
     if output and output != "-":
-        return _format_of(output) or "csv"
+        fmt = _format_of(output)
+        if fmt is None:
+            raise click.UsageError(f"{output}: cannot tell the format from the name; give -f")
+        return fmt
     return default if sys.stdout.isatty() else "csv"
 
 
@@ -289,15 +531,15 @@ def write_table(frame: pd.DataFrame, output: str | None, fmt: str | None, defaul
     to_stdout = output in (None, "-")
     if fmt == "table":
         if not to_stdout:
-            raise click.UsageError("-f table is for the terminal; write files as csv, json, "
-                                   "jsonl or parquet")  # fmt: skip
+            raise click.UsageError("-f table is for the terminal; write files as "
+                                   + ", ".join(_FILE_FORMATS))  # fmt: skip
         _print_table(frame)
         return
-    if fmt == "parquet" and to_stdout and sys.stdout.isatty():
-        raise click.UsageError("Parquet is binary: write it to a file with -o FILE.parquet")
+    if fmt in _BINARY and to_stdout and sys.stdout.isatty():
+        raise click.UsageError(f"{fmt} is binary: write it to a file with -o FILE.{fmt}")
     sep = "\t" if output and output.lower().removesuffix(".gz").endswith(".tsv") else ","
     if to_stdout:
-        stream = sys.stdout.buffer if fmt == "parquet" else sys.stdout
+        stream = sys.stdout.buffer if fmt in _BINARY else sys.stdout
         _serialise(frame, stream, fmt, sep)
         stream.flush()
     else:
@@ -309,23 +551,132 @@ def write_table(frame: pd.DataFrame, output: str | None, fmt: str | None, defaul
 def _serialise(frame: pd.DataFrame, target: Any, fmt: str, sep: str = ",",
                compression: str | None = None) -> None:  # fmt: skip
     if fmt == "csv":
-        frame.to_csv(target, index=False, sep=sep, lineterminator="\n", compression=compression)
+        import csv
+
+        # The csv writer quotes a field holding "\n" but not a bare "\r" (the line ends in
+        # "\n"), and readers split rows on either: quote every text field when one holds "\r".
+        quoting = csv.QUOTE_NONNUMERIC if _holds_cr(frame) else csv.QUOTE_MINIMAL
+        frame.to_csv(target, index=False, sep=sep, lineterminator="\n", quoting=quoting,
+                     compression=compression)  # fmt: skip
     elif fmt == "parquet":
         frame.to_parquet(target, index=False)
+    elif fmt == "xlsx":
+        data = _xlsx_bytes(frame)
+        if isinstance(target, Path):
+            target.write_bytes(data)
+        else:
+            target.write(data)
     else:
-        _jsonable(frame).to_json(target, orient="records", lines=fmt == "jsonl",
-                                 force_ascii=False, double_precision=15,
-                                 compression=compression)  # fmt: skip
+        text = _json_text(frame, lines=fmt == "jsonl")
+        if isinstance(target, Path):
+            with _text_writer(target, compression) as handle:
+                handle.write(text)
+        else:
+            # In pieces: a pipe whose reader has gone takes one partial write of a long text
+            # silently; the next write then fails as it does for CSV (kori ... | head).
+            for start in range(0, len(text), 1 << 16):
+                target.write(text[start : start + (1 << 16)])
 
 
-def _jsonable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Dates as ``YYYY-MM-DD`` and times as ``YYYY-MM-DDTHH:MM:SS`` rather than epoch numbers."""
+def _holds_cr(frame: pd.DataFrame) -> bool:
+    import pandas as pd
+
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
+            if column.astype("string").str.contains("\r", regex=False).any():
+                return True
+    return False
+
+
+def _text_writer(path: Path, compression: str | None) -> Any:
+    if compression == "gzip":
+        import gzip
+
+        return gzip.open(path, "wt", encoding="utf-8", newline="")
+    if compression == "bz2":
+        import bz2
+
+        return bz2.open(path, "wt", encoding="utf-8", newline="")
+    if compression == "xz":
+        import lzma
+
+        return lzma.open(path, "wt", encoding="utf-8", newline="")
+    return open(path, "w", encoding="utf-8", newline="")
+
+
+def _json_text(frame: pd.DataFrame, *, lines: bool) -> str:
+    """Records as JSON (an array) or JSON Lines: numbers in their shortest exact form (257.58,
+    not 257.579999999999984), missing values as null, dates as text."""
+    import json
+
+    import numpy as np
+
+    table = _jsonable(frame)
+    floats = table.select_dtypes("number").columns
+    table[floats] = table[floats].where(np.isfinite(table[floats].astype(float)))
+    table = table.astype(object).where(table.notna(), None)  # JSON has no NaN nor infinity
+    records = table.to_dict(orient="records")
+
+    def default(value: Any) -> Any:
+        if isinstance(value, np.generic):
+            return value.item()
+        if isinstance(value, np.ndarray):
+            return value.tolist()
+        return str(value)
+
+    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=default,
+                             separators=(",", ":")).encode  # fmt: skip
+    if lines:
+        return "".join(dumps(record) + "\n" for record in records)
+    return "[" + ",".join(dumps(record) for record in records) + "]"
+
+
+def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
+    """One sheet with the table: a header row, then the values as typed cells.
+
+    Text is written as text (a label starting with ``=`` is not a formula), dates as dates.
+    """
+    import pandas as pd
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    from basket.report import workbook_bytes
+
+    if len(frame) >= 1_048_576:
+        raise DataError(f"{len(frame):,} rows do not fit in an Excel sheet (1,048,575 at most). "
+                        "Write CSV or Parquet instead")  # fmt: skip
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("kori")
+    table = _jsonable(frame, dates=False)
+
+    def cell(value: Any) -> Any:
+        if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+            return None
+        if isinstance(value, (list, tuple)):
+            value = "|".join(map(str, value))
+        if isinstance(value, pd.Timestamp):
+            value = value.to_pydatetime()
+        out = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            out.data_type = "s"
+        return out
+
+    sheet.append([cell(str(name)) for name in table.columns])
+    for row in table.itertuples(index=False):
+        sheet.append([cell(value) for value in row])
+    return workbook_bytes(book)
+
+
+def _jsonable(frame: pd.DataFrame, *, dates: bool = True) -> pd.DataFrame:
+    """Dates as ``YYYY-MM-DD`` and times as ``YYYY-MM-DDTHH:MM:SS`` rather than epoch numbers
+    (``dates=False``: kept as they are), and numpy integers and booleans as plain values."""
     import pandas as pd
 
     out = frame.copy()
     for name in out.columns:
         column = out[name]
-        if pd.api.types.is_datetime64_any_dtype(column):
+        if dates and pd.api.types.is_datetime64_any_dtype(column):
             dated = bool((column.dropna() == column.dropna().dt.normalize()).all())
             out[name] = column.dt.strftime("%Y-%m-%d" if dated else "%Y-%m-%dT%H:%M:%S")
     return out
@@ -334,48 +685,67 @@ def _jsonable(frame: pd.DataFrame) -> pd.DataFrame:
 def _print_table(frame: pd.DataFrame) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(header_style="bold")
     for name in frame.columns:
-        table.add_column(str(name), overflow="fold")
+        # Text, not a string: rich would read "[link=...]" in a label as markup.
+        table.add_column(Text(printable(str(name))), overflow="fold")
     for row in frame.head(_TABLE_ROWS).itertuples(index=False):
-        table.add_row(*(_cell(value) for value in row))
+        table.add_row(*(Text(printable(_cell(value))) for value in row))
     Console(file=sys.stdout, soft_wrap=False).print(table)
     if len(frame) > _TABLE_ROWS:
         click.echo(f"showing {_TABLE_ROWS} of {len(frame):,} rows; use -f csv for all", err=True)
 
 
 def _cell(value: Any) -> str:
-    """A value as a person reads it in a table: 4 significant digits, lists joined."""
+    """A value as a person reads it in a table: 4 significant digits, lists joined, days
+    without a midnight time."""
+    import pandas as pd
+
     if value is None:
         return ""
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, (list, tuple)):
         return ", ".join(map(str, value))
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return f"{value:%Y-%m-%d}"
     return str(value)
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Write a file through a temporary file in the same folder, then rename it into place.
 
-    A reader never sees a half-written file, and a failed write leaves the old file as it was.
-    The folder must exist.
+    A reader never sees a half-written file, and a failed or interrupted write (an error,
+    Ctrl-C, SIGTERM) leaves the old file as it was and no temporary file. A symlink is written
+    through (its target is replaced, the link stays); an existing file keeps its permissions;
+    a device or a pipe (``/dev/null``) is written straight to.
     """
     path = Path(path)
+    if path.exists() and not path.is_file():
+        try:
+            write(path)
+        except OSError as exc:
+            raise DataError(f"{path}: cannot write ({exc.strerror})") from None
+        return
+    real = Path(os.path.realpath(path))
     try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-        )
+        mode = stat.S_IMODE(real.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp",
+                                             dir=real.parent)  # fmt: skip
         os.close(handle)
     except OSError as exc:
         raise DataError(f"{path}: cannot write ({exc.strerror}). Check the folder") from None
     try:
         write(Path(temporary))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
+        os.chmod(temporary, mode)
+        os.replace(temporary, real)
     except OSError as exc:
         raise DataError(f"{path}: cannot write ({exc.strerror}). Check the folder") from None
     finally:
@@ -397,7 +767,7 @@ def output_options(default: str = "csv") -> Callable:
         return click.option(
             "-o",
             "--output",
-            type=click.Path(dir_okay=False, writable=False, allow_dash=True),
+            type=click.Path(dir_okay=False, allow_dash=True),
             help="Write to this file (atomically) instead of stdout.",
         )(command)
 
@@ -859,9 +1229,9 @@ def rules_recommend(settings: Settings, items: tuple[str, ...], basket: str | No
 @click.argument("receipts", type=_RECEIPTS)
 @receipt_options
 @mining_options
-@click.option("--html", "html_path", type=click.Path(dir_okay=False),
+@click.option("--html", "html_path", type=Document(),
               help="Write the buyer report as a self-contained HTML page.")
-@click.option("--excel", "excel_path", type=click.Path(dir_okay=False),
+@click.option("--excel", "excel_path", type=Document(),
               help="Write it as an Excel workbook too.")
 @click.option("--title", default="Cross-sell rules", show_default=True, help="Report title.")
 @click.option("--top", type=click.IntRange(1), default=50, show_default=True,
@@ -1552,6 +1922,7 @@ def _write_sample(outdir: Path, settings: Settings, **kwargs: Any) -> dict[str, 
     width = len(str(outdir / "receipts.csv"))
     for name, frame in sample.tables().items():
         if frame.empty:  # no receipt weeks asked for: no receipts file rather than an empty one
+            _remove_stale(outdir / name, settings)
             settings.info(f"  {outdir / name!s:<{width}}  not written (no rows)")
             continue
         path = outdir / name
@@ -1563,6 +1934,14 @@ def _write_sample(outdir: Path, settings: Settings, **kwargs: Any) -> dict[str, 
     written["store.toml"] = toml_path
     settings.info(f"  {toml_path!s:<{width}}  {len(sample.stores):>9} stores")
     return written
+
+
+def _remove_stale(path: Path, settings: Settings) -> None:
+    """Remove a file of an earlier run that this run does not write, so that a folder never
+    holds two runs (old receipts beside new sales would look like one store's data)."""
+    if path.is_file():
+        path.unlink()
+        settings.info(f"  {path}: removed, it was from an earlier run")
 
 
 def sample_options(command: Callable) -> Callable:
@@ -1665,9 +2044,15 @@ def demo(settings: Settings, outdir: str, **options: Any) -> None:
         )
     if "receipts.csv" in written:
         _demo_rules(settings, folder)
+    else:
+        for name in _RULE_FILES:
+            _remove_stale(folder / name, settings)
     series, regressors, table = _demo_forecast(settings, folder)
     _demo_plans(settings, folder, series, regressors, table)
     settings.info(f"Done. Try: kori data validate sales {folder / 'sales.csv'}")
+
+
+_RULE_FILES = ("rules.csv", "rules.html", "rules.xlsx")
 
 
 def _demo_rules(settings: Settings, folder: Path) -> None:
@@ -1776,9 +2161,17 @@ def _rounded(hours: Any) -> Any:
 def main() -> None:
     """Entry point of the ``kori`` console script (and of ``python -m cli``).
 
-    Click stops quietly when the reader of stdout goes away (``kori ... | head``).
+    Click stops quietly when the reader of stdout goes away (``kori ... | head``). SIGTERM and
+    SIGHUP end kori as Ctrl-C does: through the clean-up of a write in progress, so no
+    temporary file is left behind.
     """
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, _terminate)
     kori.main(args=_global_flags_first(sys.argv[1:]), prog_name="kori")
+
+
+def _terminate(number: int, frame: object) -> None:
+    raise SystemExit(128 + number)
 
 
 def _expand_levels(args: list[str]) -> list[str]:

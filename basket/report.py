@@ -20,7 +20,7 @@ import pandas as pd
 
 from basket.errors import ParameterError
 
-__all__ = ["build_workbook", "neutralise", "render_html", "rule_sentence"]
+__all__ = ["build_workbook", "neutralise", "render_html", "rule_sentence", "workbook_bytes"]
 
 _T = TypeVar("_T")
 _DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -259,7 +259,7 @@ def build_workbook(
         sheet.add_chart(chart, "D3")
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 14
-    return _save_deterministic(wb)
+    return workbook_bytes(wb)
 
 
 def _select(
@@ -397,8 +397,8 @@ def _svg_chart(records: list[dict[str, Any]]) -> str:
     return "\n".join(parts)
 
 
-def _save_deterministic(wb: Any) -> bytes:
-    """Serialise with fixed document and zip-entry timestamps so equal input gives equal bytes."""
+def workbook_bytes(wb: Any) -> bytes:
+    """An openpyxl workbook as xlsx bytes. Serialise with fixed document and zip-entry timestamps so equal input gives equal bytes."""
     from openpyxl.writer.excel import ExcelWriter
 
     # openpyxl's save() stamps `modified` with the current time, so drive its writer directly.

@@ -106,7 +106,7 @@ ERROR_CASES = [
      "Write decimals with a point (1.5, not 1,5)"),
     ("garbage.parquet", b"\x00\x01 not parquet", [], 1, "garbage.parquet: cannot read it as parquet"),
     ("latin.csv", SALES_HEADER.encode() + "2025-01-01,HKI,p\xe4\xe4,1\n".encode("latin-1"), [], 1,
-     "latin.csv: not UTF-8 text (byte 40: b'\\xe4'). Save it as UTF-8"),
+     "latin.csv: not UTF-8 text (line 2, byte 17 of the line: b'\\xe4'). Save it as UTF-8"),
     ("sales.dat", SALES_HEADER, [], 1, "sales.dat: cannot tell the format from the extension"),
     ("many.csv", "day,shop\nx,y\n", [], 1, "; 3 more errors listed above"),
     ("ok.csv", SALES_HEADER + "2025-01-01,HKI,a,1\n", ["--col", "nonsense"], 2,
@@ -295,7 +295,8 @@ def test_output_into_a_missing_folder_is_an_error(runner, tmp_path):
     ok = write(tmp_path / "ok.csv", SALES_HEADER + "2025-01-01,HKI,a,1\n")
     target = tmp_path / "missing" / "r.csv"
     result = runner.invoke(kori, ["data", "validate", "sales", ok, "-o", str(target)])
-    assert result.exit_code == 1 and "cannot write (No such file or directory)" in result.stderr
+    assert result.exit_code == 2 and "the folder" in result.stderr
+    assert "does not exist. Create it first" in result.stderr
     assert not target.parent.exists()
 
 
@@ -316,6 +317,18 @@ def test_sample_without_receipt_weeks_writes_no_receipts_file(runner, tmp_path):
     assert result.exit_code == 0
     assert not (tmp_path / "s" / "receipts.csv").exists()
     assert "receipts.csv  not written (no rows)" in result.stderr
+
+
+def test_a_sample_folder_never_holds_two_runs(runner, tmp_path):
+    folder = tmp_path / "s"
+    assert runner.invoke(kori, ["sample", str(folder), "--years", "1",
+                                "--receipt-weeks", "1"]).exit_code == 0  # fmt: skip
+    assert (folder / "receipts.csv").exists()
+    result = runner.invoke(kori, ["sample", str(folder), "--years", "1", "--receipt-weeks", "0",
+                                  "--seed", "2"])  # fmt: skip
+    assert result.exit_code == 0
+    assert not (folder / "receipts.csv").exists()
+    assert "receipts.csv: removed, it was from an earlier run" in result.stderr
 
 
 def test_quiet_and_debug_may_follow_the_command(tmp_path):
