@@ -1,8 +1,13 @@
 """Check a data file of the store before anything is computed from it.
 
 Every problem is reported at once, not only the first: missing columns, unparseable dates,
-non-numeric or negative quantities, duplicates and gaps. Each problem says where it is (the
-first offending lines and values) and how to fix it.
+non-numeric, non-finite or negative quantities, duplicates and gaps, and in sales files values
+far above the rest of their series and newest rows stranded far after all the others. Each
+problem says where it is (the first offending lines and values) and how to fix it.
+
+Dates and times keep the local wall-clock time as written: an offset (``+02:00``, ``Z``) or the
+time zone of a typed Parquet column is dropped, so ``2025-11-03T00:00:00+02:00`` is
+2025-11-03 00:00.
 """
 
 from __future__ import annotations
@@ -10,12 +15,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from forecasting.errors import ParameterError, SchemaError
 
 _SHOW = 5  # offending lines and values quoted per problem
+
+OUTLIER_RATIO = 10.0
+"""A sales value is implausible when it is more than this many times the largest of the rest
+of its series (see :func:`validate_table`)."""
+OUTLIER_FLOOR = 100.0
+"""... and at least this many units: a slow mover's one-off bulk sale of a few dozen passes."""
+OUTLIER_ROWS = 3
+"""At most this many top values of a series are taken as implausible together."""
+OUTLIER_HISTORY = 8
+"""Series need at least this many other values before any of theirs is called implausible."""
+LATE_GAP_DAYS = 28
+"""The newest rows are stranded when a gap of more than this many days (and of more than
+:data:`LATE_GAP_SPACINGS` times the usual spacing of the dates) separates them from the rest..."""
+LATE_GAP_SPACINGS = 8
+LATE_SHARE = 0.01
+"""... and they are at most this share of the rows (or a single row)."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +58,9 @@ class Column:
         Allowed range of a numeric column, inclusive.
     low_is_error : bool
         Whether a value below ``low`` is an error (else a warning, e.g. returns on receipts).
+    blank_is_error : bool
+        Whether a blank value is an error; else it is a warning, and :func:`parse_table` leaves
+        the row out (e.g. receipt lines without an item, which basket analysis drops and counts).
     """
 
     name: str
@@ -43,11 +69,17 @@ class Column:
     low: float | None = None
     high: float | None = None
     low_is_error: bool = True
+    blank_is_error: bool = True
 
 
 @dataclass(frozen=True)
 class Schema:
-    """Columns and keys of one kind of data file."""
+    """Columns and keys of one kind of data file.
+
+    ``gap_column`` is the date column checked for missing days per store; ``outlier_column``
+    the amount checked for values far above the rest of each series of ``series_key``;
+    ``late_column`` the date column checked for newest rows stranded after a long gap.
+    """
 
     kind: str
     columns: tuple[Column, ...]
@@ -56,6 +88,9 @@ class Schema:
     duplicate_hint: str = "Remove or sum the duplicate rows"
     gap_column: str | None = None
     description: str = ""
+    series_key: tuple[str, ...] = ()
+    outlier_column: str | None = None
+    late_column: str | None = None
 
 
 SCHEMAS: dict[str, Schema] = {
@@ -64,11 +99,11 @@ SCHEMAS: dict[str, Schema] = {
         Schema(
             "receipts",
             (
-                Column("receipt_id", "id"),
-                Column("timestamp", "datetime"),
+                Column("receipt_id", "id", blank_is_error=False),
+                Column("timestamp", "datetime", required=False),
                 Column("store", "id", required=False),
-                Column("sku", "id"),
-                Column("quantity", "number", low=0, low_is_error=False),
+                Column("sku", "id", blank_is_error=False),
+                Column("quantity", "number", required=False, low=0, low_is_error=False),
             ),
             key=("receipt_id", "sku"),
             duplicate_is_error=False,
@@ -87,6 +122,9 @@ SCHEMAS: dict[str, Schema] = {
             duplicate_hint="Sum the duplicate rows into one, or remove the extra ones",
             gap_column="date",
             description="units sold per day, store and product",
+            series_key=("store", "sku"),
+            outlier_column="quantity",
+            late_column="date",
         ),
         Schema(
             "weather",
@@ -174,7 +212,9 @@ class Problem:
         ``"note"`` (most likely fine, e.g. no sales on a public holiday).
     check : str
         What was checked: ``missing_column``, ``blank``, ``unparseable_date``, ``non_numeric``,
-        ``not_integer``, ``below_range``, ``above_range``, ``duplicate``, ``gap``, ``no_rows``.
+        ``not_finite``, ``not_integer``, ``below_range``, ``above_range``, ``duplicate``,
+        ``gap``, ``no_rows``, ``not_hour_start``, ``outlier`` (a value far above the rest of
+        its series) or ``late_date`` (newest rows stranded far after all the others).
     column : str
         The column in the file, or ``""`` for the whole file.
     count : int
@@ -295,7 +335,30 @@ def validate_table(
     Raises
     ------
     ParameterError
-        If ``kind`` is unknown or ``columns`` maps a column the kind does not have.
+        If ``kind`` is unknown, ``columns`` maps a column the kind does not have, or
+        ``date_format`` is not a ``strftime`` format.
+
+    Notes
+    -----
+    Numbers must be finite (``inf`` is refused like ``nan``). Two checks guard a sales file
+    against values that would distort every forecast made from it:
+
+    * **outlier**: the top values of a series (store and sku) are implausible when they are
+      more than :data:`OUTLIER_RATIO` (10) times the largest of the rest of that series and at
+      least :data:`OUTLIER_FLOOR` (100) units; at most :data:`OUTLIER_ROWS` (3) values of a
+      series are taken together, and only in series with at least :data:`OUTLIER_HISTORY` (8)
+      other values. Comparing with the series' *next-largest* value, not its typical level,
+      lets seasonal peaks pass: a Christmas ham selling 30 times its summer level peaks over
+      several days and several Christmases, each near the others (the sample's largest ratio
+      of a series' peak to its next-largest value is 2.2; real Walmart departments with eight
+      weeks or more stay below 8.3). A typed 1e308, or 5,000 for a product that never sold
+      more than 60, is more than ten times anything else of its series.
+    * **late_date**: the newest rows are stranded when a gap of more than
+      :data:`LATE_GAP_DAYS` (28) days, and of more than :data:`LATE_GAP_SPACINGS` (8) times
+      the median spacing of the file's dates, separates them from all the others, and they
+      are at most :data:`LATE_SHARE` (1%) of the rows (or a single row). Such rows (a mistyped
+      year, a test row) would move the forecast origin of every series; a whole chain closed
+      for four weeks, then selling for more than 1% of its history, passes.
 
     Examples
     --------
@@ -325,18 +388,26 @@ def parse_table(
     Returns
     -------
     pandas.DataFrame
-        Dates as ``datetime64``, numbers as ``float64``, ids as strings, columns renamed to
-        their canonical names.
+        Dates as ``datetime64`` (wall-clock time as written, without time zone), numbers as
+        ``float64``, ids as strings, columns renamed to their canonical names. Rows with a
+        blank value where a blank is only a warning (receipt lines without an item or receipt
+        id) are left out.
 
     Raises
     ------
     SchemaError
         On the first error :func:`validate_table` finds (warnings and notes pass).
+    ParameterError
+        As :func:`validate_table`.
     """
     report, parsed = _validate(frame, kind, source=source, columns=columns,
                                date_format=date_format, first_line=first_line, country=None)
     report.raise_for_errors()
-    table = pd.DataFrame(parsed).reset_index(drop=True)
+    table = pd.DataFrame(parsed)
+    lenient = [c.name for c in SCHEMAS[kind].columns if not c.blank_is_error and c.name in table]
+    if lenient:
+        table = table[table[lenient].notna().all(axis=1)]
+    table = table.reset_index(drop=True)
     for name, values in table.items():
         if pd.api.types.is_numeric_dtype(values):
             table[name] = values.astype("float64")
@@ -357,6 +428,7 @@ def _validate(
 ) -> tuple[ValidationReport, dict[str, pd.Series]]:
     schema = _schema(kind)
     mapping = _mapping(schema, columns or {})
+    check_date_format(date_format)
     problems: list[Problem] = []
     present = {}
     for column in schema.columns:
@@ -386,6 +458,11 @@ def _validate(
         problems += _gaps(
             parsed[schema.gap_column], parsed["store"], present[schema.gap_column], country
         )
+    if schema.outlier_column in parsed and all(name in parsed for name in schema.series_key):
+        problems += _outliers(schema, parsed, present, line_numbers)
+    if schema.late_column in parsed and len(frame):
+        problems += _late_dates(parsed[schema.late_column], present[schema.late_column],
+                                line_numbers, frame[present[schema.late_column]])  # fmt: skip
     report = ValidationReport(source=source, kind=kind, rows=len(frame), problems=tuple(problems))
     return report, parsed
 
@@ -479,14 +556,22 @@ def _check_column(
     text = values.astype("string").str.strip()
     blank = text.isna() | (text == "")
     if blank.any() and column.kind != "text":
-        problems.append(
-            _problem("error", "blank", name, blank.to_numpy(), lines, values,
-                     "blank", "Fill them in or drop those rows")
-        )  # fmt: skip
-    if column.kind in ("id", "text"):
+        if column.blank_is_error:
+            problems.append(
+                _problem("error", "blank", name, blank.to_numpy(), lines, values,
+                         "blank", "Fill them in or drop those rows")
+            )  # fmt: skip
+        else:
+            problems.append(
+                _problem("warning", "blank", name, blank.to_numpy(), lines, values, "blank",
+                         "Those lines are left out of basket analysis and counted")
+            )  # fmt: skip
+    if column.kind == "id":
+        return text.mask(blank), problems
+    if column.kind == "text":
         return text, problems
     if column.kind in ("date", "datetime", "hour"):
-        parsed = _parse_dates(values, date_format)
+        parsed = parse_dates(values, date_format)
         bad = parsed.isna().to_numpy() & ~blank.to_numpy()
         if bad.any():
             example = "YYYY-MM-DD" if column.kind == "date" else "YYYY-MM-DD HH:MM:SS"
@@ -519,7 +604,14 @@ def _check_column(
         )
         problems.append(_problem("error", "non_numeric", name, bad, lines, values,
                                  "not a number", fix))  # fmt: skip
-    valid = numbers.notna().to_numpy()
+    known = numbers.notna().to_numpy()
+    finite = np.isfinite(numbers.to_numpy(dtype=float, na_value=np.nan))
+    infinite = known & ~finite
+    if infinite.any():
+        problems.append(_problem("error", "not_finite", name, infinite, lines, values,
+                                 "not a finite number",
+                                 "Write the real value, or remove those rows"))  # fmt: skip
+    valid = known & finite
     if column.kind == "integer":
         fractional = valid & (np.floor(numbers.fillna(0)) != numbers.fillna(0)).to_numpy()
         if fractional.any():
@@ -550,11 +642,78 @@ def _check_column(
     return numbers, problems
 
 
-def _parse_dates(values: pd.Series, date_format: str | None) -> pd.Series:
+_OFFSET = re.compile(r"^(.*\d:\d\d(?:[.,]\d+)?)\s*(?:[zZ]|UTC|GMT|[+-]\d\d(?::?\d\d)?)$")
+"""A time followed by a UTC offset (``+02:00``, ``+0200``, ``-05``, ``Z``)."""
+
+
+def check_date_format(date_format: str | None) -> None:
+    """Refuse a date format that ``strftime``/``strptime`` would not understand.
+
+    Raises
+    ------
+    ParameterError
+        If ``date_format`` has an unknown directive (``%Q``) or a stray ``%``.
+
+    Examples
+    --------
+    >>> check_date_format("%d.%m.%Y")
+    """
+    if not date_format:
+        return
+    try:
+        pd.to_datetime(pd.Series(["2000-01-01"]), format=date_format, errors="coerce")
+    except ValueError as exc:
+        raise ParameterError(
+            f"date format {date_format!r} is not a strftime format ({exc})",
+            fix="Use strftime directives such as %d.%m.%Y or %Y-%m-%d %H:%M",
+        ) from None
+
+
+def parse_dates(values: pd.Series, date_format: str | None = None) -> pd.Series:
+    """Dates and times as ``datetime64`` without time zone, ``NaT`` where they do not parse.
+
+    The local wall-clock time is kept as written: a UTC offset (``+02:00``, ``Z``), mixed
+    offsets, or the time zone of a typed column are dropped, not converted.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Text (ISO 8601 unless ``date_format`` is given) or typed datetimes.
+    date_format : str, optional
+        ``strftime`` format of the text; ``%z``/``%Z`` in it may match an offset or not.
+
+    Returns
+    -------
+    pandas.Series
+
+    Examples
+    --------
+    >>> parse_dates(pd.Series(["2025-11-03T00:00:00+02:00", "2025-11-03T10:00:00Z"])).tolist()
+    [Timestamp('2025-11-03 00:00:00'), Timestamp('2025-11-03 10:00:00')]
+    """
     if pd.api.types.is_datetime64_any_dtype(values):
-        return values
+        return values.dt.tz_localize(None) if values.dt.tz is not None else values
     text = values.astype("string").str.strip()
-    return pd.to_datetime(text, format=date_format or "ISO8601", errors="coerce")
+    parsed = _naive_datetimes(text, date_format or "ISO8601")
+    if parsed is None or parsed.isna().any():
+        # Mixed offsets (which pandas will not put in one column), or offsets the format does
+        # not expect: drop them from the text and parse the wall-clock time.
+        fmt = re.sub(r"\s*%[zZ]", "", date_format).strip() if date_format else "ISO8601"
+        retry = _naive_datetimes(text.str.replace(_OFFSET, r"\1", regex=True), fmt)
+        if retry is not None:
+            parsed = retry if parsed is None else parsed.fillna(retry)
+    if parsed is None:
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    return parsed
+
+
+def _naive_datetimes(text: pd.Series, fmt: str) -> pd.Series | None:
+    """``text`` parsed with ``fmt``, offsets dropped; ``None`` when pandas refuses the mix."""
+    try:
+        parsed = pd.to_datetime(text, format=fmt, errors="coerce")
+    except ValueError:
+        return None
+    return parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
 
 
 def _problem(
@@ -610,6 +769,101 @@ def _duplicates(
             f"{schema.duplicate_hint}",
         )
     ]
+
+
+def _outliers(
+    schema: Schema,
+    parsed: dict[str, pd.Series],
+    present: dict[str, str],
+    lines: np.ndarray,
+) -> list[Problem]:
+    """Top values of a series far above the rest of it (see the notes of validate_table)."""
+    assert schema.outlier_column is not None
+    keys = list(schema.series_key)
+    values = parsed[schema.outlier_column].to_numpy(dtype=float, na_value=np.nan)
+    frame = pd.DataFrame({**{k: parsed[k].to_numpy() for k in keys}, "value": values,
+                          "row": np.arange(len(values))})  # fmt: skip
+    usable = np.isfinite(values) & (values >= 0) & frame[keys].notna().all(axis=1).to_numpy()
+    frame = frame[usable].sort_values([*keys, "value"], ascending=[True] * len(keys) + [False],
+                                      kind="stable")  # fmt: skip
+    if frame.empty:
+        return []
+    groups = frame.groupby(keys, sort=False)
+    code = groups.ngroup().to_numpy()
+    rank = groups.cumcount().to_numpy()
+    after = groups["value"].shift(-1).to_numpy()  # the next-largest value of the series
+    rest = groups["value"].transform("size").to_numpy() - rank - 1
+    value = frame["value"].to_numpy()
+    jump = ((rank < OUTLIER_ROWS) & (value >= OUTLIER_FLOOR)
+            & (value / OUTLIER_RATIO > after) & (rest >= OUTLIER_HISTORY))  # fmt: skip
+    if not jump.any():
+        return []
+    # The first jump of a series cuts its implausible top values from the rest.
+    cut = pd.Series(np.where(jump, rank, len(values))).groupby(code).transform("min").to_numpy()
+    below = pd.Series(np.where(rank == cut + 1, value, np.nan)).groupby(code).transform("max")
+    flagged = (rank <= cut) & (cut < len(values))
+    order = np.argsort(frame["row"].to_numpy()[flagged], kind="stable")
+    rows = frame["row"].to_numpy()[flagged][order]
+    largest = below.to_numpy()[flagged][order]
+    name = present[schema.outlier_column]
+    shown = "; ".join(
+        f"line {lines[row]}: {_number(values[row])} for "
+        + ", ".join(f"{present[k]} {parsed[k].iloc[row]}" for k in keys)
+        + f", whose next-largest is {_number(rest_max)}"
+        for row, rest_max in zip(rows[:_SHOW], largest[:_SHOW])
+    ) + ("; ..." if len(rows) > _SHOW else "")
+    count = len(rows)
+    return [
+        Problem(
+            "error", "outlier", name, count, tuple(int(lines[r]) for r in rows[:_SHOW]),
+            f"column {name!r}: {count} value{'s' if count > 1 else ''} more than "
+            f"{OUTLIER_RATIO:g} times anything else of {'their' if count > 1 else 'its'} "
+            f"series ({shown}). Correct or remove the row{'s' if count > 1 else ''}",
+        )
+    ]  # fmt: skip
+
+
+def _number(value: float) -> str:
+    return f"{value:,.6g}" if abs(value) < 1e15 else f"{value:.3g}"
+
+
+def _late_dates(dates: pd.Series, name: str, lines: np.ndarray, raw: pd.Series) -> list[Problem]:
+    """The newest rows, when a long gap strands them after all the others."""
+    days = pd.DatetimeIndex(dates.dropna()).as_unit("ns")
+    unique, counts = np.unique(days.asi8, return_counts=True)
+    if len(unique) < 3:
+        return []
+    steps = np.diff(unique)
+    usual = float(np.median(steps))
+    least = max(LATE_GAP_SPACINGS * usual, float(pd.Timedelta(days=LATE_GAP_DAYS).value))
+    newer = np.cumsum(counts[::-1])[::-1][1:]  # rows after each gap
+    stranded = (steps > least) & (newer <= max(1.0, LATE_SHARE * len(days)))
+    if not stranded.any():
+        return []
+    at = int(np.flatnonzero(stranded)[0])
+    last, first = pd.Timestamp(unique[at]), pd.Timestamp(unique[at + 1])
+    mask = (dates > last).to_numpy()
+    gap = (first - last).days
+    where = np.flatnonzero(mask)
+    count = len(where)
+    quoted = "; ".join(f"line {lines[i]}: {str(raw.iloc[i])!r}" for i in where[:_SHOW])
+    rows = f"{count} row{'s' if count > 1 else ''}"
+    return [
+        Problem(
+            "error", "late_date", name, count, tuple(int(lines[i]) for i in where[:_SHOW]),
+            f"column {name!r}: {rows} dated {gap} days after all the others, which end on "
+            f"{last:%Y-%m-%d} ({quoted}{'; ...' if count > _SHOW else ''}; the dates are "
+            f"usually {_duration(pd.Timedelta(int(usual)))} apart). "
+            f"{'They' if count > 1 else 'It'} would move the forecast origin of every series: "
+            f"correct or remove {'them' if count > 1 else 'it'}",
+        )
+    ]  # fmt: skip
+
+
+def _duration(delta: pd.Timedelta) -> str:
+    if delta >= pd.Timedelta(days=1) and delta % pd.Timedelta(days=1) == pd.Timedelta(0):
+        return f"{delta.days} day{'s' if delta.days != 1 else ''}"
+    return str(delta)
 
 
 def _show(value: object) -> str:

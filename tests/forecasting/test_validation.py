@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forecasting.errors import ParameterError, SchemaError
-from forecasting.validation import KINDS, SCHEMAS, validate_table
+from forecasting.validation import KINDS, SCHEMAS, parse_table, validate_table
 
 
 def sales(**columns):
@@ -165,3 +165,142 @@ def test_traffic_hours_and_catalog_names():
     assert checks(validate_table(traffic, "traffic"), "warning") == ["not_hour_start"]
     catalog = pd.DataFrame({"sku": ["a", "b"], "name": ["Milk", ""], "category": ["d", "d"]})
     assert checks(validate_table(catalog, "catalog"), "error") == ["blank"]
+
+
+def _valid_row(schema):
+    """One row of valid text values for every column of a schema."""
+    value = {"id": "a", "text": "x", "date": "2025-01-01", "datetime": "2025-01-01 10:00:00",
+             "hour": "2025-01-01 10:00:00"}  # fmt: skip
+    return {c.name: value.get(c.kind, str(int(c.low) + 1 if c.low is not None else 1))
+            for c in schema.columns}  # fmt: skip
+
+
+NUMERIC = [(kind, column.name) for kind, schema in SCHEMAS.items() for column in schema.columns
+           if column.kind in ("number", "integer")]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind, column", NUMERIC)
+@pytest.mark.parametrize("written", ["inf", "-inf", "Infinity", "1e400"])
+def test_every_numeric_column_refuses_non_finite_values(kind, column, written):
+    row = _valid_row(SCHEMAS[kind])
+    frame = pd.DataFrame([row, {**row, column: written}])
+    if kind != "receipts":  # keys differ on the second row
+        key = SCHEMAS[kind].key[0]
+        frame.loc[1, key] = "2025-01-02" if "date" in key or key == "timestamp" else "b"
+        if key == "timestamp":
+            frame.loc[1, key] = "2025-01-01 11:00:00"
+    report = validate_table(frame, kind, source="f.csv", country=None)
+    found = [p for p in report.errors if p.check == "not_finite"]
+    assert len(found) == 1 and found[0].lines == (3,), report.problems
+    assert f"column '{column}': not a finite number in 1 row (line 3: '{written}')" in (
+        found[0].message)
+    assert checks(report, "error") == ["not_finite"]  # not also below or above the range
+    with pytest.raises(SchemaError, match="not a finite number"):
+        parse_table(frame, kind)
+
+
+def test_typed_infinity_from_parquet_is_refused():
+    frame = pd.DataFrame({"date": pd.to_datetime(["2025-01-01", "2025-01-02"]),
+                          "store": "HKI", "sku": "a", "quantity": [1.0, float("inf")]})
+    assert checks(validate_table(frame, "sales", first_line=1), "error") == ["not_finite"]
+
+
+@pytest.mark.parametrize(
+    "written, wall_clock",
+    [(["2025-11-03T00:00:00+02:00", "2025-11-04T00:00:00+02:00"], ["2025-11-03", "2025-11-04"]),
+     (["2025-11-03T00:00:00Z", "2025-11-04T00:00:00+02:00"], ["2025-11-03", "2025-11-04"]),
+     (["2025-11-03", "2025-11-04T00:00:00-05:00"], ["2025-11-03", "2025-11-04"]),
+     (["2025-11-03 00:00:00+0300", "2025-11-04 00:00:00.5+03"],
+      ["2025-11-03", "2025-11-04 00:00:00.5"])],
+)  # fmt: skip
+def test_offsets_are_dropped_keeping_the_wall_clock_time(written, wall_clock):
+    table = parse_table(sales(date=[*written, "2025-11-05"]), "sales")
+    assert table["date"].dtype == "datetime64[ns]"
+    expected = pd.to_datetime([*wall_clock, "2025-11-05"], format="ISO8601")
+    assert table["date"].tolist() == expected.tolist()
+
+
+def test_offsets_with_a_date_format_and_typed_time_zones():
+    frame = sales(date=["03.11.2025 00:00+0200", "04.11.2025 00:00+0300", "05.11.2025 00:00"])
+    for fmt in ("%d.%m.%Y %H:%M%z", "%d.%m.%Y %H:%M"):
+        table = parse_table(frame, "sales", date_format=fmt)
+        assert table["date"].dt.day.tolist() == [3, 4, 5]
+    typed = sales(date=pd.date_range("2025-11-03", periods=3, tz="Europe/Helsinki"))
+    table = parse_table(typed, "sales", first_line=1)
+    assert table["date"].tolist() == pd.date_range("2025-11-03", periods=3).tolist()
+    traffic = pd.DataFrame({"timestamp": ["2025-01-02T10:00:00+02:00", "2025-01-02T11:00:00Z"],
+                            "store": "HKI", "receipts": ["5", "7"]})  # fmt: skip
+    assert validate_table(traffic, "traffic").problems == ()
+    assert parse_table(traffic, "traffic")["timestamp"].dt.hour.tolist() == [10, 11]
+
+
+@pytest.mark.parametrize("fmt", ["%Q", "%Y-%m-%d %Q", "%d.%m.%"])
+def test_a_date_format_that_is_not_strftime_is_a_parameter_error(fmt):
+    with pytest.raises(ParameterError, match="is not a strftime format"):
+        validate_table(sales(), "sales", date_format=fmt)
+
+
+def test_receipts_need_only_an_id_and_an_item_as_the_rules_reader_does():
+    frame = pd.DataFrame({"receipt_id": ["1", "1", "2", "", "3"], "sku": ["a", "b", "", "c", "a"]})
+    report = validate_table(frame, "receipts", source="r.csv")
+    assert report.ok, report.problems
+    blanks = {p.column: p for p in report.warnings if p.check == "blank"}
+    assert blanks["sku"].lines == (4,) and blanks["receipt_id"].lines == (5,)
+    assert "left out of basket analysis and counted" in blanks["sku"].message
+    table = parse_table(frame, "receipts")
+    assert table[["receipt_id", "sku"]].values.tolist() == [["1", "a"], ["1", "b"], ["3", "a"]]
+    frame["quantity"] = ["1", "-1", "2", "1", "x"]
+    assert checks(validate_table(frame, "receipts")) == ["blank", "blank", "non_numeric",
+                                                          "below_range"]  # fmt: skip
+    assert validate_table(frame, "receipts").problems[3].severity == "warning"  # a return
+
+
+def _daily(values, start="2024-01-01", sku="HAM"):
+    days = pd.date_range(start, periods=len(values), freq="D")
+    return pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "store": "HKI", "sku": sku,
+                         "quantity": [str(v) for v in values]})  # fmt: skip
+
+
+def test_a_christmas_peak_thirty_times_the_summer_level_is_plausible():
+    # 3 a day most of the year, up to 90 (30x) over the days before Christmas, one Christmas.
+    values = [3] * 340 + [10, 20, 35, 50, 70, 90, 0, 0, 5, 3]
+    report = validate_table(_daily(values), "sales", country=None)
+    assert report.problems == (), report.problems
+    # A single genuine one-off day, alone at 30 times a slow mover's level, is under the floor.
+    assert validate_table(_daily([2] * 60 + [60] + [2] * 9), "sales", country=None).ok
+
+
+@pytest.mark.parametrize(
+    "planted, lines",
+    [({100: "1e308"}, (102,)), ({5: "6000"}, (7,)), ({100: "1e308", 101: "9e307"}, (102, 103))],
+)  # fmt: skip
+def test_values_far_above_the_rest_of_their_series_are_errors(planted, lines):
+    values = [str(40 + day % 7 * 3) for day in range(200)]  # up to 58 a day
+    for position, value in planted.items():
+        values[position] = value
+    frame = pd.concat([_daily(values), _daily([1] * 200, sku="OTHER")], ignore_index=True)
+    report = validate_table(frame, "sales", source="s.csv", country=None)
+    assert checks(report) == ["outlier"]
+    problem = report.errors[0]
+    assert problem.lines == lines and problem.count == len(lines)
+    assert "for store HKI, sku HAM, whose next-largest is 58" in problem.message
+    assert problem.message.endswith("Correct or remove the row" + ("s" if len(lines) > 1 else ""))
+    with pytest.raises(SchemaError, match="more than 10 times anything else"):
+        parse_table(frame, "sales")
+
+
+def test_a_stray_newest_row_far_after_the_rest_is_an_error():
+    frame = pd.concat([_daily([5] * 300), _daily([7], start="2025-04-30")], ignore_index=True)
+    report = validate_table(frame, "sales", source="s.csv", country=None)
+    late = [p for p in report.errors if p.check == "late_date"]
+    assert len(late) == 1 and late[0].lines == (302,), report.problems
+    assert ("1 row dated 186 days after all the others, which end on 2024-10-26 (line 302: "
+            "'2025-04-30'; the dates are usually 1 day apart)") in late[0].message
+    with pytest.raises(SchemaError, match="would move the forecast origin"):
+        parse_table(frame, "sales")
+    # Weekly data may miss a few weeks; a chain-wide closure followed by real selling passes.
+    weekly = _daily([5] * 100).iloc[::7]
+    assert not [p for p in validate_table(weekly, "sales", country=None).problems
+                if p.check == "late_date"]  # fmt: skip
+    reopened = pd.concat([_daily([5] * 300), _daily([5] * 10, start="2024-12-01")])
+    assert validate_table(reopened, "sales", country=None).ok
