@@ -9,9 +9,10 @@ cancelled receipts are left out and counted, and item labels are kept exactly as
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from scipy import sparse
 
 _SHOW = 5
+# A UTC offset or zone letter after a time of day (never after a bare date: 03-11-2025).
+_OFFSET = r"(?i)(\d:\d\d(?::\d\d(?:[.,]\d+)?)?)\s*(?:z|utc|gmt|[+-]\d\d(?::?\d\d)?)$"
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,10 @@ def from_long(
     quantity, timestamp, store : str or None
         Optional columns; used when present in ``frame``. Lines with a negative quantity are
         returns, and an item whose quantities on a receipt add up to zero or less was not
-        bought; a receipt left with nothing is cancelled.
+        bought; a receipt left with nothing is cancelled. Every quantity must be a finite
+        number. Timestamps are kept as the local wall-clock time written: a UTC offset or
+        ``Z`` is dropped, not applied (``10:00+02:00`` is 10:00), so offsets may differ from
+        line to line; a typed tz-aware column keeps its zone's wall-clock time.
     exclude_items : iterable of str
         Placeholder labels to leave out (e.g. ``"NONE"``).
     dayfirst : bool
@@ -189,11 +195,11 @@ def from_long(
     Raises
     ------
     SchemaError
-        If a column is missing, a quantity is not a number or a timestamp does not parse, or no
-        receipt is left.
+        If a column is missing, a quantity is not a finite number (blank, text, ``nan``,
+        ``inf``) or a timestamp does not parse, or no receipt is left.
     """
     receipt_cols = [receipt] if isinstance(receipt, str) else list(receipt)
-    _require(frame, [*receipt_cols, item], source)
+    _require(frame, {**dict.fromkeys(receipt_cols, "--receipt-col"), item: "--item-col"}, source)
     dropped: dict[str, int] = {}
     # Factorising the columns as they are (Arrow strings, integers) keeps ten million lines
     # out of Python objects.
@@ -273,17 +279,39 @@ def from_baskets(
     header line (``header=True``) never become receipts; empty fields are ignored; an item
     repeated on a line counts once. Labels are kept exactly as written, spaces included.
 
+    A file in which every receipt has one item (from 20 receipts up) is refused. Read with
+    the wrong delimiter, every line of a basket file is one long label, which would mine to
+    nothing without a word; and a file that really has one item per receipt holds no pair,
+    so no itemset or rule across items can come of it either. The error names the
+    delimiter the first lines hold, if any. Fewer receipts are let through: too few to judge.
+
     Raises
     ------
+    ParameterError
+        If ``delimiter`` is not one character.
     SchemaError
-        If no receipt is found.
+        If no receipt is found, the first line is a header of a long table, or every receipt
+        has one item.
+
+    Examples
+    --------
+    >>> receipts = from_baskets(["salmon;dill", "salmon"], delimiter=";")
+    >>> receipts.n_receipts, list(receipts.items)
+    (2, ['dill', 'salmon'])
     """
+    if not isinstance(delimiter, str) or len(delimiter) != 1:
+        raise ParameterError(
+            f"the delimiter must be one character, got {delimiter!r}",
+            source=source,
+            fix="Pass e.g. --delimiter ';' (or tab)",
+        )
     dropped: dict[str, int] = {}
     excluded = set(exclude_items)
     receipt_code: list[int] = []
     labels: list[str] = []
     blank = repeats = placeholders = 0
-    rows = csv.reader(lines, delimiter=delimiter)
+    head: list[str] = []
+    rows = csv.reader(_peek(lines, head), delimiter=delimiter)
     if header:
         next(rows, None)
         dropped["header lines"] = 1
@@ -314,6 +342,8 @@ def from_baskets(
     _count(dropped, "blank lines", blank)
     _count(dropped, "lines of excluded items", placeholders)
     _count(dropped, "repeated items on a receipt", repeats)
+    if n >= _MIN_TO_JUDGE and len(labels) == n:
+        raise _one_item_each(n, head[int(header):], delimiter, source, first=1 + int(header))
     item_code, item_labels = pd.factorize(np.asarray(labels, dtype=object), sort=True)
     codes = np.asarray(receipt_code, dtype=np.int64)
     return _assemble(
@@ -329,6 +359,65 @@ def from_baskets(
         dropped=dropped,
         source=source,
     )
+
+
+_MIN_TO_JUDGE = 20  # receipts before "every receipt has one item" means a misread file
+_PEEK = 10  # first lines searched for another delimiter
+_DELIMITERS = {";": "';'", "\t": "tab", "|": "'|'", ",": "','", " ": "' '"}
+
+
+def _peek(lines: Iterable[str], head: list[str]) -> Iterator[str]:
+    """Pass ``lines`` through, keeping the first few in ``head``."""
+    for line in lines:
+        if len(head) < _PEEK:
+            head.append(line)
+        yield line
+
+
+def _one_item_each(
+    n: int, head: list[str], delimiter: str, source: str, first: int
+) -> SchemaError:
+    """The error for a basket file with one item on every receipt: which delimiter the first
+    (non-blank) lines hold, when one does, and otherwise that there is nothing to pair."""
+    text = [(first + i, line.rstrip("\r\n")) for i, line in enumerate(head)]
+    text = [(number, line) for number, line in text if line.strip()]
+    holding = {
+        sep: [number for number, line in text if sep in line]
+        for sep in _DELIMITERS
+        if sep != delimiter
+    }
+    best = max(holding, key=lambda sep: len(holding[sep]))  # ties: the order of _DELIMITERS
+    others = [sep for sep in holding if sep != " " and 2 * len(holding[sep]) >= len(text)]
+    if others:
+        best = max(others, key=lambda sep: len(holding[sep]))
+    found = 2 * len(holding[best]) >= len(text) > 0
+    where = f"line {text[0][0]}: {text[0][1][:60]!r}" if text else None
+    if found and best != " ":
+        shown = _DELIMITERS[best]
+        fix = f"{_span(holding[best])} hold {shown}: pass --delimiter {shown}"
+    elif found:
+        fix = (f"{_span(holding[best])} hold spaces: if a space separates the items, pass "
+               "--delimiter ' '; if every receipt really has one item, there is nothing to pair")
+    else:
+        fix = (f"Check --delimiter (none of "
+               f"{', '.join(v for k, v in _DELIMITERS.items() if k != delimiter)} is on most "
+               "of the first lines); if every receipt really has one item, there is nothing "
+               "to pair")
+    return SchemaError(
+        f"every one of the {n:,} receipts has one item, so no rules can be found",
+        source=source,
+        where=where,
+        fix=fix,
+    )
+
+
+def _span(numbers: list[int]) -> str:
+    """``lines 1-3`` or ``lines 1, 4`` or ``line 2``."""
+    if len(numbers) == 1:
+        return f"Line {numbers[0]}"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"Lines {numbers[0]}-{numbers[-1]}"
+    return "Lines " + ", ".join(map(str, numbers))
 
 
 def _assemble(
@@ -392,29 +481,37 @@ def _assemble(
     )
 
 
-def _require(frame: pd.DataFrame, columns: Sequence[str], source: str) -> None:
+def _require(frame: pd.DataFrame, columns: Mapping[str, str], source: str) -> None:
+    """Refuse a frame lacking any of ``columns`` (column -> the option that maps it)."""
     missing = [c for c in columns if c not in frame.columns]
     if not missing:
         return
     found = ", ".join(map(str, frame.columns[:12])) or "no columns"
-    flag = "--item-col" if missing[0] not in ("receipt_id",) else "--receipt-col"
+    flags = list(dict.fromkeys(columns[c] for c in missing))
+    what = (f"missing column {missing[0]!r}" if len(missing) == 1
+            else "missing columns " + ", ".join(map(repr, missing)))  # fmt: skip
     raise SchemaError(
-        f"missing column {missing[0]!r} that receipts need",
+        f"{what} that receipts need",
         source=source,
         where=f"found: {found}",
-        fix=f"Map it with {flag} NAME, or read a file with one receipt a line with --layout basket",
+        fix=f"Map {'it' if len(missing) == 1 else 'them'} with "
+        + " and ".join(f"{flag} NAME" for flag in flags)
+        + ", or read a file with one receipt a line with --layout basket",
     )
 
 
 def _numbers(values: pd.Series, name: str, source: str, first_line: int) -> np.ndarray:
+    """The quantities as floats; blanks, text, ``nan`` and infinities are refused together."""
     numbers = pd.to_numeric(values.astype("string").str.strip(), errors="coerce")
-    bad = numbers.isna().to_numpy()
-    if bad.any():
+    finite = np.isfinite(numbers.to_numpy(dtype=float, na_value=np.nan))
+    if not finite.all():
+        bad = ~finite
         raise SchemaError(
-            f"column {name!r}: not a number in {int(bad.sum())} rows",
+            f"column {name!r}: not a finite number in {_rows(bad)}",
             source=source,
             where=_where(values, bad, first_line),
-            fix="Use plain numbers, or map another column with --quantity-col",
+            fix="Use plain numbers (not blank, nan or inf), or map another column with "
+            "--quantity-col",
         )
     return numbers.to_numpy(dtype=float)
 
@@ -428,23 +525,28 @@ def _timestamps(
     date_format: str | None,
 ) -> pd.DatetimeIndex:
     if pd.api.types.is_datetime64_any_dtype(values):
-        parsed = pd.DatetimeIndex(values)
+        parsed = pd.DatetimeIndex(values)  # tz-aware: its wall-clock time, below
     else:
-        text = values.astype("string").str.strip()
+        # Receipts are read in the store's local time, so an offset is dropped, not applied:
+        # 10:00+02:00 stays 10:00, and mixed offsets (summer time) parse together.
+        text = values.astype("string").str.strip().str.replace(_OFFSET, r"\1", regex=True)
         if date_format:
+            date_format = re.sub(r"\s*%[zZ]$", "", date_format)
             parsed = pd.DatetimeIndex(pd.to_datetime(text, format=date_format, errors="coerce"))
         else:
             parsed = pd.DatetimeIndex(pd.to_datetime(text, format="ISO8601", errors="coerce"))
             missing = np.asarray(parsed.isna())
             if dayfirst and missing.any():  # ISO dates stay ISO; the rest are read day first
                 rest = pd.to_datetime(text[missing], format="mixed", dayfirst=True, errors="coerce")
-                values = parsed.to_numpy().copy()
-                values[missing] = np.asarray(rest, dtype=values.dtype)
-                parsed = pd.DatetimeIndex(values)
+                merged = parsed.to_numpy().copy()
+                merged[missing] = np.asarray(rest, dtype=merged.dtype)
+                parsed = pd.DatetimeIndex(merged)
+    if parsed.tz is not None:  # an offset the pattern does not know, e.g. after a bare date
+        parsed = parsed.tz_localize(None)
     bad = np.asarray(parsed.isna())
     if bad.any():
         raise SchemaError(
-            f"column {name!r}: not a date in {int(bad.sum())} rows",
+            f"column {name!r}: not a date in {_rows(bad)}",
             source=source,
             where=_where(values, bad, first_line),
             fix="Write YYYY-MM-DD HH:MM:SS, or use --dayfirst or --date-format for others",
@@ -456,6 +558,11 @@ def _where(values: pd.Series, bad: np.ndarray, first_line: int) -> str:
     rows = np.flatnonzero(bad)[:_SHOW]
     shown = ", ".join(f"line {first_line + i}: {str(values.iloc[i])!r}" for i in rows)
     return shown + (", ..." if bad.sum() > _SHOW else "")
+
+
+def _rows(mask: np.ndarray) -> str:
+    n = int(mask.sum())
+    return f"{n:,} row{'s' if n != 1 else ''}"
 
 
 def _count(dropped: dict[str, int], what: str, n: int) -> None:

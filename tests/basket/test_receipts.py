@@ -1,6 +1,7 @@
 """Receipts are read the way arules counts them, and nothing is dropped silently."""
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -104,7 +105,7 @@ def test_filters_and_category_level():
     [
         (pd.DataFrame({"receipt_id": ["1"], "product": ["a"]}), {}, "missing column 'sku'"),
         (pd.DataFrame({"receipt_id": ["1"], "sku": ["a"], "quantity": ["x"]}), {},
-         "column 'quantity': not a number in 1 rows"),
+         "column 'quantity': not a finite number in 1 row"),
         (pd.DataFrame({"receipt_id": ["1"], "sku": ["a"], "timestamp": ["31-01-2025"]}), {},
          "not a date"),
         (pd.DataFrame({"receipt_id": ["1"], "sku": ["a"], "quantity": ["-1"]}), {},
@@ -127,3 +128,90 @@ def test_sparse_all_the_way(sample_receipts):
     receipts, _, _ = sample_receipts
     assert sparse.issparse(receipts.matrix) and receipts.matrix.dtype == np.uint8
     assert receipts.matrix.data.max() == 1
+
+
+@pytest.mark.parametrize("typed", [False, True], ids=["text", "float column"])
+def test_every_non_finite_quantity_is_refused_with_its_lines(typed):
+    quantities = ["1", "inf", "2", "-inf", "Infinity", "nan", "1e400"]
+    frame = pd.DataFrame({"receipt_id": list("1234567"), "sku": list("abcdefg"),
+                          "quantity": quantities})  # fmt: skip
+    if typed:
+        frame["quantity"] = frame["quantity"].astype(float)
+    with pytest.raises(SchemaError) as info:
+        from_long(frame, source="r.csv")
+    message = str(info.value)
+    assert "column 'quantity': not a finite number in 5 rows" in message
+    assert "line 3: 'inf'" in message and "line 5:" in message and "line 8:" in message
+    assert "line 2:" not in message and "line 4:" not in message
+
+
+@pytest.mark.parametrize("stamps", [
+    ["2025-11-03T10:00:00+02:00", "2025-11-03T10:00:00+02:00", "2025-12-01T09:30:00+02:00"],
+    ["2025-11-03T10:00:00Z", "2025-11-03T10:00:00z", "2025-12-01T09:30:00Z"],
+    ["2025-11-03T10:00:00+02:00", "2025-11-03 10:00:00 -0500", "2025-12-01T09:30+03"],
+], ids=["offset", "zulu", "mixed offsets"])  # fmt: skip
+def test_tz_aware_text_timestamps_keep_the_wall_clock_time(stamps):
+    frame = pd.DataFrame({"receipt_id": ["1", "1", "2"], "sku": ["a", "b", "a"],
+                          "timestamp": stamps})  # fmt: skip
+    receipts = from_long(frame)
+    assert receipts.timestamps.tz is None
+    assert list(receipts.timestamps) == [pd.Timestamp("2025-11-03 10:00"),
+                                         pd.Timestamp("2025-12-01 09:30")]  # fmt: skip
+    assert receipts.filter(start=pd.Timestamp("2025-12-01")).n_receipts == 1
+
+
+def test_tz_aware_typed_timestamps_and_formats_with_an_offset():
+    wall = [pd.Timestamp("2025-11-03 23:30"), pd.Timestamp("2025-11-04 08:00")]
+    stamps = pd.to_datetime(["2025-11-03 23:30", "2025-11-03 23:30", "2025-11-04 08:00"])
+    frame = pd.DataFrame({"receipt_id": ["1", "1", "2"], "sku": ["a", "b", "a"],
+                          "timestamp": stamps.tz_localize("Europe/Helsinki")})  # fmt: skip
+    receipts = from_long(frame)
+    assert receipts.timestamps.tz is None and list(receipts.timestamps) == wall
+    frame["timestamp"] = ["03.11.2025 23:30 +0200", "03.11.2025 23:30 +0200",
+                          "04.11.2025 08:00 +0100"]  # fmt: skip
+    assert list(from_long(frame, date_format="%d.%m.%Y %H:%M %z").timestamps) == wall
+
+
+def test_dayfirst_reports_the_dates_it_cannot_read():
+    frame = pd.DataFrame({"receipt_id": ["1", "2"], "sku": ["a", "b"],
+                          "timestamp": ["x", "01.02.2025"]})  # fmt: skip
+    with pytest.raises(SchemaError, match=r"not a date in 1 row \(line 2: 'x'\)"):
+        from_long(frame, dayfirst=True)
+
+
+@pytest.mark.parametrize("receipt, item, flags", [
+    (["Member_number"], "sku", ["--receipt-col"]),
+    (["receipt_id"], "itemDescription", ["--item-col"]),
+    (["Member_number", "Date"], "itemDescription", ["--receipt-col", "--item-col"]),
+])  # fmt: skip
+def test_a_missing_column_names_the_option_that_maps_it(receipt, item, flags):
+    frame = pd.DataFrame({"receipt_id": ["1"], "sku": ["a"]})
+    with pytest.raises(SchemaError) as info:
+        from_long(frame, receipt=receipt, item=item)
+    fix = str(info.value).split("Map ", 1)[1]
+    assert [f for f in ("--receipt-col", "--item-col") if f in fix] == flags
+
+
+GROCERIES = Path(__file__).resolve().parents[1] / "data" / "groceries_arules_baskets.csv"
+
+
+@pytest.mark.parametrize("sep, shown", [(";", "';'"), ("\t", "tab"), ("|", "'|'")])
+def test_a_basket_file_read_with_the_wrong_delimiter_is_refused(sep, shown):
+    text = GROCERIES.read_text(encoding="utf-8").replace(",", sep)
+    with pytest.raises(SchemaError) as info:
+        baskets(text, source="g.txt")
+    message = str(info.value)
+    assert "every one of the 9,835 receipts has one item" in message
+    assert f"hold {shown}: pass --delimiter {shown}" in message
+    assert baskets(text, delimiter=sep).n_receipts == 9835
+
+
+def test_one_item_on_every_receipt_is_refused_and_a_few_receipts_are_not():
+    text = "whole milk\nyogurt\nsoda\n" * 10
+    with pytest.raises(SchemaError, match="every one of the 30 receipts has one item") as info:
+        baskets(text)
+    assert "if every receipt really has one item, there is nothing to pair" in str(info.value)
+    assert baskets("whole milk\nyogurt\n" * 9).n_receipts == 18  # too few to judge
+    assert baskets("a,b\n" + "c\n" * 30).n_receipts == 31  # one pair is enough
+    with pytest.raises(ParameterError, match="the delimiter must be one character"):
+        baskets("a;b\n", delimiter=";;")
