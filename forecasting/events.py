@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from forecasting.calendar import DEFAULT_COUNTRY, holiday_table
+from forecasting.dates import parse_dates
 from forecasting.errors import SchemaError
 
 
@@ -123,8 +124,7 @@ def read_events(frame: pd.DataFrame, *, source: str = "<events>") -> pd.DataFram
             where=f"found: {', '.join(map(str, frame.columns)) or 'no columns'}",
             fix="Write date,name[,lower,upper], e.g. 2025-11-27,Black Friday,-1,0",
         )
-    dates = pd.to_datetime(frame["date"].astype("string").str.strip(), format="ISO8601",
-                           errors="coerce")  # fmt: skip
+    dates = parse_dates(frame["date"])
     bad = dates.isna().to_numpy()
     if bad.any():
         first = int(bad.argmax())

@@ -13,33 +13,20 @@ time zone of a typed Parquet column is dropped, so ``2025-11-03T00:00:00+02:00``
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-
-import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from forecasting.errors import ParameterError, SchemaError
+from forecasting.dates import check_date_format, parse_dates
+from forecasting.errors import ParameterError
+from forecasting.plausibility import late_dates, outliers
+from forecasting.problems import SHOWN as _SHOW
+from forecasting.problems import Problem, ValidationReport
+from forecasting.problems import problem as _problem
 
-_SHOW = 5  # offending lines and values quoted per problem
-
-OUTLIER_RATIO = 10.0
-"""A sales value is implausible when it is more than this many times the largest of the rest
-of its series (see :func:`validate_table`)."""
-OUTLIER_FLOOR = 100.0
-"""... and at least this many units: a slow mover's one-off bulk sale of a few dozen passes."""
-OUTLIER_ROWS = 3
-"""At most this many top values of a series are taken as implausible together."""
-OUTLIER_HISTORY = 8
-"""Series need at least this many other values before any of theirs is called implausible."""
-LATE_GAP_DAYS = 28
-"""The newest rows are stranded when a gap of more than this many days (and of more than
-:data:`LATE_GAP_SPACINGS` times the usual spacing of the dates) separates them from the rest..."""
-LATE_GAP_SPACINGS = 8
-LATE_SHARE = 0.01
-"""... and they are at most this share of the rows (or a single row)."""
-
+__all__ = ["COLUMN_OPTIONS", "KINDS", "SCHEMAS", "Column", "Problem", "Schema",
+           "ValidationReport", "check_date_format", "parse_dates", "parse_table", "validate_table"]
 
 @dataclass(frozen=True)
 class Column:
@@ -201,102 +188,6 @@ SCHEMAS: dict[str, Schema] = {
 KINDS = tuple(SCHEMAS)
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem found in a file.
-
-    Attributes
-    ----------
-    severity : str
-        ``"error"`` (the file cannot be used as it is), ``"warning"`` (it can, but look) or
-        ``"note"`` (most likely fine, e.g. no sales on a public holiday).
-    check : str
-        What was checked: ``missing_column``, ``blank``, ``unparseable_date``, ``non_numeric``,
-        ``not_finite``, ``not_integer``, ``below_range``, ``above_range``, ``duplicate``,
-        ``gap``, ``no_rows``, ``not_hour_start``, ``outlier`` (a value far above the rest of
-        its series) or ``late_date`` (newest rows stranded far after all the others).
-    column : str
-        The column in the file, or ``""`` for the whole file.
-    count : int
-        Offending rows (or missing days, for gaps).
-    lines : tuple of int
-        The first offending line numbers.
-    message : str
-        What is wrong, where, and how to fix it.
-    """
-
-    severity: str
-    check: str
-    column: str
-    count: int
-    lines: tuple[int, ...]
-    message: str
-
-
-@dataclass(frozen=True)
-class ValidationReport:
-    """All problems found in one file."""
-
-    source: str
-    kind: str
-    rows: int
-    problems: tuple[Problem, ...] = field(default_factory=tuple)
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        """Problems that make the file unusable."""
-        return tuple(p for p in self.problems if p.severity == "error")
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        """Problems to look at that do not stop the file from being used."""
-        return tuple(p for p in self.problems if p.severity == "warning")
-
-    @property
-    def notes(self) -> tuple[Problem, ...]:
-        """Findings that are most likely fine."""
-        return tuple(p for p in self.problems if p.severity == "note")
-
-    @property
-    def ok(self) -> bool:
-        """True when there is no error."""
-        return not self.errors
-
-    def to_frame(self) -> pd.DataFrame:
-        """The problems as a table: ``severity, check, column, count, lines, message``."""
-        return pd.DataFrame(
-            {
-                "severity": [p.severity for p in self.problems],
-                "check": [p.check for p in self.problems],
-                "column": [p.column for p in self.problems],
-                "count": [p.count for p in self.problems],
-                "lines": [" ".join(map(str, p.lines)) for p in self.problems],
-                "message": [p.message for p in self.problems],
-            }
-        )
-
-    def raise_for_errors(self) -> None:
-        """Raise the first error as a :class:`SchemaError`, mentioning how many more there are.
-
-        Raises
-        ------
-        SchemaError
-            If the report has any error.
-        """
-        if not self.errors:
-            return
-        first = self.errors[0]
-        more = len(self.errors) - 1
-        suffix = f"; {more} more error{'s' if more > 1 else ''}" if more else ""
-        raise SchemaError(
-            first.message + suffix,
-            source=self.source,
-            fix=f"See all of them with `kori data validate {self.kind} {self.source}`"
-            if more
-            else None,
-        )
-
-
 def validate_table(
     frame: pd.DataFrame,
     kind: str,
@@ -344,9 +235,9 @@ def validate_table(
     against values that would distort every forecast made from it:
 
     * **outlier**: the top values of a series (store and sku) are implausible when they are
-      more than :data:`OUTLIER_RATIO` (10) times the largest of the rest of that series and at
-      least :data:`OUTLIER_FLOOR` (100) units; at most :data:`OUTLIER_ROWS` (3) values of a
-      series are taken together, and only in series with at least :data:`OUTLIER_HISTORY` (8)
+      more than :data:`~forecasting.plausibility.OUTLIER_RATIO` (10) times the largest of the rest of that series and at
+      least :data:`~forecasting.plausibility.OUTLIER_FLOOR` (100) units; at most :data:`~forecasting.plausibility.OUTLIER_ROWS` (3) values of a
+      series are taken together, and only in series with at least :data:`~forecasting.plausibility.OUTLIER_HISTORY` (8)
       other values. Comparing with the series' *next-largest* value, not its typical level,
       lets seasonal peaks pass: a Christmas ham selling 30 times its summer level peaks over
       several days and several Christmases, each near the others (the sample's largest ratio
@@ -354,9 +245,9 @@ def validate_table(
       weeks or more stay below 8.3). A typed 1e308, or 5,000 for a product that never sold
       more than 60, is more than ten times anything else of its series.
     * **late_date**: the newest rows are stranded when a gap of more than
-      :data:`LATE_GAP_DAYS` (28) days, and of more than :data:`LATE_GAP_SPACINGS` (8) times
+      :data:`~forecasting.plausibility.LATE_GAP_DAYS` (28) days, and of more than :data:`~forecasting.plausibility.LATE_GAP_SPACINGS` (8) times
       the median spacing of the file's dates, separates them from all the others, and they
-      are at most :data:`LATE_SHARE` (1%) of the rows (or a single row). Such rows (a mistyped
+      are at most :data:`~forecasting.plausibility.LATE_SHARE` (1%) of the rows (or a single row). Such rows (a mistyped
       year, a test row) would move the forecast origin of every series; a whole chain closed
       for four weeks, then selling for more than 1% of its history, passes.
 
@@ -459,10 +350,11 @@ def _validate(
             parsed[schema.gap_column], parsed["store"], present[schema.gap_column], country
         )
     if schema.outlier_column in parsed and all(name in parsed for name in schema.series_key):
-        problems += _outliers(schema, parsed, present, line_numbers)
+        problems += outliers(schema.outlier_column, schema.series_key, parsed, present,
+                             line_numbers)
     if schema.late_column in parsed and len(frame):
-        problems += _late_dates(parsed[schema.late_column], present[schema.late_column],
-                                line_numbers, frame[present[schema.late_column]])  # fmt: skip
+        problems += late_dates(parsed[schema.late_column], present[schema.late_column],
+                               line_numbers, frame[present[schema.late_column]])  # fmt: skip
     report = ValidationReport(source=source, kind=kind, rows=len(frame), problems=tuple(problems))
     return report, parsed
 
@@ -642,102 +534,6 @@ def _check_column(
     return numbers, problems
 
 
-_OFFSET = re.compile(r"^(.*\d:\d\d(?:[.,]\d+)?)\s*(?:[zZ]|UTC|GMT|[+-]\d\d(?::?\d\d)?)$")
-"""A time followed by a UTC offset (``+02:00``, ``+0200``, ``-05``, ``Z``)."""
-
-
-def check_date_format(date_format: str | None) -> None:
-    """Refuse a date format that ``strftime``/``strptime`` would not understand.
-
-    Raises
-    ------
-    ParameterError
-        If ``date_format`` has an unknown directive (``%Q``) or a stray ``%``.
-
-    Examples
-    --------
-    >>> check_date_format("%d.%m.%Y")
-    """
-    if not date_format:
-        return
-    try:
-        pd.to_datetime(pd.Series(["2000-01-01"]), format=date_format, errors="coerce")
-    except ValueError as exc:
-        raise ParameterError(
-            f"date format {date_format!r} is not a strftime format ({exc})",
-            fix="Use strftime directives such as %d.%m.%Y or %Y-%m-%d %H:%M",
-        ) from None
-
-
-def parse_dates(values: pd.Series, date_format: str | None = None) -> pd.Series:
-    """Dates and times as ``datetime64`` without time zone, ``NaT`` where they do not parse.
-
-    The local wall-clock time is kept as written: a UTC offset (``+02:00``, ``Z``), mixed
-    offsets, or the time zone of a typed column are dropped, not converted.
-
-    Parameters
-    ----------
-    values : pandas.Series
-        Text (ISO 8601 unless ``date_format`` is given) or typed datetimes.
-    date_format : str, optional
-        ``strftime`` format of the text; ``%z``/``%Z`` in it may match an offset or not.
-
-    Returns
-    -------
-    pandas.Series
-
-    Examples
-    --------
-    >>> parse_dates(pd.Series(["2025-11-03T00:00:00+02:00", "2025-11-03T10:00:00Z"])).tolist()
-    [Timestamp('2025-11-03 00:00:00'), Timestamp('2025-11-03 10:00:00')]
-    """
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values.dt.tz_localize(None) if values.dt.tz is not None else values
-    text = values.astype("string").str.strip()
-    parsed = _naive_datetimes(text, date_format or "ISO8601")
-    if parsed is None or parsed.isna().any():
-        # Mixed offsets (which pandas will not put in one column), or offsets the format does
-        # not expect: drop them from the text and parse the wall-clock time.
-        fmt = re.sub(r"\s*%[zZ]", "", date_format).strip() if date_format else "ISO8601"
-        retry = _naive_datetimes(text.str.replace(_OFFSET, r"\1", regex=True), fmt)
-        if retry is not None:
-            parsed = retry if parsed is None else parsed.fillna(retry)
-    if parsed is None:
-        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    return parsed
-
-
-def _naive_datetimes(text: pd.Series, fmt: str) -> pd.Series | None:
-    """``text`` parsed with ``fmt``, offsets dropped; ``None`` when pandas refuses the mix."""
-    try:
-        parsed = pd.to_datetime(text, format=fmt, errors="coerce")
-    except ValueError:
-        return None
-    return parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
-
-
-def _problem(
-    severity: str,
-    check: str,
-    name: str,
-    mask: np.ndarray,
-    lines: np.ndarray,
-    values: pd.Series,
-    what: str,
-    fix: str,
-) -> Problem:
-    where = np.flatnonzero(mask)
-    shown = where[:_SHOW]
-    examples = ", ".join(repr(str(values.iloc[i])) for i in shown)
-    line_list = ", ".join(str(lines[i]) for i in shown) + (", ..." if len(where) > _SHOW else "")
-    count = len(where)
-    message = (
-        f"column {name!r}: {what} in {count} row{'s' if count > 1 else ''} "
-        f"(line{'s' if count > 1 else ''} {line_list}: {examples}). {fix}"
-    )
-    return Problem(severity, check, name, count, tuple(int(lines[i]) for i in shown), message)
-
-
 def _duplicates(
     schema: Schema,
     parsed: dict[str, pd.Series],
@@ -769,101 +565,6 @@ def _duplicates(
             f"{schema.duplicate_hint}",
         )
     ]
-
-
-def _outliers(
-    schema: Schema,
-    parsed: dict[str, pd.Series],
-    present: dict[str, str],
-    lines: np.ndarray,
-) -> list[Problem]:
-    """Top values of a series far above the rest of it (see the notes of validate_table)."""
-    assert schema.outlier_column is not None
-    keys = list(schema.series_key)
-    values = parsed[schema.outlier_column].to_numpy(dtype=float, na_value=np.nan)
-    frame = pd.DataFrame({**{k: parsed[k].to_numpy() for k in keys}, "value": values,
-                          "row": np.arange(len(values))})  # fmt: skip
-    usable = np.isfinite(values) & (values >= 0) & frame[keys].notna().all(axis=1).to_numpy()
-    frame = frame[usable].sort_values([*keys, "value"], ascending=[True] * len(keys) + [False],
-                                      kind="stable")  # fmt: skip
-    if frame.empty:
-        return []
-    groups = frame.groupby(keys, sort=False)
-    code = groups.ngroup().to_numpy()
-    rank = groups.cumcount().to_numpy()
-    after = groups["value"].shift(-1).to_numpy()  # the next-largest value of the series
-    rest = groups["value"].transform("size").to_numpy() - rank - 1
-    value = frame["value"].to_numpy()
-    jump = ((rank < OUTLIER_ROWS) & (value >= OUTLIER_FLOOR)
-            & (value / OUTLIER_RATIO > after) & (rest >= OUTLIER_HISTORY))  # fmt: skip
-    if not jump.any():
-        return []
-    # The first jump of a series cuts its implausible top values from the rest.
-    cut = pd.Series(np.where(jump, rank, len(values))).groupby(code).transform("min").to_numpy()
-    below = pd.Series(np.where(rank == cut + 1, value, np.nan)).groupby(code).transform("max")
-    flagged = (rank <= cut) & (cut < len(values))
-    order = np.argsort(frame["row"].to_numpy()[flagged], kind="stable")
-    rows = frame["row"].to_numpy()[flagged][order]
-    largest = below.to_numpy()[flagged][order]
-    name = present[schema.outlier_column]
-    shown = "; ".join(
-        f"line {lines[row]}: {_number(values[row])} for "
-        + ", ".join(f"{present[k]} {parsed[k].iloc[row]}" for k in keys)
-        + f", whose next-largest is {_number(rest_max)}"
-        for row, rest_max in zip(rows[:_SHOW], largest[:_SHOW])
-    ) + ("; ..." if len(rows) > _SHOW else "")
-    count = len(rows)
-    return [
-        Problem(
-            "error", "outlier", name, count, tuple(int(lines[r]) for r in rows[:_SHOW]),
-            f"column {name!r}: {count} value{'s' if count > 1 else ''} more than "
-            f"{OUTLIER_RATIO:g} times anything else of {'their' if count > 1 else 'its'} "
-            f"series ({shown}). Correct or remove the row{'s' if count > 1 else ''}",
-        )
-    ]  # fmt: skip
-
-
-def _number(value: float) -> str:
-    return f"{value:,.6g}" if abs(value) < 1e15 else f"{value:.3g}"
-
-
-def _late_dates(dates: pd.Series, name: str, lines: np.ndarray, raw: pd.Series) -> list[Problem]:
-    """The newest rows, when a long gap strands them after all the others."""
-    days = pd.DatetimeIndex(dates.dropna()).as_unit("ns")
-    unique, counts = np.unique(days.asi8, return_counts=True)
-    if len(unique) < 3:
-        return []
-    steps = np.diff(unique)
-    usual = float(np.median(steps))
-    least = max(LATE_GAP_SPACINGS * usual, float(pd.Timedelta(days=LATE_GAP_DAYS).value))
-    newer = np.cumsum(counts[::-1])[::-1][1:]  # rows after each gap
-    stranded = (steps > least) & (newer <= max(1.0, LATE_SHARE * len(days)))
-    if not stranded.any():
-        return []
-    at = int(np.flatnonzero(stranded)[0])
-    last, first = pd.Timestamp(unique[at]), pd.Timestamp(unique[at + 1])
-    mask = (dates > last).to_numpy()
-    gap = (first - last).days
-    where = np.flatnonzero(mask)
-    count = len(where)
-    quoted = "; ".join(f"line {lines[i]}: {str(raw.iloc[i])!r}" for i in where[:_SHOW])
-    rows = f"{count} row{'s' if count > 1 else ''}"
-    return [
-        Problem(
-            "error", "late_date", name, count, tuple(int(lines[i]) for i in where[:_SHOW]),
-            f"column {name!r}: {rows} dated {gap} days after all the others, which end on "
-            f"{last:%Y-%m-%d} ({quoted}{'; ...' if count > _SHOW else ''}; the dates are "
-            f"usually {_duration(pd.Timedelta(int(usual)))} apart). "
-            f"{'They' if count > 1 else 'It'} would move the forecast origin of every series: "
-            f"correct or remove {'them' if count > 1 else 'it'}",
-        )
-    ]  # fmt: skip
-
-
-def _duration(delta: pd.Timedelta) -> str:
-    if delta >= pd.Timedelta(days=1) and delta % pd.Timedelta(days=1) == pd.Timedelta(0):
-        return f"{delta.days} day{'s' if delta.days != 1 else ''}"
-    return str(delta)
 
 
 def _show(value: object) -> str:

@@ -61,3 +61,10 @@ def test_forecast_holidays_command(runner, tmp_path):
     assert bad.exit_code == 2 and "ends before it starts" in bad.stderr
     unknown = runner.invoke(kori, ["forecast", "holidays", "--years", "2026", "--country", "XX"])
     assert unknown.exit_code == 2 and "unknown country code 'XX'" in unknown.stderr
+
+
+def test_event_dates_keep_the_day_as_written_whatever_the_offset():
+    frame = pd.DataFrame({"date": ["2025-11-27T00:00:00+02:00", "2025-12-01T00:00:00Z"],
+                          "name": ["Black Friday", "Cyber Monday"]})  # fmt: skip
+    events = read_events(frame)
+    assert events["date"].tolist() == [pd.Timestamp("2025-11-27"), pd.Timestamp("2025-12-01")]
