@@ -87,8 +87,9 @@ def describe(
 def for_output(rules: pd.DataFrame, fmt: str) -> pd.DataFrame:
     """The rules table as written: itemsets ``|``-joined in CSV, lists in JSON and Parquet.
 
-    In CSV, text that a spreadsheet would run as a formula (starting with ``= + - @``) is
-    prefixed with a quote.
+    In CSV, text that a spreadsheet would run as a formula (a line starting with
+    ``= + - @``, see :func:`basket.report.neutralise`) gets a quote in front of that line;
+    :func:`read_rules` takes the quotes of itemset labels away again.
     """
     from basket.report import neutralise
 
@@ -105,13 +106,16 @@ def for_output(rules: pd.DataFrame, fmt: str) -> pd.DataFrame:
     return out
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A line start (of the label or after a line break) before a formula character or a quote;
+# the guarded form has a quote there, which _restore takes away again.
+_GUARD = re.compile(r"(?:^|(?<=[\r\n]))(?=[=+\-@\t\r'])")
+_GUARDED = re.compile(r"(?:^|(?<=[\r\n]))'(?=[=+\-@\t\r'])")
 
 
 def _guard(label: str) -> str:
-    """The formula guard of a label in a joined cell; a leading quote is quoted too, so that
-    reading back is unambiguous."""
-    return "'" + label if label.startswith((*_FORMULA_START, "'")) else label
+    """The formula guard of a label in a joined cell, line by line as :func:`neutralise` does;
+    a line starting with a quote is quoted too, so that reading back is unambiguous."""
+    return _GUARD.sub("'", label)
 
 
 def _escape(label: str) -> str:
@@ -194,5 +198,5 @@ def _unescape(label: str) -> str:
 
 
 def _restore(text: str) -> str:
-    """Undo the formula guard of a CSV cell."""
-    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r'" else text
+    """Undo the formula guard of a label in a CSV cell."""
+    return _GUARDED.sub("", text)

@@ -1,8 +1,9 @@
 """The buyer report: cross-sell rules as plain sentences, one HTML page and one Excel workbook.
 
 The functions here return content (``str`` or ``bytes``); the caller writes the files. Every
-text that comes from the data is HTML-escaped in the page and passed through :func:`neutralise`
-in the workbook, so item names cannot inject markup or spreadsheet formulas.
+text that comes from the data is HTML-escaped in the page, and passed through :func:`neutralise`
+in the workbook and in the page's table and chart, so item names cannot inject markup or
+spreadsheet formulas.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import html
 import io
 import math
 import numbers
+import re
 import zipfile
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -23,7 +25,9 @@ from basket.errors import ParameterError
 __all__ = ["build_workbook", "neutralise", "render_html", "rule_sentence", "workbook_bytes"]
 
 _T = TypeVar("_T")
-_DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# The start of the value or of a line in it, before a character that makes a spreadsheet
+# read the line as a formula (OWASP's list: = + - @ tab and carriage return).
+_FORMULA_LINE = re.compile(r"(?:^|(?<=[\r\n]))(?=[=+\-@\t\r])")
 _FIXED_TIME = datetime(2000, 1, 1)
 _CHART_RULES = 15
 _SENTENCE_COLUMNS = ("antecedent_names", "consequent_names", "confidence", "lift")
@@ -49,17 +53,21 @@ white-space:nowrap}svg{max-width:100%;height:auto}.legend{color:#555;font-size:.
 def neutralise(value: _T) -> _T | str:
     """Defuse a value against CSV and spreadsheet formula injection.
 
-    A string starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is returned
-    with a single quote ``'`` in front (the OWASP CSV-injection defence); anything else is
-    returned unchanged.
+    Every line of a string (split on ``\\r\\n``, ``\\r`` or ``\\n``) that starts with ``=``,
+    ``+``, ``-``, ``@`` or a tab, and a string starting with a carriage return, gets a single
+    quote ``'`` in front (the OWASP CSV-injection defence, line by line: spreadsheet readers
+    split a cell on its line breaks, so ``"ok\\n=HYPERLINK(...)"`` would run the second line).
+    Anything else is returned unchanged.
 
     Examples
     --------
     >>> neutralise("=HYPERLINK(\\"x\\")"), neutralise("Dill"), neutralise(-5)
     ('\\'=HYPERLINK("x")', 'Dill', -5)
+    >>> neutralise("ok\\n=2+2")
+    "ok\\n'=2+2"
     """
-    if isinstance(value, str) and value.startswith(_DANGEROUS_PREFIXES):
-        return "'" + value
+    if isinstance(value, str) and _FORMULA_LINE.search(value):
+        return _FORMULA_LINE.sub("'", value)
     return value
 
 
@@ -105,7 +113,9 @@ def render_html(
     The page holds a header (title and summary), an inline SVG bar chart of the lift of the top
     15 rules and a table of the ``top`` rules by lift among the significant, non-redundant ones.
     If no rule qualifies, the top rules overall are shown and a note says so. It has inline CSS
-    only: no JavaScript, no external URL. Every text from the data is HTML-escaped.
+    only: no JavaScript, no external URL. Every text from the data is HTML-escaped, and the
+    names, categories and sentences of the table and the chart pass through :func:`neutralise`
+    (a table copied into a spreadsheet must not run formulas).
 
     Parameters
     ----------
@@ -130,6 +140,7 @@ def render_html(
     chosen, note = _select(rules, top, _HTML_COLUMNS, "render_html")
     records = chosen.to_dict("records")
     e = html.escape
+    d = lambda text: e(neutralise(text))  # noqa: E731  (data cells may be pasted into Excel)
     out = [
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -150,17 +161,17 @@ def render_html(
     out += ["<table>", "<thead><tr>" + "".join(f"<th>{h}</th>" for h in heads) + "</tr></thead>",
             "<tbody>"]
     for rank, r in enumerate(records, start=1):
-        cells = [f'<td class="n">{rank}</td>', f"<td>{e(_join(r['antecedent_names']))}</td>",
-                 f"<td>{e(_join(r['consequent_names']))}</td>"]
+        cells = [f'<td class="n">{rank}</td>', f"<td>{d(_join(r['antecedent_names']))}</td>",
+                 f"<td>{d(_join(r['consequent_names']))}</td>"]
         if with_categories:
             cats = f"{_join(r['antecedent_categories'])} -> {_join(r['consequent_categories'])}"
-            cells.append(f"<td>{e(cats)}</td>")
+            cells.append(f"<td>{d(cats)}</td>")
         cells += [f'<td class="n">{e(_human(r["count"]))}</td>',
                   f'<td class="n">{_fmt(float(r["support"]) * 100, ".2f")}%</td>',
                   f'<td class="n">{_fmt(float(r["confidence"]) * 100, ".1f")}%</td>',
                   f'<td class="n">{_fmt(float(r["lift"]), ".2f")}</td>',
                   f'<td class="n">{html.escape(_p_text(float(r["p_adjusted"])))}</td>',
-                  f"<td>{e(rule_sentence(r))}</td>"]
+                  f"<td>{d(rule_sentence(r))}</td>"]
         out.append("<tr>" + "".join(cells) + "</tr>")
     out += ["</tbody>", "</table>", f'<p class="legend">{e(_EXPLANATION)}</p>', "</body>",
             "</html>"]
@@ -241,8 +252,10 @@ def build_workbook(
             sheet.append([line])
     sheet.append([])
     if records:
-        first = sheet.max_row + 1
         sheet.append(["Rule (top by lift)", "Lift"])
+        # The row just written; max_row + 1 before it would miss the blank rows appended above,
+        # which openpyxl counts for append but not in max_row.
+        first = sheet.max_row
         sheet[first][0].font = sheet[first][1].font = Font(bold=True)
         for r in records[:_CHART_RULES]:
             sheet.append([_text(_arrow_label(r)), _number(r["lift"])])
@@ -373,7 +386,7 @@ def _svg_chart(records: list[dict[str, Any]]) -> str:
     parts = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
              f'aria-label="Lift of the top rules" font-family="sans-serif" font-size="12">']
     for i, (r, lift) in enumerate(zip(records, lifts)):
-        full = _arrow_label(r)
+        full = neutralise(_arrow_label(r))
         short = full if len(full) <= 52 else full[:51] + "…"
         y = top_m + i * bar_h
         colour = "#3b7dd8" if lift >= 1 else "#c0504d"

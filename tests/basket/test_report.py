@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import math
 import zipfile
@@ -127,10 +128,22 @@ def test_neutralise_dangerous(text):
 
 
 @pytest.mark.parametrize(
-    "value", ["Dill", "Mämmi", "", "a=b", " =x", "'quoted", 5, -5, 2.5, None, True]
-)
+    "value", ["Dill", "Mämmi", "", "a=b", " =x", "'quoted", "two\nlines", "a\r\nb=c", 5, -5,
+              2.5, None, True]
+)  # fmt: skip
 def test_neutralise_safe(value):
     assert neutralise(value) is value
+
+
+@pytest.mark.parametrize("text, safe", [
+    ("\r=2+2", "'\r'=2+2"),
+    ("ok\n=HYPERLINK(\"http://x\")", "ok\n'=HYPERLINK(\"http://x\")"),
+    ("ok\r\n@SUM(1)", "ok\r\n'@SUM(1)"),
+    ("ok\r-1\n+2", "ok\r'-1\n'+2"),
+    ("=a\nb\n\t=c", "'=a\nb\n'\t=c"),
+])  # fmt: skip
+def test_neutralise_guards_every_line_a_spreadsheet_would_split_off(text, safe):
+    assert neutralise(text) == safe
 
 
 # HTML ----------------------------------------------------------------------------------------
@@ -319,3 +332,51 @@ def test_p_values_below_float_range_read_as_a_bound():
     from basket.report import _p_text
 
     assert _p_text(0.0) == "< 1e-300" and _p_text(3.2e-45) == "3.2e-45"
+
+
+def test_workbook_chart_plots_the_rules_and_names_the_series():
+    from openpyxl import load_workbook
+    from openpyxl.utils.cell import range_boundaries
+
+    book = load_workbook(io.BytesIO(build_workbook(make_rules(), title="t", summary=SUMMARY)))
+    sheet = book["Summary"]
+    (chart,) = sheet._charts
+    (series,) = chart.series
+    title, values = series.tx.strRef.f, series.val.numRef.f
+    categories = series.cat.strRef.f if series.cat.strRef else series.cat.numRef.f
+
+    def cells(ref):
+        assert ref.startswith("'Summary'!")
+        low_col, low_row, high_col, high_row = range_boundaries(ref.split("!")[1].replace("$", ""))
+        return [sheet.cell(row, col).value for row in range(low_row, high_row + 1)
+                for col in range(low_col, high_col + 1)]  # fmt: skip
+
+    assert cells(title) == ["Lift"]
+    lifts, labels = cells(values), cells(categories)
+    assert lifts == [4.9, 3.1, 2.5, 2.0, 1.5, 0.8]  # the six reported rules, no header bar
+    assert labels[0] == "Salmon fillet 400 g -> Dill bunch" and len(labels) == len(lifts)
+
+
+LINE_BREAKS = ["\r=2+2", "ok\n=HYPERLINK(\"http://x\",\"y\")", "ok\r\n@SUM(1)"]
+
+
+def test_labels_with_line_breaks_are_neutralised_in_the_page_and_the_workbook():
+    from openpyxl import load_workbook
+
+    rules = pd.DataFrame([
+        _rule([("a", LINE_BREAKS[0])], [("b", LINE_BREAKS[1])], conf=0.5, lift=3.0,
+              cats=(LINE_BREAKS[2], "x")),
+        _rule([("c", LINE_BREAKS[2])], [("d", "Dill")], conf=0.4, lift=2.0),
+    ])  # fmt: skip
+    page = render_html(rules, title="t", summary={})
+    book = load_workbook(io.BytesIO(build_workbook(rules, title="t", summary={})))
+    texts = [c.value for ws in book for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str)]  # fmt: skip
+    import re
+
+    formula_line = re.compile(r"(?:^|[\r\n])[=+\-@]")
+    assert not [t for t in texts if formula_line.search(t)]
+    assert "'=HYPERLINK" in " ".join(texts) and "'@SUM(1)" in " ".join(texts)
+    unescaped = html.unescape(re.sub(r"<[^>]+>", "\n", page))
+    assert not formula_line.search(unescaped), formula_line.findall(unescaped)
+    assert "'=HYPERLINK" in unescaped and "'=2+2" in unescaped
