@@ -1035,11 +1035,12 @@ def _catalog_maps(path: str | None) -> tuple[dict[str, str], dict[str, str]]:
 
     if not path:
         return {}, {}
-    frame, _ = read_table(path)
-    return catalog_maps(frame, source=path)
+    frame, first_line = read_table(path)
+    return catalog_maps(frame, source=path, first_line=first_line)
 
 
-def _find_rules(settings: Settings, options: dict[str, Any], **overrides: Any) -> Any:
+def _find_rules(settings: Settings, options: dict[str, Any], catalog: Any = None,
+                **overrides: Any) -> Any:  # fmt: skip
     from basket.crosssell import find_rules
     from basket.mining import check_thresholds
 

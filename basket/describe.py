@@ -20,41 +20,94 @@ def catalog_maps(
     catalog: pd.DataFrame,
     *,
     item: str = "sku",
-    name: str = "name",
-    category: str = "category",
+    name: str | None = "name",
+    category: str | None = "category",
     source: str = "<catalog>",
+    first_line: int = 2,
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Item -> name and item -> category from a catalog table.
+
+    The catalog is held to the schema ``kori data validate catalog`` checks: the item, name
+    and category columns are present, no value in them is blank (or only spaces), and no item
+    is listed twice (spaces around it aside). Every problem is reported at once, with the
+    column, how many rows and their first line numbers and values.
+
+    Parameters
+    ----------
+    catalog : pandas.DataFrame
+        One row per product, as read (text or typed columns).
+    item, name, category : str
+        The columns of the item code, the product name and the category. ``name`` or
+        ``category`` None reads no such map (e.g. an item hierarchy without names).
+    source : str
+        Name of the input, for messages.
+    first_line : int, default 2
+        Line number of the first row (for messages).
+
+    Returns
+    -------
+    tuple of dict
+        Item -> name and item -> category, keyed by the item exactly as written.
 
     Raises
     ------
     SchemaError
-        If the catalog lacks the item column, or lists an item twice.
+        If a column is missing, a value is blank or an item is listed twice.
+
+    Examples
+    --------
+    >>> catalog = pd.DataFrame({"sku": ["K1"], "name": ["Dill bunch"], "category": ["herbs"]})
+    >>> catalog_maps(catalog)
+    ({'K1': 'Dill bunch'}, {'K1': 'herbs'})
     """
-    if item not in catalog.columns:
+    columns = list(dict.fromkeys(c for c in (item, name, category) if c is not None))
+    missing = [c for c in columns if c not in catalog.columns]
+    if missing:
         raise SchemaError(
-            f"missing column {item!r} in the catalog",
+            f"missing column{'s' if len(missing) > 1 else ''} "
+            + ", ".join(map(repr, missing)) + " that a catalog needs",
             source=source,
-            where=f"found: {', '.join(map(str, catalog.columns[:12]))}",
+            where=f"found: {', '.join(map(str, catalog.columns[:12])) or 'no columns'}",
             fix="Give a catalog with sku, name and category (see `kori sample`)",
         )
-    ids = catalog[item].astype("string").fillna("")
-    repeated = ids[ids.duplicated()]
-    if len(repeated):
+    text = {c: catalog[c].astype("string") for c in columns}
+    problems = []
+    for column in columns:
+        blank = (text[column].str.strip().fillna("") == "").to_numpy()
+        if blank.any():
+            where = _lines(blank, catalog[column], first_line)
+            problems.append(f"column {column!r}: blank in {where}")
+    key = text[item].str.strip()
+    repeated = (key.duplicated() & key.fillna("").ne("")).to_numpy()
+    if repeated.any():
+        problems.append(f"column {item!r}: an item listed before in "
+                        f"{_lines(repeated, catalog[item], first_line)}")  # fmt: skip
+    if problems:
         raise SchemaError(
-            f"the catalog lists {len(repeated)} item(s) twice",
+            "; ".join(problems),
             source=source,
-            where=f"first: {repeated.iloc[0]!r}",
-            fix="Keep one row per item",
+            fix="Fill in every blank and keep one row per item (`kori data validate catalog "
+            "FILE` checks the whole file)",
         )
+    ids = text[item].to_numpy(dtype=object)
 
-    def column(label: str) -> dict[str, str]:
-        if label not in catalog.columns:
+    def column_map(label: str | None) -> dict[str, str]:
+        if label is None:
             return {}
-        values = catalog[label].astype("string").fillna("")
-        return dict(zip(ids.to_numpy(dtype=object), values.to_numpy(dtype=object)))
+        return dict(zip(ids, text[label].to_numpy(dtype=object)))
 
-    return column(name), column(category)
+    return column_map(name), column_map(category)
+
+
+def _lines(mask: np.ndarray, values: pd.Series, first_line: int, show: int = 5) -> str:
+    """``2 rows (lines 3, 9: '', ' ')``: how many, and the first line numbers and values."""
+    rows = np.flatnonzero(mask)
+    count = len(rows)
+    lines = ", ".join(str(first_line + i) for i in rows[:show]) + (", ..." if count > show else "")
+    examples = ", ".join(repr("" if pd.isna(values.iloc[i]) else str(values.iloc[i]))
+                         for i in rows[:show])  # fmt: skip
+    return (f"{count:,} row{'s' if count > 1 else ''} "
+            f"(line{'s' if count > 1 else ''} {lines}: {examples})")  # fmt: skip
 
 
 def describe(
