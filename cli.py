@@ -1309,8 +1309,10 @@ def forecast_holidays(settings: Settings, country: str, subdiv: str | None,
     """
     import datetime as dt
 
+    from forecasting.calendar import check_years
     from forecasting.events import calendar_events, read_events
 
+    check_years(*years, country=country)
     events = read_events(read_table(events_file)[0], source=events_file) if events_file else None
     table = calendar_events(dt.date(years[0], 1, 1), dt.date(years[1], 12, 31), country=country,
                             subdiv=subdiv, events=events)  # fmt: skip
@@ -1548,11 +1550,9 @@ def _grouped_notes(notes: Any) -> list[str]:
 def _write_plots(settings: Settings, result: Any, folder: Path, top: int,
                  include: tuple[str, ...] = ()) -> None:  # fmt: skip
     """A PNG of the ``top`` series by forecast units (and of the items in ``include``)."""
-    import re
-
     import numpy as np
 
-    from forecasting.plots import html_index, plot_series, top_series
+    from forecasting.plots import html_index, plot_file_names, plot_series, top_series
 
     positions = top_series(result, top)
     item = result.series.item_column
@@ -1561,18 +1561,18 @@ def _write_plots(settings: Settings, result: Any, folder: Path, top: int,
         positions = np.concatenate([wanted, positions[~np.isin(positions, wanted)]])
     folder.mkdir(parents=True, exist_ok=True)
     labels = result.series.labels()
+    names = plot_file_names(result.series.keys)
     pictures = []
     with _Counter(settings, "Plotting", len(positions)) as progress:
         for position in positions:
             png = plot_series(result, int(position))
-            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", labels[position]) + ".png"
-            atomic_write(folder / name, lambda p, data=png: p.write_bytes(data))
+            atomic_write(folder / names[position], lambda p, data=png: p.write_bytes(data))
             pictures.append((labels[position], png))
             if progress:
                 progress(1)
     notes = [f"{len(positions)} of {len(labels)} series, most forecast units first"
              + (f" after {', '.join(include)}" if include else "")]
-    page = html_index("kori forecasts", pictures, notes)
+    page = html_index("kori forecasts", pictures, notes, [names[p] for p in positions])
     atomic_write(folder / "index.html", lambda p: p.write_text(page, encoding="utf-8"))
     settings.info(f"Plots of {len(positions)} series: {folder / 'index.html'}")
 
@@ -1644,6 +1644,17 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date like 2025-11-30") from None
+
+
+def _sample_end(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """``--end`` of the sample: a date within the years the simulation has holidays for."""
+    from forecasting.sample import END_RANGE
+
+    day = _date(ctx, param, value)
+    if day is not None and not END_RANGE[0] <= day <= END_RANGE[1]:
+        raise click.BadParameter(f"{value!r} is outside {END_RANGE[0]} to {END_RANGE[1]}, the "
+                                 "years the simulation has Finnish holidays for")  # fmt: skip
+    return day
 
 
 # --------------------------------------------------------------------------- plan
@@ -1955,8 +1966,8 @@ def sample_options(command: Callable) -> Callable:
             help="Years of daily sales history.",
         ),
         click.option(
-            "--end", callback=_date, metavar="DATE",
-            help="Last day of the history.  [default: 2025-11-30]",
+            "--end", callback=_sample_end, metavar="DATE",
+            help="Last day of the history, 1900-01-01 to 2099-12-31.  [default: 2025-11-30]",
         ),
         click.option(
             "--receipt-weeks", type=click.IntRange(0), default=12, show_default=True,

@@ -7,6 +7,7 @@ reports can refer to them (``"Christmas Day"``, ``"Midsummer Eve"``).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 
@@ -62,14 +63,7 @@ def holiday_table(
             f"the period ends ({end}) before it starts ({start})",
             fix="Give an end date on or after the start date",
         )
-    try:
-        entity = holidays.country_holidays(country)
-    except NotImplementedError:
-        raise ParameterError(
-            f"unknown country code {country!r}",
-            where="the holidays package has no calendar for it",
-            fix="Use an ISO 3166 alpha-2 code such as FI, SE, DE or US",
-        ) from None
+    entity = _country(country)
     languages = getattr(entity, "supported_languages", ())
     years = range(start.year, end.year + 1)
     try:
@@ -93,6 +87,63 @@ def holiday_table(
             "holiday": pd.Series([name for _, name in rows], dtype=object),
         }
     )
+
+
+MAX_CALENDAR_YEARS = 50
+"""Most years :func:`check_years` lets a calendar span at once."""
+
+
+def check_years(first: int, last: int, *, country: str = DEFAULT_COUNTRY) -> None:
+    """Refuse years outside the ``holidays`` package's calendar of ``country``, or too many.
+
+    Parameters
+    ----------
+    first, last : int
+        First and last calendar year, inclusive.
+    country : str, default "FI"
+        ISO 3166 alpha-2 code.
+
+    Raises
+    ------
+    ParameterError
+        If the country is unknown, ``last`` is before ``first``, a year is outside the years
+        the package has holidays of the country for (Finland: 1853-2100), or the span is over
+        :data:`MAX_CALENDAR_YEARS` years.
+
+    Examples
+    --------
+    >>> check_years(2025, 2027)
+    """
+    entity = _country(country)
+    start, end = int(entity.start_year), int(entity.end_year)
+    if last < first:
+        raise ParameterError(f"the years {first}-{last} end before they start",
+                             fix="Give the earlier year first, e.g. 2025-2027")  # fmt: skip
+    if first < start or last > end:
+        what = f"the year {first} is" if first == last else f"the years {first}-{last} are"
+        raise ParameterError(
+            f"{what} outside the holidays package's calendar of {country} ({start}-{end})",
+            fix=f"Give years from {start} to {end}",
+        )
+    if last - first + 1 > MAX_CALENDAR_YEARS:
+        raise ParameterError(
+            f"the years {first}-{last} span {last - first + 1} years",
+            fix=f"Give at most {MAX_CALENDAR_YEARS} years at once",
+        )
+
+
+def _country(country: str) -> Any:
+    """The ``holidays`` calendar class of a country, instantiated without years."""
+    import holidays
+
+    try:
+        return holidays.country_holidays(country)
+    except NotImplementedError:
+        raise ParameterError(
+            f"unknown country code {country!r}",
+            where="the holidays package has no calendar for it",
+            fix="Use an ISO 3166 alpha-2 code such as FI, SE, DE or US",
+        ) from None
 
 
 def holiday_names(dates: pd.DatetimeIndex, holidays: pd.DataFrame) -> pd.Series:

@@ -10,6 +10,9 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
+from collections.abc import Sequence
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
@@ -111,12 +114,69 @@ def top_series(result: ForecastResult, count: int) -> np.ndarray:
     return np.argsort(-np.nan_to_num(totals), kind="stable")[:count]
 
 
-def html_index(title: str, pictures: list[tuple[str, bytes]], notes: list[str]) -> str:
-    """One self-contained HTML page with every picture inline."""
+def plot_file_names(keys: pd.DataFrame) -> list[str]:
+    """A PNG file name per series: unique, deterministic and safe in any folder.
+
+    Parameters
+    ----------
+    keys : pandas.DataFrame
+        One row per series, e.g. ``SeriesSet.keys``: ``store`` and maybe ``sku`` or
+        ``category``.
+
+    Returns
+    -------
+    list of str
+        The key values joined by ``_`` (``HKI_K1040.png``), every character other than
+        letters, digits, ``_``, ``.`` and ``-`` replaced by ``_``. Where that replacement
+        changed a value, or two unchanged ones would still share a name (also when only the
+        case differs, for file systems that ignore it), the name gets 8 hex digits of a stable
+        hash of the key values joined by a space, so ``A/B``, ``A_B`` and ``A?B`` get
+        three names.
+
+    Examples
+    --------
+    >>> plot_file_names(pd.DataFrame({"store": ["HKI"] * 3, "sku": ["A/B", "A_B", "A?B"]}))
+    ['HKI_A_B-3196a4ae.png', 'HKI_A_B.png', 'HKI_A_B-1bfe1e33.png']
+    """
+    parts = [keys[column].astype(str).reset_index(drop=True) for column in keys.columns]
+    safe = [part.str.replace(r"[^A-Za-z0-9_.-]+", "_", regex=True) for part in parts]
+    changed = np.zeros(len(keys), dtype=bool)
+    for part, cleaned in zip(parts, safe):
+        changed |= (part != cleaned).to_numpy()
+    stems = safe[0].str.cat(safe[1:], sep="_") if len(safe) > 1 else safe[0]
+    stems = stems.str.strip(".").replace("", "_")
+    labels = parts[0].str.cat(parts[1:], sep=" ") if len(parts) > 1 else parts[0]
+    tagged = stems + "-" + _short_hashes(labels)
+    names = stems.where(~changed, tagged)
+    shared = names.str.lower().duplicated(keep=False).to_numpy() & ~changed
+    return [f"{name}.png" for name in names.where(~shared, tagged)]
+
+
+def _short_hashes(labels: pd.Series) -> pd.Series:
+    """8 hex digits of a stable 64-bit hash of each label (pandas' fixed-key SipHash)."""
+    high = pd.util.hash_pandas_object(labels, index=False).to_numpy() >> np.uint64(32)
+    digits = (high[:, None] >> np.arange(28, -1, -4, dtype=np.uint64)) & np.uint64(15)
+    chars = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)[digits.astype(np.intp)]
+    text = np.ascontiguousarray(chars).view("S8").ravel()
+    return pd.Series(text, index=labels.index).str.decode("ascii")
+
+
+def html_index(title: str, pictures: list[tuple[str, bytes]], notes: list[str],
+               files: Sequence[str] | None = None) -> str:  # fmt: skip
+    """One self-contained HTML page with every picture inline.
+
+    With ``files`` (one name per picture, e.g. from :func:`plot_file_names`), each picture
+    links to its PNG beside the page.
+    """
+    links = list(files) if files is not None else [None] * len(pictures)
     body = "".join(
-        f'<figure><img alt="{html.escape(label)}" src="data:image/png;base64,'
-        f'{base64.b64encode(png).decode()}"><figcaption>{html.escape(label)}</figcaption></figure>'
-        for label, png in pictures
+        (f'<figure><a href="{html.escape(quote(name))}">' if name else "<figure>")
+        + f'<img alt="{html.escape(label)}" src="data:image/png;base64,'
+        + f'{base64.b64encode(png).decode()}">' + ("</a>" if name else "")
+        + f"<figcaption>{html.escape(label)}"
+        + (f' (<a href="{html.escape(quote(name))}">{html.escape(name)}</a>)' if name else "")
+        + "</figcaption></figure>"
+        for (label, png), name in zip(pictures, links)
     )
     listed = "".join(f"<li>{html.escape(note)}</li>" for note in notes)
     return (

@@ -312,15 +312,62 @@ def _open_days(
     return (totals.fillna(0) > 0), True
 
 
+MAX_HORIZON_YEARS = 5
+"""Forecasts reach at most this many years past the history: further out, a grocery's demand
+is no longer the history's (assortment, stores and prices change), and the pandas calendar
+ends in 2262."""
+
+
 def future_dates(series: SeriesSet, horizon: int) -> pd.DatetimeIndex:
     """The ``horizon`` periods after the last date of ``series``.
 
     Raises
     ------
     ParameterError
-        If ``horizon`` is below 1.
+        If ``horizon`` is out of range (see :func:`check_horizon`).
     """
+    check_horizon(series.dates[-1], horizon, series.freq)
+    return pd.date_range(series.dates[-1], periods=horizon + 1, freq=series.freq)[1:]
+
+
+def check_horizon(last: pd.Timestamp, horizon: int, freq: str = "D") -> None:
+    """Refuse a horizon below one period or beyond :data:`MAX_HORIZON_YEARS` after ``last``.
+
+    Parameters
+    ----------
+    last : pandas.Timestamp
+        The last date of the history.
+    horizon : int
+        Periods ahead.
+    freq : str, default "D"
+        ``"D"`` (days) or a weekly frequency such as ``"W-SUN"``.
+
+    Raises
+    ------
+    ParameterError
+        If ``horizon`` is below 1, more than :data:`MAX_HORIZON_YEARS` years, or would end
+        after the last date pandas can hold (2262-04-11).
+
+    Examples
+    --------
+    >>> check_horizon(pd.Timestamp("2025-11-30"), 365)
+    """
+    unit = "week" if str(freq).upper().startswith("W") else "day"
     if horizon < 1:
         raise ParameterError(f"a horizon of {horizon} periods",
                              fix="Forecast at least 1 period ahead, e.g. --horizon 28")  # fmt: skip
-    return pd.date_range(series.dates[-1], periods=horizon + 1, freq=series.freq)[1:]
+    step = pd.Timedelta(days=7 if unit == "week" else 1)
+    most = int(pd.Timedelta(days=round(365.25 * MAX_HORIZON_YEARS)) // step)
+    room = int((pd.Timestamp.max - pd.Timestamp(last)) // step)
+    limit = min(most, room)
+    if horizon > limit:
+        if horizon > most:
+            reach = f"more than {MAX_HORIZON_YEARS} years ahead, further than sales history can tell"
+        else:
+            reach = f"past {pd.Timestamp.max:%Y-%m-%d}, the last date pandas can hold"
+        example = min(limit, 365 if unit == "day" else 52)
+        raise ParameterError(
+            f"a horizon of {horizon:,} {unit}s reaches {reach}",
+            fix=f"Forecast at most {limit:,} {unit}s after {pd.Timestamp(last):%Y-%m-%d}, "
+            f"e.g. --horizon {example}",
+        )

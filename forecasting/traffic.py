@@ -179,11 +179,18 @@ def forecast_customers(
     hourly : pandas.DataFrame
         ``store, date, hour, open_minutes, receipts``: expected customers per opening hour
         (the daily forecast's mean, see :func:`forecasting.planning.demand.daily_moments`).
+
+    Raises
+    ------
+    SchemaError
+        If a store of ``traffic`` has no opening hours.
+    ParameterError
+        If ``horizon`` is out of range (see :func:`forecasting.series.check_horizon`).
     """
     from forecasting.calendar import holiday_names, holiday_table
     from forecasting.forecast import forecast
     from forecasting.planning.demand import daily_moments
-    from forecasting.series import sales_series
+    from forecasting.series import check_horizon, sales_series
     from forecasting.tasks import Regressors
 
     missing = sorted(set(traffic["store"]) - set(stores))
@@ -191,6 +198,7 @@ def forecast_customers(
         raise SchemaError(f"store {missing[0]} has no opening hours", source=source,
                           fix=f"Add [stores.{missing[0]}] with its hours to store.toml")  # fmt: skip
     daily = daily_customers(traffic)
+    check_horizon(daily["date"].max(), horizon)
     days = pd.date_range(daily["date"].min(), daily["date"].max() + pd.Timedelta(days=horizon))
     names = holiday_names(days, holiday_table(days[0], days[-1], country=country, subdiv=subdiv))
     series = sales_series(daily, stores=stores, holiday_names=names, source=source)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -113,6 +114,9 @@ def test_backtest_reports_every_model_beside_naive(runner, small, tmp_path):
         (["--level", "120"], 2, "interval level 120 is not between 0 and 100"),
         (["--quantiles", "0.5,x"], 2, "not a comma-separated list"),
         (["--temperature-offset", "2"], 2, "--temperature-offset needs --weather"),
+        (["--horizon", "200000"], 2, "a horizon of 200,000 days reaches more than 5 years"),
+        (["--horizon", "-3"], 2, "a horizon of -3 periods"),
+        (["--date-format", "%Q"], 2, "date format '%Q' is not a strftime format"),
     ],
 )
 def test_bad_parameters(runner, small, args, code, message):
@@ -186,3 +190,110 @@ def test_fallback_notes_are_grouped_with_the_range_of_their_numbers():
              "ets: needs 14 periods, has 10"]  # fmt: skip
     assert _grouped_notes(notes) == ["2 x intermittent (52-97% zero periods): slow",
                                      "1 x ets: needs 14 periods, has 10"]  # fmt: skip
+
+
+def _write(frame, path):
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _bad_sales(small, tmp_path):
+    """The small sales with one kind of bad value each, and the message each must give."""
+    sales = pd.read_csv(small / "sales.csv", dtype=str)
+    bananas = sales.index[(sales["sku"] == "K1001") & (sales["store"] == "HKI")]
+    infinite = sales.copy()
+    infinite.loc[bananas[10], "quantity"] = "inf"
+    huge = sales.copy()
+    huge.loc[bananas[20], "quantity"] = "1e308"
+    stray = pd.concat([sales, pd.DataFrame([{"date": "2026-05-30", "store": "HKI",
+                                             "sku": "K1001", "quantity": "12"}])])
+    return {
+        "inf": (_write(infinite, tmp_path / "inf.csv"),
+                f"not a finite number in 1 row (line {bananas[10] + 2}: 'inf')"),
+        "outlier": (_write(huge, tmp_path / "huge.csv"),
+                    f"1 value more than 10 times anything else of its series (line "
+                    f"{bananas[20] + 2}: 1e+308 for store HKI, sku K1001"),
+        "stray": (_write(stray, tmp_path / "stray.csv"),
+                  f"1 row dated 181 days after all the others, which end on 2025-11-30 (line "
+                  f"{len(sales) + 2}: '2026-05-30'"),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("case", ["inf", "outlier", "stray"])
+@pytest.mark.parametrize("command", [["forecast", "run"], ["forecast", "backtest"],
+                                     ["data", "validate", "sales"]])  # fmt: skip
+def test_implausible_sales_are_one_error_line_everywhere(runner, small, tmp_path, case, command):
+    path, message = _bad_sales(small, tmp_path)[case]
+    result = _run(runner, *command, path)
+    assert result.exit_code == 1, result.output
+    line = _error_line(result)
+    assert message in line
+    assert line.endswith(("correct or remove it", "Correct or remove the row",
+                          "Write the real value, or remove those rows"))  # fmt: skip
+
+
+def test_offsets_in_dates_keep_the_day_as_written(runner, tmp_path):
+    days = pd.date_range("2025-10-01", periods=60, freq="D").strftime("%Y-%m-%d")
+    offsets = ["T00:00:00+02:00", "T00:00:00Z", "T00:00:00-05:00"]
+    dates = [day + offsets[i % 3] for i, day in enumerate(days)]
+    frame = pd.DataFrame({"date": dates, "store": "S", "sku": "A", "quantity": "5"})
+    path = _write(frame, tmp_path / "tz.csv")
+    assert _run(runner, "data", "validate", "sales", path).exit_code == 0
+    result = _run(runner, "-q", "forecast", "run", path, "--model", "naive", "--horizon", "3")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert table["date"].tolist() == ["2025-11-30", "2025-12-01", "2025-12-02"]
+    assert (table["forecast"] == 5).all()
+
+
+@pytest.mark.parametrize("command", [["forecast", "backtest"], ["data", "validate", "sales"]])
+def test_a_date_format_that_is_not_strftime_is_a_usage_error(runner, small, command):
+    result = _run(runner, *command, small / "sales.csv", "--date-format", "%Q")
+    assert result.exit_code == 2
+    assert "date format '%Q' is not a strftime format" in _error_line(result)
+
+
+@pytest.mark.parametrize(
+    ("years", "message"),
+    [("0", "the year 0 is outside the holidays package's calendar of FI (1853-2100)"),
+     ("1-99999", "the years 1-99999 are outside"),
+     ("2000-2099", "span 100 years. Give at most 50 years at once"),
+     ("2027-2025", "ends before it starts")],
+)  # fmt: skip
+def test_holiday_years_are_bounded(runner, years, message):
+    result = _run(runner, "forecast", "holidays", "--years", years)
+    assert result.exit_code == 2
+    assert message in _error_line(result)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--end", "9999-12-31"], "'9999-12-31' is outside 1900-01-01 to 2099-12-31"),
+     (["--end", "1850-01-01"], "'1850-01-01' is outside"),
+     (["--forecast-days", "1000000000"], "forecast days must be between 0 and 366")],
+)  # fmt: skip
+def test_sample_dates_are_bounded(runner, tmp_path, args, message):
+    result = _run(runner, "sample", tmp_path / "s", *args)
+    assert result.exit_code == 2
+    assert message in _error_line(result)
+    assert not (tmp_path / "s").exists()
+
+
+def test_plot_names_are_unique_when_skus_differ_only_in_unsafe_characters(runner, tmp_path):
+    days = pd.date_range("2025-10-01", periods=60, freq="D").strftime("%Y-%m-%d")
+    frame = pd.concat([pd.DataFrame({"date": days, "store": "S", "sku": sku, "quantity": q})
+                       for sku, q in (("A/B", 5), ("A_B", 6), ("A?B", 7))])  # fmt: skip
+    path = _write(frame, tmp_path / "s.csv")
+    plots = tmp_path / "plots"
+    result = _run(runner, "forecast", "run", path, "--model", "naive", "--horizon", "3",
+                  "--plots", plots, "-o", tmp_path / "f.csv")
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in plots.iterdir())
+    assert len(names) == 4 and "S_A_B.png" in names and "index.html" in names
+    assert all(re.fullmatch(r"S_A_B(-[0-9a-f]{8})?\.png", n) for n in names if n != "index.html")
+    page = (plots / "index.html").read_text()
+    assert all(f'href="{name}"' in page for name in names if name != "index.html")
+    again = tmp_path / "again"
+    assert _run(runner, "-q", "forecast", "run", path, "--model", "naive", "--horizon", "3",
+                "--plots", again, "-o", tmp_path / "g.csv").exit_code == 0
+    assert sorted(p.name for p in again.iterdir()) == names

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from forecasting.sample.simulate import (
     DEFAULT_END,
+    END_RANGE,
     SAMPLE_STORES,
     SampleStore,
     simulate_store,
 )
 
-__all__ = ["DEFAULT_END", "SAMPLE_STORES", "SampleStore", "simulate_store"]
+__all__ = ["DEFAULT_END", "END_RANGE", "SAMPLE_STORES", "SampleStore", "simulate_store"]

@@ -28,6 +28,12 @@ from forecasting.stores import (
 
 DEFAULT_END = dt.date(2025, 11, 30)
 """The last day of the sample history: the 28 days after it hold the Christmas rush."""
+END_RANGE = (dt.date(1900, 1, 1), dt.date(2099, 12, 31))
+"""First and last possible end of the history: the simulation needs Finnish holidays from
+twenty years before it to the year after it, and the ``holidays`` package has them for
+1853-2100."""
+MAX_FORECAST_DAYS = 366
+"""Most days of weather forecast after the history."""
 
 _REGULAR_HOURS = {
     "mon": (420, 1320), "tue": (420, 1320), "wed": (420, 1320), "thu": (420, 1320),
@@ -181,8 +187,8 @@ def simulate_store(
     Raises
     ------
     ParameterError
-        If ``years`` is not 1..20, ``receipt_weeks`` is negative or longer than the history, or
-        ``forecast_days`` is negative.
+        If ``years`` is not 1..20, ``receipt_weeks`` is negative or longer than the history,
+        ``forecast_days`` is not 0..366, or ``end`` is outside :data:`END_RANGE`.
 
     Examples
     --------
@@ -190,7 +196,7 @@ def simulate_store(
     >>> sorted(sample.tables())
     ['catalog.csv', 'receipts.csv', 'sales.csv', 'stock.csv', 'traffic.csv', 'weather.csv']
     """
-    _check(years, receipt_weeks, forecast_days)
+    _check(years, receipt_weeks, forecast_days, end)
     start = (pd.Timestamp(end) - pd.DateOffset(years=years) + pd.Timedelta(days=1)).date()
     dates = pd.date_range(start, end, freq="D")
     all_days = pd.date_range(start, end + dt.timedelta(days=forecast_days), freq="D")
@@ -242,7 +248,14 @@ def simulate_store(
     )
 
 
-def _check(years: int, receipt_weeks: int, forecast_days: int) -> None:
+def _check(years: int, receipt_weeks: int, forecast_days: int, end: dt.date) -> None:
+    first, last = END_RANGE
+    if not first <= pd.Timestamp(end).date() <= last:
+        raise ParameterError(
+            f"the history cannot end on {end}: the simulation needs Finnish holidays, which "
+            "the holidays package has for 1853-2100",
+            fix=f"Give an end from {first} to {last}, e.g. --end {DEFAULT_END}",
+        )
     if not 1 <= years <= 20:
         raise ParameterError(
             f"years must be between 1 and 20, got {years}", fix="Pass e.g. --years 3"
@@ -253,9 +266,9 @@ def _check(years: int, receipt_weeks: int, forecast_days: int) -> None:
             f"got {receipt_weeks}",
             fix="Pass e.g. --receipt-weeks 12",
         )
-    if forecast_days < 0:
+    if not 0 <= forecast_days <= MAX_FORECAST_DAYS:
         raise ParameterError(
-            f"forecast days must not be negative, got {forecast_days}",
+            f"forecast days must be between 0 and {MAX_FORECAST_DAYS}, got {forecast_days}",
             fix="Pass e.g. --forecast-days 14",
         )
 
