@@ -12,7 +12,7 @@ time zone of a typed Parquet column is dropped, so ``2025-11-03T00:00:00+02:00``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +26,9 @@ from forecasting.problems import Problem, ValidationReport
 from forecasting.problems import problem as _problem
 
 __all__ = ["COLUMN_OPTIONS", "KINDS", "SCHEMAS", "Column", "Problem", "Schema",
-           "ValidationReport", "check_date_format", "parse_dates", "parse_table", "validate_table"]
+           "ValidationReport", "check_date_format", "guess_kind", "parse_dates", "parse_table",
+           "validate_table"]
+
 
 @dataclass(frozen=True)
 class Column:
@@ -357,6 +359,23 @@ def _validate(
                                line_numbers, frame[present[schema.late_column]])  # fmt: skip
     report = ValidationReport(source=source, kind=kind, rows=len(frame), problems=tuple(problems))
     return report, parsed
+
+
+def guess_kind(columns: Iterable[object]) -> str | None:
+    """The kind of data file these columns look like: the kind whose required columns are all
+    there, the one with the most of them when several are, or ``None``.
+
+    Examples
+    --------
+    >>> guess_kind(["date", "store", "sku", "quantity"])
+    'sales'
+    >>> guess_kind(["date", "store", "sku", "forecast", "lo80", "hi80", "model"])
+    'forecast'
+    """
+    found = {str(column) for column in columns}
+    fits = [(sum(c.required for c in schema.columns), kind) for kind, schema in SCHEMAS.items()
+            if all(c.name in found for c in schema.columns if c.required)]  # fmt: skip
+    return max(fits)[1] if fits else None
 
 
 def _schema(kind: str) -> Schema:

@@ -209,3 +209,31 @@ def test_staffing_bounds_are_checked_in_options_and_config(runner, plans, tmp_pa
     assert result.exit_code == 1
     line = _error_line(result)
     assert "store.toml" in line and "[stores.HKI].staffing" in line and "min_cashiers 9" in line
+
+
+@pytest.mark.parametrize(
+    ("given", "kind"),
+    [("sales.csv", "sales"), ("traffic.csv", "traffic"), ("stock.csv", "stock")],
+)
+def test_another_kind_of_file_as_the_forecast_is_named(runner, plans, given, kind):
+    for command in (["orders", "--stock", plans / "stock.csv"], ["freezer", "--capacity", "9"]):
+        result = _run(runner, "plan", command[0], plans / given, *command[1:], "--catalog",
+                      plans / "catalog.csv")  # fmt: skip
+        assert result.exit_code == 1, result.output
+        line = _error_line(result)
+        assert f"this looks like a {kind} file, not a forecast" in line
+        assert "Give a forecast from `kori forecast run`" in line
+        assert "80% interval" not in line
+
+
+@pytest.mark.parametrize(
+    ("horizon", "message"),
+    [("200000", "a horizon of 200,000 days reaches more than 5 years ahead"),
+     ("1827", "Forecast at most 1,826 days after"),
+     ("0", "0 is not in the range x>=1")],
+)  # fmt: skip
+def test_staffing_horizon_is_bounded(runner, plans, horizon, message):
+    result = _run(runner, "plan", "staffing", plans / "traffic.csv", "--stores",
+                  plans / "store.toml", "--horizon", horizon)  # fmt: skip
+    assert result.exit_code == 2
+    assert message in _error_line(result)

@@ -14,7 +14,7 @@ from forecasting.errors import SchemaError
 from forecasting.planning.demand import check_level, daily_moments, require_daily
 from forecasting.planning.freezer import FreezerPlan, freezer_plan
 from forecasting.stores import StaffingStandard, StoreConfig
-from forecasting.validation import parse_table
+from forecasting.validation import guess_kind, parse_table
 
 
 def read_forecast(frame: pd.DataFrame, *, source: str = "<forecast>", first_line: int = 2,
@@ -24,11 +24,19 @@ def read_forecast(frame: pd.DataFrame, *, source: str = "<forecast>", first_line
     Raises
     ------
     SchemaError
-        If a column is missing or a value unreadable (a table made with ``--by category`` or
-        without the 80% interval), ``lo80`` is above ``hi80``, or the dates of a series are not
-        consecutive days.
+        If the table is another kind of file (sales, traffic, stock...), a column is missing or
+        a value unreadable (a table made with ``--by category`` or without the 80% interval),
+        ``lo80`` is above ``hi80``, or the dates of a series are not consecutive days.
     """
-    names = {**{c: c for c in ("sku", "lo80", "hi80")}, **(columns or {})}
+    names = {**{c: c for c in ("sku", "forecast", "lo80", "hi80")}, **(columns or {})}
+    kind = guess_kind(frame.columns)
+    if names["forecast"] not in frame.columns and kind not in (None, "forecast"):
+        found = ", ".join(map(str, frame.columns[:8])) + (", ..." if len(frame.columns) > 8 else "")
+        make = ("kori forecast run sales.csv -o forecast.csv" if kind == "sales" else
+                "kori forecast run SALES -o forecast.csv")  # fmt: skip
+        raise SchemaError(f"this looks like a {kind} file, not a forecast (columns: {found})",
+                          source=source,
+                          fix=f"Give a forecast from `kori forecast run`, e.g. `{make}`")  # fmt: skip
     if names["sku"] not in frame.columns and {"category", "store"} & set(frame.columns):
         raise SchemaError("plans need forecasts per sku, this one has no sku column",
                           source=source, fix="Forecast with `kori forecast run` without --by")  # fmt: skip
