@@ -925,7 +925,9 @@ receipt_options = _options(
                  help="long: a row per receipt line; basket: a receipt per line, items "
                  "separated by --delimiter."),
     click.option("--input-format", type=click.Choice(INPUT_FORMATS), help="Format of RECEIPTS."),
-    click.option("--delimiter", default=",", show_default=True, help="Item separator (basket)."),
+    click.option("--delimiter", default=",", show_default=True,
+                 callback=lambda c, p, v: {"tab": "\t", "\\t": "\t", "space": " "}.get(v, v),
+                 help="Item separator (basket); tab and space by name."),
     click.option("--header", is_flag=True, help="The first line is a header (basket)."),
     click.option("--receipt-col", default="receipt_id", show_default=True, metavar="NAME[,NAME]",
                  help="Column(s) that identify a receipt, e.g. Member_number,Date."),
@@ -975,15 +977,16 @@ mining_options = _options(
     click.option("--keep-redundant", is_flag=True,
                  help="Keep rules no more confident than a more general one."),
     click.option("--with", "mentioning", multiple=True, metavar="ITEM",
-                 help="Only rules with this item, name or category on either side."),
+                 help="Only rules with this item on either side: a code, name, part of a "
+                 "name or category."),
     click.option("--antecedent", multiple=True, metavar="ITEM",
-                 help="Only rules with this item or category on the left."),
+                 help="Only rules with this item (as --with) on the left."),
     click.option("--consequent", multiple=True, metavar="ITEM",
-                 help="Only rules with this item or category on the right."),
+                 help="Only rules with this item (as --with) on the right."),
     click.option("--antecedent-from", multiple=True, metavar="ITEM",
-                 help="Only rules whose left side has nothing but these items or categories."),
+                 help="Only rules whose left side has nothing but these items (as --with)."),
     click.option("--consequent-from", multiple=True, metavar="ITEM",
-                 help="Only rules whose right side has nothing but these items or categories."),
+                 help="Only rules whose right side has nothing but these items (as --with)."),
     click.option("--top-per-antecedent", type=click.IntRange(1), metavar="K",
                  help="Keep the K best rules of each left-hand side."),
 )  # fmt: skip
@@ -1047,7 +1050,7 @@ def _find_rules(settings: Settings, options: dict[str, Any], catalog: Any = None
     check_thresholds(options.get("min_support"), options.get("min_count"),
                      options.get("max_len", 3))  # fmt: skip
     receipts = _load_receipts(settings, options)
-    names, categories = _catalog_maps(options["catalog"])
+    names, categories = catalog or _catalog_maps(options["catalog"])
     keys = ("level", "stores", "start", "end", "min_support", "min_count", "max_len",
             "algorithm", "engine", "min_confidence", "min_lift", "max_consequent_len", "max_p",
             "correction", "keep_redundant", "mentioning", "antecedent", "consequent",
@@ -1197,25 +1200,22 @@ def rules_recommend(settings: Settings, items: tuple[str, ...], basket: str | No
       kori rules recommend --basket "Tortillas 8 pcs,Salsa 300 g" --rules rules.json
       kori rules recommend receipts.csv --catalog catalog.csv --item "salmon fillet"
     """
-    from basket.describe import for_output, read_rules
-    from basket.recommend import recommend, resolve_items
+    from basket.describe import for_output, item_map, read_rules
+    from basket.recommend import recommend, resolve_basket
 
     queries = [*items, *([q for q in basket.split(",") if q.strip()] if basket else [])]
     if not queries:
         raise click.UsageError("say what is in the basket: --item ITEM or --basket A,B")
+    catalog, report = _catalog_maps(options["catalog"]), None
     if rules_file:
         table = read_rules(read_table(rules_file)[0], source=rules_file)
     elif options["receipts"]:
-        table = _find_rules(settings, {**options, "by": None}).rules
+        report = _find_rules(settings, {**options, "by": None}, catalog=catalog)
+        table = report.rules
     else:
         raise click.UsageError("give a rules file with --rules, or RECEIPTS to mine")
-    names = {}
-    for side in ("antecedent", "consequent"):
-        if f"{side}_names" in table.columns:
-            for ids, labels in zip(table[side], table[f"{side}_names"]):
-                names.update(zip(ids, labels))
-    known = {item for side in ("antecedent", "consequent") for ids in table[side] for item in ids}
-    wanted = resolve_items(queries, known, names)
+    names = {**catalog[0], **item_map(table)}
+    wanted = resolve_basket(queries, table, names=names, report=report, source=rules_file)
     settings.info("Basket: " + ", ".join(names.get(i, i) for i in wanted))
     ranked = recommend(table, wanted, top=top)
     if ranked.empty:

@@ -43,6 +43,12 @@ class RuleReport:
         Rules left out and why.
     by_period : pandas.DataFrame or None
         With ``by``: one row per rule and period in which it holds.
+    item_counts : dict of str to int
+        Receipts holding each item (or category) mined.
+    paired : frozenset of str
+        Items in a frequent itemset of two or more; the others can be in no rule.
+    tested_items, significant_items : frozenset of str
+        Items in a rule that met the confidence threshold, and in a significant one.
     """
 
     rules: pd.DataFrame
@@ -55,6 +61,10 @@ class RuleReport:
     tested: int
     removed: dict[str, int] = field(default_factory=dict)
     by_period: pd.DataFrame | None = None
+    item_counts: dict[str, int] = field(default_factory=dict)
+    paired: frozenset[str] = frozenset()
+    tested_items: frozenset[str] = frozenset()
+    significant_items: frozenset[str] = frozenset()
 
     def summary(self) -> dict[str, object]:
         """Figures for a report header, as label -> value."""
@@ -162,7 +172,9 @@ def find_rules(
     Raises
     ------
     ParameterError
-        If a parameter is out of range, or ``level="category"`` comes without categories.
+        If a parameter is out of range, ``level="category"`` comes without categories, or a
+        filter term matches no item, name or category of the receipts (the items are
+        resolved as :func:`basket.resolve.match_items` does, against every item mined).
     """
     receipts = select_receipts(receipts, categories=categories, level=level, stores=stores,
                                start=start, end=end)  # fmt: skip
@@ -189,6 +201,9 @@ def find_rules(
         antecedent_from=antecedent_from,
         consequent_from=consequent_from,
         top_per_antecedent=top_per_antecedent,
+        known=receipts.items,
+        names=names,
+        categories=categories,
     )
     if by_period is not None and len(by_period):
         by_period = describe(by_period, names, categories)
@@ -203,5 +218,9 @@ def find_rules(
         tested=found.tested,
         removed=found.removed,
         by_period=by_period,
+        item_counts=dict(zip(receipts.items.tolist(), receipts.item_counts().tolist())),
+        paired=frozenset(item for items in itemsets.counts if len(items) > 1 for item in items),
+        tested_items=found.tested_items,
+        significant_items=found.significant_items,
     )
 

@@ -137,6 +137,18 @@ def describe(
     return out[first + [c for c in out.columns if c not in first]]
 
 
+def item_map(rules: pd.DataFrame, what: str = "names") -> dict[str, str]:
+    """Item -> name (``what="names"``) or category (``"categories"``) as a rules table's
+    ``antecedent_<what>`` and ``consequent_<what>`` columns give them."""
+    out: dict[str, str] = {}
+    for side in ("antecedent", "consequent"):
+        if f"{side}_{what}" in rules.columns:
+            for items, values in zip(rules[side], rules[f"{side}_{what}"]):
+                if len(values) == len(items):  # a CSV without a catalog reads () back
+                    out.update(zip(items, values))
+    return out
+
+
 def for_output(rules: pd.DataFrame, fmt: str) -> pd.DataFrame:
     """The rules table as written: itemsets ``|``-joined in CSV, lists in JSON and Parquet.
 

@@ -296,7 +296,7 @@ def from_baskets(
     Examples
     --------
     >>> receipts = from_baskets(["salmon;dill", "salmon"], delimiter=";")
-    >>> receipts.n_receipts, list(receipts.items)
+    >>> receipts.n_receipts, receipts.items.tolist()
     (2, ['dill', 'salmon'])
     """
     if not isinstance(delimiter, str) or len(delimiter) != 1:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from basket.describe import item_map
 from basket.errors import ParameterError
+from basket.resolve import ambiguous, match_items, no_match, resolve_items, show
+
+if TYPE_CHECKING:
+    from basket.crosssell import RuleReport
+
+__all__ = ["RECOMMENDATION_COLUMNS", "recommend", "resolve_basket", "resolve_items"]
 
 RECOMMENDATION_COLUMNS = (
     "rank", "item", "name", "category", "confidence", "lift", "support", "count",
@@ -14,45 +23,120 @@ RECOMMENDATION_COLUMNS = (
 )  # fmt: skip
 
 
-def resolve_items(
-    queries: Iterable[str], known: Iterable[str], names: Mapping[str, str] | None = None
+def resolve_basket(
+    queries: Iterable[str],
+    rules: pd.DataFrame,
+    *,
+    names: Mapping[str, str] | None = None,
+    report: RuleReport | None = None,
+    source: str | None = None,
 ) -> list[str]:
-    """Turn what a buyer typed into item labels.
+    """The items of a basket as typed (codes, names, parts of names), each in some rule.
 
-    A query matches an item label or its name exactly (case aside), else the one item whose
-    label or name contains it.
+    A query is matched (:func:`basket.resolve.match_items`) to an item code or name exactly
+    among every item known, else to a part of the name of an item in a rule, else to a part
+    of the name of any item known. Items known are those in ``rules``, in ``names`` (the
+    catalog) and, with ``report``, in the receipts mined.
+
+    An item that exists but is in no rule is an error, not an empty answer, and says why where
+    that can be known from ``report``: too few receipts for ``--min-support``, no other item
+    often enough beside it, or rules that did not pass confidence, significance, redundancy or
+    the filters. It is a :class:`ParameterError` (exit 2 at the command line) because the data
+    are sound: the mining parameters, or the question, have to change.
+
+    Parameters
+    ----------
+    queries : iterable of str
+        What the buyer typed.
+    rules : pandas.DataFrame
+        The rules recommendations come from.
+    names : mapping of str to str, optional
+        Item -> name from the catalog.
+    report : RuleReport, optional
+        What :func:`basket.crosssell.find_rules` found the rules with.
+    source : str, optional
+        The rules file, for messages.
+
+    Returns
+    -------
+    list of str
+        One item label per query.
 
     Raises
     ------
     ParameterError
-        If a query matches nothing, or several items and none exactly.
+        If a query matches nothing (the closest items are listed), several items, or items in
+        no rule (with the reason).
     """
-    names = names or {}
-    known = sorted(set(known))
+    names = {**(names or {}), **item_map(rules)}
+    known = sorted({item for side in ("antecedent", "consequent") for items in rules[side]
+                    for item in items})  # fmt: skip
+    universe = sorted(set(known) | set(names) | set(report.item_counts if report else ()))
     resolved = []
     for query in queries:
-        wanted = query.strip().casefold()
-        exact = [i for i in known if wanted in (i.casefold(), names.get(i, i).casefold())]
-        partial = [i for i in known if wanted in i.casefold() or wanted in names.get(i, i).casefold()]
-        matches = exact or partial
-        if len(matches) == 1:
+        matches = (match_items(query, universe, names, partial=False)
+                   or match_items(query, known, names) or match_items(query, universe, names))
+        if len(matches) == 1 and matches[0] in known:
             resolved.append(matches[0])
-            continue
-        if not matches:
-            raise ParameterError(
-                f"no rule mentions an item like {query!r}",
-                where=f"{len(known):,} items have rules, e.g. "
-                + ", ".join(names.get(i, i) for i in known[:5]),
-                fix="Check the spelling, or mine with a lower --min-support",
-            )
-        shown = ", ".join(f"{names.get(i, i)} [{i}]" if names.get(i, i) != i else i
-                          for i in matches[:6])  # fmt: skip
-        raise ParameterError(
-            f"{query!r} matches {len(matches)} items",
-            where=shown + (", ..." if len(matches) > 6 else ""),
-            fix="Use the full name or the code",
-        )
+        elif not matches:
+            within = "the receipts" if report else (source or "the rules")
+            raise no_match(query, universe, names, problem=f"no item like {query!r} in {within}")
+        elif set(matches) & set(known):
+            raise ambiguous(query, matches, names)
+        else:
+            raise _in_no_rule(query, matches, names, report, source)
     return resolved
+
+
+def _in_no_rule(
+    query: str,
+    items: list[str],
+    names: Mapping[str, str],
+    report: RuleReport | None,
+    source: str | None,
+) -> ParameterError:
+    one = len(items) == 1
+    what = show(items, names) if one else f"all {len(items)} items like {query!r}"
+    if report is None:
+        return ParameterError(
+            f"{what} {'is' if one else 'are'} in no rule of {source or 'the rules'}",
+            where=None if one else show(items, names),
+            fix="Mine the rules with a lower --min-support, or give RECEIPTS instead of --rules "
+            "to learn why",
+        )
+    why = [_why(item, report) for item in items[:3]]
+    reasons = [reason if one else f"{show([item], names)}: {reason}"
+               for item, (reason, _) in zip(items, why)]  # fmt: skip
+    return ParameterError(
+        f"{what} {'exists but is' if one else 'exist but are'} in no rule",
+        where="; ".join(reasons) + ("; ..." if len(items) > 3 else ""),
+        fix=why[0][1],
+    )
+
+
+def _why(item: str, report: RuleReport) -> tuple[str, str]:
+    """Why an item mined is in no rule, and what would change that."""
+    count = report.item_counts.get(item, 0)
+    if count == 0:
+        return (f"in none of the {report.receipts:,} receipts mined",
+                "Check the item, --store, --from and --to")  # fmt: skip
+    held = f"in {count:,} receipts ({count / report.receipts:.2%})"
+    if count < report.min_count:
+        support = math.floor(count / report.receipts * 1e4) / 1e4  # rounded down: it reaches
+        return (f"{held}, fewer than the {report.min_count:,} an itemset needs",
+                f"Pass --min-support {support:g} or lower (or --min-count {count})")
+    if item not in report.paired:
+        return (f"{held}, but no other item is in {report.min_count:,} of them",
+                "Lower --min-support (or --min-count) to count its pairs")
+    if item not in report.tested_items:
+        return (f"{held}, but none of its rules reaches --min-confidence",
+                "Lower --min-confidence")
+    if item not in report.significant_items:
+        return (f"{held}, but none of its rules is significant (--max-p, after --correction for "
+                f"the rules tested)", "See them with --max-p 1; they may be chance")
+    return (f"{held}; its significant rules are redundant (a simpler rule is as confident), "
+            "below --min-lift or left out by the filters",
+            "See them with --keep-redundant, without --min-lift and the filters")
 
 
 def recommend(rules: pd.DataFrame, basket: Iterable[str], *, top: int = 10) -> pd.DataFrame:

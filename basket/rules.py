@@ -51,11 +51,17 @@ class RuleSet:
         redundancy filters (the number the p-values were corrected for).
     removed : dict of str to int
         Rules left out and why: ``"not significant"``, ``"redundant"``, ``"below min lift"``.
+    tested_items : frozenset of str
+        Items in a rule that met the confidence threshold (a rule tested).
+    significant_items : frozenset of str
+        Items in a significant rule tested, kept or not.
     """
 
     rules: pd.DataFrame
     tested: int
     removed: dict[str, int] = field(default_factory=dict)
+    tested_items: frozenset[str] = frozenset()
+    significant_items: frozenset[str] = frozenset()
 
 
 def association_rules(
@@ -118,6 +124,7 @@ def association_rules(
     rules["p_adjusted"] = adjust(rules["p_value"].to_numpy(), correction)
     rules["significant"] = rules["p_adjusted"].to_numpy() <= max_p
     rules["redundant"] = _redundant(rules, counts, n)
+    tested_items, significant_items = _items(rules), _items(rules[rules["significant"]])
     removed: dict[str, int] = {}
     keep = np.ones(len(rules), dtype=bool)
     if min_lift is not None:
@@ -138,7 +145,14 @@ def association_rules(
         ignore_index=True,
         kind="stable",
     )
-    return RuleSet(rules=rules[list(RULE_COLUMNS)], tested=tested, removed=removed)
+    return RuleSet(rules=rules[list(RULE_COLUMNS)], tested=tested, removed=removed,
+                   tested_items=tested_items, significant_items=significant_items)  # fmt: skip
+
+
+def _items(rules: pd.DataFrame) -> frozenset[str]:
+    """The items on either side of some rule."""
+    sides = pd.concat([rules["antecedent"], rules["consequent"]], ignore_index=True)
+    return frozenset(sides.explode().dropna())
 
 
 def _check(

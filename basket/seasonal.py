@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from collections.abc import Callable
 
@@ -101,5 +102,5 @@ def seasonal_rules(
                                  index=table.index)  # fmt: skip
     table["n_periods"] = [len(held.get(k, ())) for k in keys]
     table["every_period"] = table["n_periods"] == len(periods)
-    return RuleSet(rules=table, tested=overall_rules.tested, removed=overall_rules.removed), long
+    return replace(overall_rules, rules=table), long
 

@@ -26,6 +26,8 @@ def test_resolve_by_code_name_and_unique_part():
         resolve_items(["salmon"], known, NAMES)
     with pytest.raises(ParameterError, match="no rule mentions an item like 'caviar'"):
         resolve_items(["caviar"], known, NAMES)
+    with pytest.raises(ParameterError, match=r"closest: Salmon fillet 400 g \[K1\]"):
+        resolve_items(["salmn fillet"], known, NAMES)
 
 
 def test_recommend_ranks_by_the_best_rule_and_skips_what_is_in_the_basket():
@@ -47,8 +49,8 @@ from basket.describe import for_output, parse_itemsets  # noqa: E402
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.lists(st.text(alphabet="ab|\\=+-@' ", min_size=1, max_size=6), min_size=1,
-                         max_size=3), min_size=1, max_size=4))  # fmt: skip
+@given(st.lists(st.lists(st.text(alphabet="ab|\\=+-@' \r\n\t", min_size=1, max_size=6),
+                         min_size=1, max_size=3), min_size=1, max_size=4))  # fmt: skip
 def test_itemsets_survive_a_csv_round_trip(itemsets):
     frame = pd.DataFrame({"antecedent": pd.Series([tuple(i) for i in itemsets], dtype=object)})
     text = for_output(frame, "csv")["antecedent"]
@@ -58,3 +60,10 @@ def test_itemsets_survive_a_csv_round_trip(itemsets):
 def test_recommend_from_rules_without_categories():
     table = rules().assign(consequent_categories=[()] * 5, consequent_names=[()] * 5)
     assert recommend(table, ["K1"])["item"].tolist() == ["K3", "K4"]
+
+
+def test_csv_cells_guard_every_line_and_read_back_exactly():
+    frame = pd.DataFrame({"antecedent": pd.Series([("\r=2+2", "ok\n=HYPERLINK(1)")], dtype=object)})
+    cell = for_output(frame, "csv")["antecedent"].iloc[0]
+    assert cell == "'\r'=2+2|ok\n'=HYPERLINK(1)"
+    assert parse_itemsets(pd.Series([cell])) == [("\r=2+2", "ok\n=HYPERLINK(1)")]

@@ -109,7 +109,19 @@ CASES = [
     (["rules", "mine", "{ok}", "--min-support", "0"], 2, "minimum support must be in (0, 1]"),
     (["rules", "mine", "{ok}", "--min-support", "1.5"], 2, "minimum support must be in (0, 1]"),
     (["rules", "mine", "{ok}", "--min-confidence", "2"], 2, "minimum confidence must be in"),
-    (["rules", "recommend", "--item", "caviar", "{ok}"], 2, "no rule mentions an item like"),
+    (["rules", "recommend", "--item", "caviar", "{ok}"], 2, "no item like 'caviar' in the receipts"),
+    (["rules", "mine", "{ok}", "--with", "caviar"], 2, "--with 'caviar' matches no item, name"),
+    (["rules", "mine", "{ok}", "--receipt-col", "Member_number"], 1,
+     "missing column 'Member_number' that receipts need (found: receipt_id, sku). Map it with "
+     "--receipt-col NAME"),
+    (["rules", "mine", "{inf}"], 1, "column 'quantity': not a finite number in 2 rows (line 3: "
+     "'inf', line 4: '-Infinity')"),
+    (["rules", "mine", "{ok}", "--catalog", "{catalog}"], 1, "column 'name': blank in 1 row "
+     "(line 3: '')"),
+    (["rules", "mine", "{semicolons}", "--layout", "basket"], 1, "every one of the 25 receipts "
+     "has one item"),
+    (["rules", "mine", "{semicolons}", "--layout", "basket", "--delimiter", ";;"], 2,
+     "the delimiter must be one character"),
     (["rules", "recommend", "{ok}"], 2, "--item ITEM or --basket"),
     (["rules", "report", "{ok}"], 2, "--html FILE and/or --excel FILE"),
     (["rules", "mine", "{ok}", "--level", "category"], 2, "needs a catalog"),
@@ -119,10 +131,14 @@ CASES = [
 
 @pytest.mark.parametrize("args, code, fragment", CASES, ids=[" ".join(c[0][1:3]) for c in CASES])
 def test_bad_input_one_error_line(runner, tmp_path, args, code, fragment):
-    files = {"empty": tmp_path / "e.csv", "noitem": tmp_path / "n.csv", "ok": tmp_path / "ok.csv"}
+    files = {name: tmp_path / f"{name}.csv"
+             for name in ("empty", "noitem", "ok", "inf", "catalog", "semicolons")}  # fmt: skip
     files["empty"].write_text("")
     files["noitem"].write_text("receipt_id,product\n1,a\n")
     files["ok"].write_text("receipt_id,sku\n1,a\n1,b\n2,a\n2,b\n3,c\n")
+    files["inf"].write_text("receipt_id,sku,quantity\n1,a,1\n1,b,inf\n2,a,-Infinity\n")
+    files["catalog"].write_text("sku,name,category\na,Apples,fruit\nb,,fruit\nc,Cider,drinks\n")
+    files["semicolons"].write_text("a;b;c\nb;c\n" * 12 + "a\n")
     result = run(runner, *[a.format(**files) for a in args])
     assert result.exit_code == code, result.output
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
@@ -178,3 +194,82 @@ def test_table_view_shows_the_sides_and_key_numbers(runner):
     assert result.exit_code == 0 and "┃" in result.stdout
     assert "lift" in result.stdout and "antecedent_" in result.stdout
     assert "kulczy" not in result.stdout and "leverage" not in result.stdout
+
+
+def test_line_breaks_in_labels_cannot_smuggle_formulas_into_csv_or_the_report(runner, tmp_path):
+    import csv
+    import re
+
+    from openpyxl import load_workbook
+
+    labels = ["\r=2+2", 'ok\n=HYPERLINK("http://x","y")', "ok\r\n@SUM(1)", "plain"]
+    frame = pd.DataFrame([(f"r{r}", label) for r in range(60) for label in labels[:2 + r % 3]],
+                         columns=["receipt_id", "sku"])  # fmt: skip
+    receipts, rules = tmp_path / "r.csv", tmp_path / "x.csv"
+    frame.to_csv(receipts, index=False, quoting=csv.QUOTE_ALL)  # pandas leaves a lone \r bare
+    options = ["--max-p", "1", "--keep-redundant"]
+    assert run(runner, "rules", "mine", receipts, *options, "-o", rules).exit_code == 0
+    formula_line = re.compile(r"(?:^|[\r\n])[=+\-@]")
+    table = pd.read_csv(rules, dtype=str, keep_default_na=False)
+    cells = [v for column in table.columns for v in table[column]]
+    assert not [c for c in cells if formula_line.search(c)]
+    assert any("'=HYPERLINK" in c for c in cells) and any("'\r'=2+2" in c for c in cells)
+    again = run(runner, "rules", "recommend", "--rules", rules, "--item", "plain")
+    assert again.exit_code == 0, again.output  # the labels read back as they were
+    html, xlsx = tmp_path / "r.html", tmp_path / "r.xlsx"
+    result = run(runner, "rules", "report", receipts, *options, "--html", html, "--excel", xlsx)
+    assert result.exit_code == 0, result.output
+    page = html.read_text(encoding="utf-8").replace("&#x27;", "'").replace("&quot;", '"')
+    assert not formula_line.search(re.sub(r"<[^>]+>", "\n", page))
+    book = load_workbook(xlsx)
+    texts = [c.value for ws in book for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str)]  # fmt: skip
+    assert not [t for t in texts if formula_line.search(t)] and "\n'@SUM(1)" in " ".join(texts)
+
+
+def test_filters_take_parts_of_names_like_recommend_does(runner, sample_dir):
+    base = ["rules", "mine", sample_dir / "receipts.csv", "--catalog", sample_dir / "catalog.csv"]
+    result = run(runner, *base, "--with", "salmon", "-f", "json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert found and all("Salmon fillet 400 g" in r["antecedent_names"] + r["consequent_names"]
+                         for r in found)  # fmt: skip
+    typo = run(runner, *base, "--antecedent", "samlon")
+    assert typo.exit_code == 2 and "closest: Salmon fillet 400 g [K1029]" in typo.stderr
+    assert "Traceback" not in typo.output
+
+
+def test_recommend_an_item_in_no_rule_says_it_exists_and_why(runner, sample_dir):
+    base = ["rules", "recommend", sample_dir / "receipts.csv", "--catalog",
+            sample_dir / "catalog.csv", "--item", "Milk 1 l"]  # fmt: skip
+    result = run(runner, *base)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert result.exit_code == 2 and len(errors) == 1, result.output
+    assert "Milk 1 l [K1049] exists but is in no rule" in errors[0]
+    assert "none of its rules is significant" in errors[0] and "spelling" not in errors[0]
+    assert run(runner, *base, "--max-p", "1").exit_code == 0
+
+
+def test_a_semicolon_basket_file_names_its_delimiter_and_reads_with_it(runner, tmp_path):
+    path = tmp_path / "g.csv"
+    path.write_text(Path(GROCERIES).read_text(encoding="utf-8").replace(",", "\t"))
+    wrong = run(runner, "rules", "mine", path, "--layout", "basket")
+    assert wrong.exit_code == 1 and "every one of the 9,835 receipts has one item" in wrong.stderr
+    assert "hold tab: pass --delimiter tab" in wrong.stderr
+    right = run(runner, "rules", "itemsets", path, "--layout", "basket", "--delimiter", "tab",
+                "--min-support", "0.05")  # fmt: skip
+    assert right.exit_code == 0 and "9,835 receipts, 169 items" in right.stderr
+
+
+def test_timestamps_with_offsets_filter_and_split_by_month(runner, tmp_path):
+    path = tmp_path / "r.csv"
+    stamps = ["2025-10-31T23:30:00+03:00", "2025-11-03T10:00:00Z", "2025-11-03T10:00:00+02:00"]
+    lines = [f"{r},{item},{stamps[r % 3]}" for r in range(30) for item in "ab"]
+    path.write_text("receipt_id,sku,timestamp\n" + "\n".join(lines) + "\n")
+    result = run(runner, "rules", "mine", path, "--max-p", "1", "--keep-redundant", "--by",
+                 "month", "--from", "2025-10-31", "--to", "2025-11-03")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert set(pd.read_csv(io.StringIO(result.stdout))["periods"]) == {"2025-10|2025-11"}
+    november = run(runner, "rules", "itemsets", path, "--from", "2025-11-01")
+    assert november.exit_code == 0, november.output
+    assert pd.read_csv(io.StringIO(november.stdout))["count"].tolist() == [20, 20, 20]
