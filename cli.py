@@ -1192,7 +1192,8 @@ def rules_recommend(settings: Settings, items: tuple[str, ...], basket: str | No
 
     The rules come from a rules file (--rules, as `kori rules mine` writes it: CSV, JSON,
     JSON Lines or Parquet) or are mined from RECEIPTS with the options of `kori rules mine`.
-    Each candidate is ranked by its most confident rule; the output says which rule.
+    Each candidate is ranked by its most confident rule; the output says which rule. An item
+    that exists but is in no rule is an error (exit 2) that says why, where RECEIPTS tell.
 
     \b
     Examples:
