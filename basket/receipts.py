@@ -256,6 +256,7 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 def _receipt_codes(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Receipt number of each line, and the receipt ids (several columns joined with |)."""
+    frame = pd.DataFrame({name: _blank_as_missing(frame[name]) for name in columns})
     if len(columns) == 1:
         codes, uniques = pd.factorize(frame[columns[0]], sort=False)
         return codes, np.asarray(uniques, dtype=object)
@@ -263,6 +264,14 @@ def _receipt_codes(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray,
     firsts = frame.loc[codes >= 0, columns].drop_duplicates()
     ids = firsts.astype("string").fillna("").agg("|".join, axis=1).to_numpy(dtype=object)
     return codes, ids
+
+
+def _blank_as_missing(values: pd.Series) -> pd.Series:
+    """Text that is blank (or only spaces) as missing: a blank receipt id is no receipt."""
+    if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+        return values
+    text = values.astype("string")
+    return text.where((text.str.strip() != "").fillna(False))
 
 
 def from_baskets(
@@ -532,7 +541,15 @@ def _timestamps(
         text = values.astype("string").str.strip().str.replace(_OFFSET, r"\1", regex=True)
         if date_format:
             date_format = re.sub(r"\s*%[zZ]$", "", date_format)
-            parsed = pd.DatetimeIndex(pd.to_datetime(text, format=date_format, errors="coerce"))
+            try:
+                parsed = pd.DatetimeIndex(pd.to_datetime(text, format=date_format,
+                                                         errors="coerce"))  # fmt: skip
+            except ValueError as exc:  # a directive strftime does not know, e.g. %Q
+                raise ParameterError(
+                    f"--date-format {date_format!r} is not a strftime format ({exc})",
+                    source=source,
+                    fix="Use directives such as %d.%m.%Y %H:%M",
+                ) from None
         else:
             parsed = pd.DatetimeIndex(pd.to_datetime(text, format="ISO8601", errors="coerce"))
             missing = np.asarray(parsed.isna())
