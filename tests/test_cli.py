@@ -253,6 +253,7 @@ def test_quiet_silences_the_summary(runner, tmp_path):
     assert result.exit_code == 0 and result.stderr == "" and result.stdout == ""
 
 
+@pytest.mark.slow  # an end-to-end run: CI runs it, the quick local run skips it
 def test_demo_generates_and_validates_the_sample(runner, tmp_path):
     result = runner.invoke(kori, ["demo", str(tmp_path / "demo"), "--years", "1",
                                   "--receipt-weeks", "2"])  # fmt: skip

@@ -174,6 +174,7 @@ def test_too_little_history_for_the_backtest(runner, tmp_path):
     assert "leave 0 periods of history before the first origin" in result.stderr
 
 
+@pytest.mark.slow  # an end-to-end run: CI runs it, the quick local run skips it
 def test_demo_forecasts_and_plots(runner, tmp_path):
     result = _run(runner, "demo", tmp_path / "demo")
     assert result.exit_code == 0, result.stderr

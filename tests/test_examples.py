@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
@@ -28,6 +30,7 @@ def test_cross_sell_groceries_prints_the_published_count():
     assert lines[2].startswith("  Of receipts with herbs, 43% also have root vegetables")
 
 
+@pytest.mark.slow  # an end-to-end run: CI runs it, the quick local run skips it
 def test_forecast_sample_store_recovers_the_planted_truths():
     lines = _run("forecast_sample_store.py")
     assert lines[0].startswith("Christmas ham peaks on 2025-12-23")
@@ -38,6 +41,7 @@ def test_forecast_sample_store_recovers_the_planted_truths():
     assert lines[3].startswith("regression") and regression < naive
 
 
+@pytest.mark.slow  # an end-to-end run: CI runs it, the quick local run skips it
 def test_plan_sample_store_orders_staffs_and_fills_the_freezer():
     lines = _run("plan_sample_store.py")
     assert lines[0].startswith("salmon, order on Mon 2025-12-01: ") and "packs of 8" in lines[0]
