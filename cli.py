@@ -96,11 +96,39 @@ class Settings:
 
 
 class _Command(click.Command):
-    """A command whose input and output paths are checked before it does any work."""
+    """A command whose input and output paths are checked before it does any work, and whose
+    single-value options may be given once only (Click would keep the last one silently)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _refuse_repeated_options(self, ctx, args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         check_paths(ctx)
         return super().invoke(ctx)
+
+
+def _refuse_repeated_options(command: click.Command, ctx: click.Context, args: list[str]) -> None:
+    """``--quantiles 0.9 --quantiles 0.95`` keeps 0.95 alone in Click: refuse it instead."""
+    single = {
+        name: param
+        for param in command.params
+        if isinstance(param, click.Option) and not param.multiple and not param.is_flag
+        and not param.count
+        for name in param.opts
+    }  # fmt: skip
+    seen: dict[click.Option, str] = {}
+    for position, arg in enumerate(args):
+        if arg == "--":
+            break
+        name = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2]
+        param = single.get(name) if arg.startswith("-") else None
+        if param is None:
+            continue
+        if param in seen:
+            raise click.UsageError(f"{seen[param]} is given twice ({name} again at argument "
+                                   f"{position + 1}); give it once", ctx)  # fmt: skip
+        seen[param] = name
 
 
 class _Group(click.Group):
@@ -358,6 +386,7 @@ def read_table(path: str, fmt: str | None = None) -> tuple[pd.DataFrame, int]:
             source = io.BytesIO(sys.stdin.buffer.read()) if path == "-" else path
             return pd.read_parquet(source), 1
         data = _read_bytes(path, label)
+        _refuse_binary(data, label)
         if fmt != "csv":
             text = _decode(data, label)
             _refuse_empty(text, path, label)
@@ -365,6 +394,7 @@ def read_table(path: str, fmt: str | None = None) -> tuple[pd.DataFrame, int]:
         header = _decode(data[: data.find(b"\n") + 1 or len(data)], label)
         _refuse_empty(header, path, label)
         sep = max(",;\t|", key=header.count)
+        _refuse_repeated_columns(header, sep, label)
         try:  # pandas decodes as it parses: no second copy of a large file as text
             frame = pd.read_csv(io.BytesIO(data), sep=sep, dtype=str, keep_default_na=False,
                                 encoding="utf-8-sig")  # fmt: skip
@@ -474,6 +504,44 @@ def _open_text(path: str) -> Any:
     return io.StringIO(_decode(_read_bytes(path, label), label), newline="")
 
 
+_MAGIC = {
+    b"PAR1": ("a Parquet file", "Name it .parquet, or pass --input-format parquet"),
+    b"PK\x03\x04": ("a zip archive or an Excel workbook", "Export the sheet as CSV UTF-8"),
+    b"\x1f\x8b": ("gzip-compressed", "Name it with .gz at the end"),
+    b"\xff\xfe": ("UTF-16 text", "Save it as UTF-8 (in Excel: CSV UTF-8)"),
+    b"\xfe\xff": ("UTF-16 text", "Save it as UTF-8 (in Excel: CSV UTF-8)"),
+}
+
+
+def _refuse_binary(data: bytes, label: str) -> None:
+    """Refuse bytes that are not text: a known binary format by its first bytes, or a NUL byte
+    (which no text file holds, and which would reach ids and the terminal)."""
+    for magic, (what, fix) in _MAGIC.items():
+        if data.startswith(magic):
+            raise DataError(f"{label}: not a text file: it is {what} by its content. {fix}")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise DataError(f"{label}: a NUL byte on line {line}: the file is binary or damaged. "
+                        "Export it again as CSV UTF-8")  # fmt: skip
+
+
+def _refuse_repeated_columns(header: str, sep: str, label: str) -> None:
+    """Two columns of one name: pandas would rename the second (``quantity.1``) and kori would
+    read the first alone, silently."""
+    import csv
+
+    names = [name.strip() for name in next(csv.reader([header.lstrip("\ufeff")], delimiter=sep))]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        where = "; ".join(
+            f"{name!r} in columns {', '.join(str(i + 1) for i, n in enumerate(names) if n == name)}"
+            for name in repeated
+        )
+        raise DataError(f"{label}: the header names a column twice ({where}). Rename or remove "
+                        "one of them")  # fmt: skip
+
+
 def _refuse_empty(text: str, path: str, label: str) -> None:
     if not text.strip():
         where = "nothing came on stdin" if path == "-" else "no header, no rows"
@@ -503,6 +571,14 @@ def _read_json(text: str, label: str, *, lines: bool) -> pd.DataFrame:
             f"{label}: not a list of records. Write one JSON object per record"
             + (" and line" if lines else ", in an array: [{...}, {...}]")
         )
+    for number, record in enumerate(records, start=1):
+        for key, value in record.items():
+            if isinstance(value, (dict, list)):
+                where = f"line {number}" if lines else f"record {number}"
+                raise DataError(
+                    f"{label}: {where}: {key!r} holds a JSON {type(value).__name__} "
+                    f"({json.dumps(value)[:60]}), not one value. Write one plain value per key"
+                )  # fmt: skip
     return pd.DataFrame.from_records(records)
 
 

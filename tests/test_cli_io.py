@@ -138,3 +138,46 @@ def test_damaged_inputs_fail_clearly(runner, tmp_path, name, content, fragment):
     result = runner.invoke(kori, ["data", "validate", "sales", str(path)])
     assert result.exit_code == 1
     assert result.stderr.count("Error:") == 1 and fragment in result.stderr
+
+
+@pytest.mark.parametrize(
+    "name, content, fragment",
+    [("dup.csv", b"date,store,sku,quantity,quantity\n2025-01-01,HKI,a,1,2\n",
+      "the header names a column twice ('quantity' in columns 4, 5)"),
+     ("nul.csv", b"date,store,sku,quantity\n2025-01-01,HK\x00I,a,1\n", "a NUL byte on line 2"),
+     ("pq.csv", b"PAR1\x15\x04rest", "it is a Parquet file by its content"),
+     ("book.csv", b"PK\x03\x04rest", "a zip archive or an Excel workbook"),
+     ("u16.csv", "date,store\n".encode("utf-16"), "it is UTF-16 text by its content"),
+     ("nested.jsonl", b'{"date": "2025-01-01", "sku": ["a", "b"]}\n',
+      "line 1: 'sku' holds a JSON list"),
+     ("nested.json", b'[{"date": "2025-01-01", "store": {"id": 1}}]',
+      "record 1: 'store' holds a JSON dict")],
+)  # fmt: skip
+def test_inputs_that_would_be_misread_are_refused(runner, tmp_path, name, content, fragment):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = runner.invoke(kori, ["data", "validate", "sales", str(path)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.count("Error:") == 1 and fragment in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--horizon", "3", "--horizon", "4"], ["--horizon=3", "--horizon", "4"],
+     ["--quantiles", "0.9", "--quantiles", "0.95"], ["-f", "csv", "--format", "json"]],
+)  # fmt: skip
+def test_a_single_value_option_given_twice_is_refused(runner, tmp_path, args):
+    sales = tmp_path / "s.csv"
+    sales.write_text("date,store,sku,quantity\n2025-01-01,HKI,a,1\n")
+    result = runner.invoke(kori, ["forecast", "run", str(sales), *args])
+    assert result.exit_code == 2
+    assert "is given twice" in result.stderr and "give it once" in result.stderr
+
+
+def test_repeatable_options_and_flags_may_repeat(runner, tmp_path):
+    receipts = tmp_path / "r.csv"
+    receipts.write_text("receipt_id,sku\n" + "".join(f"{i},A\n{i},B\n{i},C\n" for i in range(30)))
+    result = runner.invoke(kori, ["rules", "itemsets", str(receipts), "--exclude-item", "A",
+                                  "--exclude-item", "B", "--header", "--header", "-f", "csv"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == ["C,C,1,30,1.0"]
