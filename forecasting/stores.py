@@ -36,14 +36,17 @@ gives them in English, or fixed dates written ``MM-DD``.
 
 from __future__ import annotations
 
+import calendar
+import difflib
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from forecasting.errors import ConfigError
+from forecasting.errors import ConfigError, ParameterError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -113,7 +116,7 @@ class StoreConfig:
     closed_on : tuple of str
         Holiday names or ``MM-DD`` dates on which the store is closed all day.
     freezer_capacity_litres : float
-        Usable volume of the store's freezers.
+        Usable volume of the store's freezers; 0 when not known.
     staffing : StaffingStandard
         Checkout service standard.
     ordering : OrderingStandard
@@ -238,8 +241,131 @@ def load_store_configs(path: str | Path) -> dict[str, StoreConfig]:
     return parse_store_configs(text, source=str(path))
 
 
+LIMITS: dict[str, tuple[float, float, str]] = {
+    "service_time_s": (1.0, 3600.0, "serving one customer takes seconds or minutes, not hours"),
+    "wait_target_s": (0.0, 3600.0, "a wait target is seconds or minutes, not hours"),
+    "service_target": (0.0, 0.999, "the share of customers served in time, as a fraction; "
+                       "above 0.999 no staffing plan can tell the difference"),
+    "service_level": (0.0, 0.999, "the chance of no stock-out, as a fraction; above 0.999 the "
+                      "safety stock guards against demand no forecast can see"),
+    "freezer_capacity_litres": (0.0, 1_000_000.0, "the usable volume of a store's freezers; "
+                                "1,000 m3 is more than a store's freezer room"),
+    "min_cashiers": (0, 200, "checkouts open at once; 200 is more than any store has"),
+    "max_cashiers": (1, 200, "checkouts open at once; 200 is more than any store has"),
+}  # fmt: skip
+"""Sane ranges of the store standards, inclusive except the zero of probabilities and
+capacities, with the reason: values outside them are typing slips (``1e308``, ``95`` for
+``0.95``) that would plan nonsense."""
+
+_OPEN_LOW = ("service_target", "service_level", "freezer_capacity_litres")
+_WHOLE = ("min_cashiers", "max_cashiers")
+_EXAMPLES = {"service_time_s": "90", "wait_target_s": "120", "service_target": "0.8",
+             "service_level": "0.95", "freezer_capacity_litres": "2600",
+             "min_cashiers": "1", "max_cashiers": "6"}  # fmt: skip
+
+
+def limit_problem(name: str, value: object) -> str | None:
+    """Why ``value`` cannot be the store standard ``name`` (see :data:`LIMITS`), or None.
+
+    Examples
+    --------
+    >>> limit_problem("service_time_s", 1e308).split(":")[0]
+    'service_time_s = 1e+308 is not between 1 and 3,600'
+    >>> limit_problem("service_level", 0.95) is None
+    True
+    """
+    low, high, why = LIMITS[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return f"{name} = {value!r} is not a number"
+    if name in _WHOLE and float(value) != int(value):
+        return f"{name} = {value!r} is not a whole number"
+    if name in _OPEN_LOW:
+        if not low < value <= high:
+            return f"{name} = {value:g} is not above {low:g} and at most {high:,g}: {why}"
+    elif not low <= value <= high:
+        return f"{name} = {value:g} is not between {low:,g} and {high:,g}: {why}"
+    return None
+
+
+def check_limit(name: str, value: float, *, label: str | None = None) -> float:
+    """``value`` as a float when it is a sane store standard ``name``, else raise.
+
+    ``label`` names the value in the message (an option such as ``--service-level``).
+
+    Raises
+    ------
+    ParameterError
+        If ``value`` is outside :data:`LIMITS`.
+    """
+    problem = limit_problem(name, value)
+    if problem is not None:
+        if label:
+            problem = problem.replace(f"{name} =", label, 1)
+        raise ParameterError(problem, fix=f"Give e.g. {label or name} {_EXAMPLES[name]}")
+    return float(value)
+
+
+def check_staffing(standard: StaffingStandard, *, source: str | None = None,
+                   where: str | None = None) -> None:  # fmt: skip
+    """Raise :class:`ParameterError` naming every field of ``standard`` outside :data:`LIMITS`,
+    or a ``min_cashiers`` above ``max_cashiers``."""
+    problems = [p for name, value in vars(standard).items()
+                if (p := limit_problem(name, value)) is not None]  # fmt: skip
+    if not problems and standard.min_cashiers > standard.max_cashiers:
+        problems.append(f"min_cashiers {standard.min_cashiers} and max_cashiers "
+                        f"{standard.max_cashiers} do not make a range")  # fmt: skip
+    if problems:
+        raise ParameterError("; ".join(problems), source=source, where=where,
+                             fix="Give e.g. service_time_s = 90, wait_target_s = 120, "
+                             "service_target = 0.8, min_cashiers = 1, max_cashiers = 6")  # fmt: skip
+
+
+class _Problems:
+    """The problems of one configuration file, raised together as one :class:`ConfigError`."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.found: list[tuple[str, str, str]] = []
+
+    def add(self, problem: str, where: str, fix: str) -> None:
+        self.found.append((problem, where, fix))
+
+    def unknown(self, key: str, known: tuple[str, ...], where: str, *, table: bool,
+                prefix: str = "") -> None:  # fmt: skip
+        """An unknown key or table, with the closest known name."""
+        dotted = prefix + "." if prefix else ""
+        name = f"[{dotted}{key}]" if table else repr(key)
+        match = _closest(key, known)
+        fix = (f"Did you mean {f'[{dotted}{match}]' if table else repr(match)}?" if match
+               else f"Known here: {', '.join(known)}")  # fmt: skip
+        self.add(f"unknown {'table' if table else 'key'} {name}", where, fix)
+
+    def raise_any(self) -> None:
+        if len(self.found) == 1:
+            problem, where, fix = self.found[0]
+            raise ConfigError(problem, source=self.source, where=where, fix=fix)
+        if self.found:
+            items = [f"({n}) {problem} ({where}). {fix}" + ("" if fix[-1:] in ".?" else ".")
+                     for n, (problem, where, fix) in enumerate(self.found, 1)]  # fmt: skip
+            raise ConfigError(f"{len(self.found)} problems: " + " ".join(items).rstrip("."),
+                              source=self.source)  # fmt: skip
+
+
+def _closest(word: str, known: Iterable[str]) -> str | None:
+    """The known name closest to ``word`` (ignoring case), if any is close."""
+    lowered = {name.lower(): name for name in known}
+    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[match[0]] if match else None
+
+
 def parse_store_configs(text: str, *, source: str = "store.toml") -> dict[str, StoreConfig]:
-    """Parse the text of a store configuration file; see :func:`load_store_configs`."""
+    """Parse the text of a store configuration file; see :func:`load_store_configs`.
+
+    The whole file is checked and every problem reported at once: tables and keys that are
+    not known (with the closest known name), holiday names that are not holidays of the
+    store's country (with the closest one), ``MM-DD`` dates that do not exist, and values of
+    the wrong type or outside :data:`LIMITS`.
+    """
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
@@ -251,132 +377,236 @@ def parse_store_configs(text: str, *, source: str = "store.toml") -> dict[str, S
         raise ConfigError(
             f"not valid TOML ({exc})", source=source, fix="Fix the syntax at that line"
         ) from None
+    problems = _Problems(source)
+    for key in document:
+        if key != "stores":
+            problems.unknown(key, ("stores",), "top of the file",
+                             table=isinstance(document[key], dict))  # fmt: skip
     stores = document.get("stores")
     if not isinstance(stores, dict) or not stores:
-        raise ConfigError(
-            "no [stores.<code>] tables",
-            source=source,
-            fix="Add one table per store, e.g. [stores.HKI] (see `kori sample`'s store.toml)",
-        )
-    return {code: _parse_store(code, table, source) for code, table in stores.items()}
+        problems.add("no [stores.<code>] tables", "the file",
+                     "Add one table per store, e.g. [stores.HKI] (see `kori sample`'s store.toml)")
+        problems.raise_any()
+    holidays: dict[tuple[str, str | None], frozenset[str] | None] = {}
+    configs = {}
+    for code, table in stores.items():
+        if not isinstance(table, dict):
+            problems.add(f"stores.{code} = {table!r} is not a table", f"[stores.{code}]",
+                         f"Write the store as a table, [stores.{code}]")  # fmt: skip
+            continue
+        configs[code] = _parse_store(code, table, problems, holidays)
+    problems.raise_any()
+    return configs
 
 
-def _parse_store(code: str, table: dict, source: str) -> StoreConfig:
+_STORE_KEYS = ("name", "city", "country", "subdiv", "freezer_capacity_litres", "closed_on")
+_STORE_TABLES = ("hours", "special_hours", "staffing", "ordering")
+_FIXED_DATE = re.compile(r"^(\d{2})-(\d{2})$")
+HOLIDAY_YEARS = (1900, 2100)
+"""Years whose holiday names a store configuration may use."""
+
+
+def _parse_store(code: str, table: dict, problems: _Problems,
+                 holidays: dict[tuple[str, str | None], frozenset[str] | None]) -> StoreConfig:  # fmt: skip
     where = f"[stores.{code}]"
-    raw_hours = table.get("hours")
-    if not isinstance(raw_hours, dict) or not raw_hours:
-        raise ConfigError(
-            "the store has no opening hours",
-            source=source,
-            where=f"{where}.hours",
-            fix='Add [stores.<code>.hours] with a line per weekday, e.g. mon = "07:00-22:00"',
-        )
-    unknown = sorted(set(raw_hours) - set(WEEKDAYS))
-    if unknown:
-        raise ConfigError(
-            f"unknown weekday {unknown[0]!r}",
-            source=source,
-            where=f"{where}.hours",
-            fix=f"Use the keys {', '.join(WEEKDAYS)}",
-        )
-    hours = {
-        day: parse_hours(str(raw_hours[day]), source=source, where=f"{where}.hours.{day}")
-        if day in raw_hours
-        else None
-        for day in WEEKDAYS
-    }
-    if all(value is None for value in hours.values()):
-        raise ConfigError(
-            "the store is closed on every weekday",
-            source=source,
-            where=f"{where}.hours",
-            fix="Give opening hours for at least one weekday",
-        )
-    special = {
-        str(key): parse_hours(str(value), source=source, where=f"{where}.special_hours.{key}")
-        for key, value in table.get("special_hours", {}).items()
-    }
-    closed_specials = [key for key, value in special.items() if value is None]
-    staffing_table = table.get("staffing", {})
-    try:
-        staffing = StaffingStandard(**{k: v for k, v in staffing_table.items()})
-        capacity = float(table.get("freezer_capacity_litres", 0.0))
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(
-            f"a value has the wrong name or type ({exc})",
-            source=source,
-            where=f"{where}.staffing",
-            fix="Use the keys and types shown in `kori sample`'s store.toml",
-        ) from None
-    if not 0 < staffing.service_target < 1 or staffing.service_time_s <= 0:
-        raise ConfigError(
-            "service_target must be in (0, 1) and service_time_s positive",
-            source=source,
-            where=f"{where}.staffing",
-            fix="E.g. service_target = 0.8, service_time_s = 90",
-        )
-    if staffing.min_cashiers < 0 or staffing.max_cashiers < max(staffing.min_cashiers, 1):
-        raise ConfigError(
-            f"min_cashiers {staffing.min_cashiers} and max_cashiers {staffing.max_cashiers} "
-            "do not make a range",
-            source=source,
-            where=f"{where}.staffing",
-            fix="Give 0 <= min_cashiers <= max_cashiers, and max_cashiers of at least 1",
-        )
-    if capacity < 0:
-        raise ConfigError(
-            f"freezer_capacity_litres is negative ({capacity})",
-            source=source,
-            where=where,
-            fix="Give the freezer's usable volume in litres",
-        )
-    ordering = _parse_ordering(table.get("ordering", {}), source, f"{where}.ordering")
+    for key, value in table.items():
+        if key not in _STORE_KEYS + _STORE_TABLES:
+            problems.unknown(key, _STORE_KEYS + _STORE_TABLES, where, table=isinstance(value, dict),
+                             prefix=f"stores.{code}")  # fmt: skip
+    for key in ("name", "city", "country", "subdiv"):
+        if key in table and not isinstance(table[key], str):
+            problems.add(f"{key} = {table[key]!r} is not text", where,
+                         f'Write it in quotes, e.g. {key} = "{table[key]}"')  # fmt: skip
+    country, subdiv = str(table.get("country", "FI")), table.get("subdiv")
+    subdiv = None if subdiv is None else str(subdiv)
+    if (country, subdiv) not in holidays:
+        holidays[(country, subdiv)] = _holiday_names(country, subdiv, problems, where)
+    names = holidays[(country, subdiv)]
+    hours = _parse_weekly_hours(table.get("hours"), problems, where)
+    special = _parse_special_hours(table.get("special_hours", {}), names, country, problems,
+                                   f"{where}.special_hours")  # fmt: skip
+    closed = _parse_closed_on(table.get("closed_on", []), names, country, problems,
+                              f"{where}.closed_on")  # fmt: skip
+    capacity = table.get("freezer_capacity_litres")
+    if capacity is not None and (problem := limit_problem("freezer_capacity_litres", capacity)):
+        problems.add(problem, where, "Give the freezer's usable volume in litres, or leave the "
+                     "key out when it is not known")  # fmt: skip
+        capacity = None
     return StoreConfig(
         store=code,
         name=str(table.get("name", code)),
         city=str(table.get("city", "")),
-        country=str(table.get("country", "FI")),
-        subdiv=table.get("subdiv"),
+        country=country,
+        subdiv=subdiv,
         hours=hours,
         special_hours={k: v for k, v in special.items() if v is not None},
-        closed_on=tuple(str(day) for day in table.get("closed_on", ())) + tuple(closed_specials),
-        freezer_capacity_litres=capacity,
-        staffing=staffing,
-        ordering=ordering,
+        closed_on=closed + tuple(k for k, v in special.items() if v is None),
+        freezer_capacity_litres=float(capacity or 0.0),
+        staffing=_parse_staffing(table.get("staffing", {}), problems, f"{where}.staffing"),
+        ordering=_parse_ordering(table.get("ordering", {}), problems, f"{where}.ordering"),
     )
 
 
-def _parse_ordering(table: object, source: str, where: str) -> OrderingStandard:
+def _holiday_names(country: str, subdiv: str | None, problems: _Problems,
+                   where: str) -> frozenset[str] | None:  # fmt: skip
+    """Every holiday name of the country in :data:`HOLIDAY_YEARS`, as the models see them."""
+    import datetime as dt
+
+    from forecasting.calendar import holiday_table
+
+    try:
+        table = holiday_table(dt.date(HOLIDAY_YEARS[0], 1, 1), dt.date(HOLIDAY_YEARS[1], 12, 31),
+                              country=country, subdiv=subdiv)  # fmt: skip
+    except ParameterError as exc:
+        problems.add(exc.problem + (f" ({exc.where})" if exc.where else ""), where,
+                     exc.fix or "")  # fmt: skip
+        return None
+    return frozenset(name for joined in table["holiday"] for name in joined.split("; "))
+
+
+def _day_problem(key: str, names: frozenset[str] | None, country: str) -> tuple[str, str] | None:
+    """Why ``key`` is neither a holiday of ``names`` nor an ``MM-DD`` date, and the fix."""
+    fixed = _FIXED_DATE.match(key)
+    if fixed:
+        month, day = (int(part) for part in fixed.groups())
+        if 1 <= month <= 12 and 1 <= day <= calendar.monthrange(2000, month)[1]:  # a leap year
+            return None
+        return (f"{key!r} is not a day of the year",
+                'Write a fixed date as MM-DD, e.g. "12-31"')  # fmt: skip
+    if names is None or key in names:
+        return None
+    match = _closest(key, names)
+    fix = (f"Did you mean {match!r}?" if match else f"Name a holiday as `kori forecast holidays "
+           f"--country {country}` lists it, or give a date as MM-DD")  # fmt: skip
+    return f"{key!r} is not a holiday of {country}", fix
+
+
+def _parse_weekly_hours(raw: object, problems: _Problems,
+                        where: str) -> dict[str, Hours | None]:  # fmt: skip
+    closed: dict[str, Hours | None] = dict.fromkeys(WEEKDAYS)
+    if not isinstance(raw, dict) or not raw:
+        problems.add("the store has no opening hours", f"{where}.hours",
+                     'Add [stores.<code>.hours] with a line per weekday, e.g. mon = "07:00-22:00"')
+        return closed
+    before = len(problems.found)
+    for key in raw:
+        if key not in WEEKDAYS:
+            problems.add(f"unknown weekday {key!r}", f"{where}.hours",
+                         f"Use the keys {', '.join(WEEKDAYS)}"
+                         + (f" (did you mean {_closest(key[:3], WEEKDAYS)!r}?)"
+                            if _closest(key[:3], WEEKDAYS) else ""))  # fmt: skip
+    hours = {day: _hours(raw[day], problems, f"{where}.hours.{day}") if day in raw else None
+             for day in WEEKDAYS}  # fmt: skip
+    if all(value is None for value in hours.values()) and len(problems.found) == before:
+        problems.add("the store is closed on every weekday", f"{where}.hours",
+                     "Give opening hours for at least one weekday")  # fmt: skip
+    return hours
+
+
+def _hours(value: object, problems: _Problems, where: str) -> Hours | None:
+    if not isinstance(value, str):
+        problems.add(f"opening hours {value!r} are not text", where,
+                     'Write hours in quotes, like "07:00-22:00", or "closed"')  # fmt: skip
+        return None
+    try:
+        return parse_hours(value, source=problems.source, where=where)
+    except ConfigError as exc:
+        problems.add(exc.problem, where, exc.fix or "")
+        return None
+
+
+def _parse_special_hours(raw: object, names: frozenset[str] | None, country: str,
+                         problems: _Problems, where: str) -> dict[str, Hours | None]:  # fmt: skip
+    if not isinstance(raw, dict):
+        problems.add("special_hours is not a table", where,
+                     'Write it as [stores.<code>.special_hours] "Christmas Eve" = "07:00-13:00"')
+        return {}
+    out = {}
+    for key, value in raw.items():
+        problem = _day_problem(key, names, country)
+        if problem:
+            problems.add(problem[0], where, problem[1])
+        else:
+            out[key] = _hours(value, problems, f"{where}.{key}")
+    return out
+
+
+def _parse_closed_on(raw: object, names: frozenset[str] | None, country: str,
+                     problems: _Problems, where: str) -> tuple[str, ...]:  # fmt: skip
+    days = [raw] if isinstance(raw, str) else raw
+    if not isinstance(days, list) or not all(isinstance(day, str) for day in days):
+        problems.add(f"closed_on = {raw!r} is not a list of holidays or dates", where,
+                     'Write e.g. closed_on = ["Christmas Day", "12-31"]')  # fmt: skip
+        return ()
+    for day in days:
+        problem = _day_problem(day, names, country)
+        if problem:
+            problems.add(problem[0], where, problem[1])
+    return tuple(days)
+
+
+_STAFFING_KEYS = tuple(f.name for f in fields(StaffingStandard))
+
+
+def _parse_staffing(table: object, problems: _Problems, where: str) -> StaffingStandard:
     if not isinstance(table, dict):
-        raise ConfigError("ordering is not a table", source=source, where=where,
-                          fix="Write it as [stores.<code>.ordering]")  # fmt: skip
-    unknown = sorted(set(table) - {"service_level", "service_levels", "order_days"})
-    if unknown:
-        raise ConfigError(f"unknown key {unknown[0]!r}", source=source, where=where,
-                          fix="Use service_level, service_levels and order_days")  # fmt: skip
+        problems.add("staffing is not a table", where, "Write it as [stores.<code>.staffing]")
+        return StaffingStandard()
+    given = {}
+    for key, value in table.items():
+        if key not in _STAFFING_KEYS:
+            problems.unknown(key, _STAFFING_KEYS, where, table=isinstance(value, dict))
+        elif (problem := limit_problem(key, value)) is not None:
+            problems.add(problem, where, f"Give e.g. {key} = {_EXAMPLES[key]}")
+        else:
+            given[key] = int(value) if key in _WHOLE else float(value)
+    standard = StaffingStandard(**given)
+    if standard.min_cashiers > standard.max_cashiers:
+        problems.add(f"min_cashiers {standard.min_cashiers} and max_cashiers "
+                     f"{standard.max_cashiers} do not make a range", where,
+                     "Give min_cashiers <= max_cashiers")  # fmt: skip
+    return standard
+
+
+_ORDERING_KEYS = ("service_level", "service_levels", "order_days")
+
+
+def _parse_ordering(table: object, problems: _Problems, where: str) -> OrderingStandard:
+    if not isinstance(table, dict):
+        problems.add("ordering is not a table", where, "Write it as [stores.<code>.ordering]")
+        return OrderingStandard()
+    for key, value in table.items():
+        if key not in _ORDERING_KEYS:
+            problems.unknown(key, _ORDERING_KEYS, where, table=isinstance(value, dict))
     levels = table.get("service_levels", {})
     if not isinstance(levels, dict):
-        raise ConfigError("service_levels is not a table", source=source, where=where,
-                          fix='Write e.g. [stores.<code>.ordering.service_levels] "fruit" = 0.9')  # fmt: skip
+        problems.add("service_levels is not a table", where,
+                     'Write e.g. [stores.<code>.ordering.service_levels] "fruit" = 0.9')  # fmt: skip
+        levels = {}
     level = table.get("service_level", 0.95)
     for name, value in [("service_level", level), *((f"service_levels.{k}", v)
                                                     for k, v in levels.items())]:  # fmt: skip
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
-            raise ConfigError(f"{name} = {value!r} is not a probability between 0 and 1",
-                              source=source, where=where,
-                              fix="Give service levels as fractions, e.g. 0.95")  # fmt: skip
+        problem = limit_problem("service_level", value)
+        if problem is not None:
+            problems.add(problem.replace("service_level", name, 1), where,
+                         "Give service levels as fractions, e.g. 0.95")  # fmt: skip
     days = table.get("order_days", list(WEEKDAYS))
-    if isinstance(days, str):
-        days = [days]
-    days = [str(day).strip().lower()[:3] for day in days]
-    bad = [day for day in days if day not in WEEKDAYS]
-    if bad or not days:
-        raise ConfigError(f"order_days {table.get('order_days')!r} are not weekdays",
-                          source=source, where=where,
-                          fix='Write e.g. order_days = ["mon", "wed", "fri"]')  # fmt: skip
-    return OrderingStandard(service_level=float(level),
-                            service_levels={str(k): float(v) for k, v in levels.items()},
-                            order_days=tuple(d for d in WEEKDAYS if d in days))  # fmt: skip
+    days = [days] if isinstance(days, str) else days
+    days = [str(day).strip().lower()[:3] for day in days] if isinstance(days, list) else []
+    if not days or any(day not in WEEKDAYS for day in days):
+        problems.add(f"order_days {table.get('order_days')!r} are not weekdays", where,
+                     'Write e.g. order_days = ["mon", "wed", "fri"]')  # fmt: skip
+    return OrderingStandard(service_level=_number(level, 0.95),
+                            service_levels={str(k): _number(v, 0.95) for k, v in levels.items()},
+                            order_days=tuple(d for d in WEEKDAYS if d in days) or WEEKDAYS)  # fmt: skip
+
+
+def _number(value: object, default: float) -> float:
+    """``value`` as a float, or ``default`` where it is not a number (a problem already noted)."""
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
 
 
 def render_store_configs(configs: Mapping[str, StoreConfig], *, comment: str = "") -> str:
@@ -400,7 +630,8 @@ def render_store_configs(configs: Mapping[str, StoreConfig], *, comment: str = "
         ]
         if config.subdiv:
             lines.append(f"subdiv = {_toml_str(config.subdiv)}")
-        lines.append(f"freezer_capacity_litres = {config.freezer_capacity_litres!r}")
+        if config.freezer_capacity_litres:
+            lines.append(f"freezer_capacity_litres = {config.freezer_capacity_litres!r}")
         lines.append(f"closed_on = [{', '.join(_toml_str(day) for day in config.closed_on)}]")
         lines += ["", f"[stores.{code}.hours]"]
         lines += [f'{day} = "{format_hours(config.hours.get(day))}"' for day in WEEKDAYS]

@@ -56,11 +56,11 @@ def test_opening_hours_follow_holidays_fixed_dates_and_weekdays():
         ("[stores.X.hours]\nmonday = '08:00-20:00'\n", "unknown weekday 'monday'"),
         ("[stores.X.hours]\nmon = 'closed'\n", "closed on every weekday"),
         ("[stores.X.hours]\nmon = '08:00-20:00'\n[stores.X.staffing]\nservice_target = 1.2\n",
-         "service_target must be in"),
+         "service_target = 1.2 is not above 0 and at most 0.999"),
         ("[stores.X.hours]\nmon = '08:00-20:00'\n[stores.X.staffing]\nwaiting = 3\n",
-         "wrong name or type"),
+         "unknown key 'waiting'"),
         ("[stores.X]\nfreezer_capacity_litres = -5\n[stores.X.hours]\nmon = '08:00-20:00'\n",
-         "negative"),
+         "freezer_capacity_litres = -5 is not above 0"),
         ("[stores.X\n", "not valid TOML"),
     ],
 )
@@ -93,12 +93,80 @@ order_days = ["Monday", "thu"]
 
 @pytest.mark.parametrize(
     "table, fragment",
-    [('service_level = 1.2', "service_level = 1.2 is not a probability"),
+    [('service_level = 1.2', "service_level = 1.2 is not above 0"),
      ('order_days = ["someday"]', "are not weekdays"),
-     ('service_levels = {"x" = 0}', "service_levels.x = 0 is not a probability"),
+     ('service_levels = {"x" = 0}', "service_levels.x = 0 is not above 0"),
      ('lead = 3', "unknown key 'lead'")],
 )  # fmt: skip
 def test_bad_ordering_values_are_config_errors(table, fragment):
     with pytest.raises(ConfigError, match=fragment) as info:
         parse_store_configs(MINIMAL + "[stores.X.ordering]\n" + table + "\n", source="s.toml")
     assert "[stores.X].ordering" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "extra, fragments",
+    [
+        ("[stores.X.orderin]\norder_days = ['mon']\n",
+         ["unknown table [stores.X.orderin]", "Did you mean [stores.X.ordering]?"]),
+        ("[stores.X.staffing]\nservice_time = 90\n",
+         ["unknown key 'service_time'", "[stores.X].staffing", "Did you mean 'service_time_s'?"]),
+        ("[stores.X.special_hours]\n'Christmas Evee' = '07:00-13:00'\n",
+         ["'Christmas Evee' is not a holiday of FI", "[stores.X].special_hours",
+          "Did you mean 'Christmas Eve'?"]),
+        ("[stores.X.special_hours]\n'02-30' = '07:00-13:00'\n", ["'02-30' is not a day of the year"]),
+        ("[stores.X.special_hours]\n'13-01' = '07:00-13:00'\n", ["'13-01' is not a day of the year"]),
+        ("[stores.X.special_hours]\n'2025-12-31' = '07:00-13:00'\n",
+         ["'2025-12-31' is not a holiday of FI", "or give a date as MM-DD"]),
+        ("[stores.X.staffing]\nservice_time_s = 1e308\n",
+         ["service_time_s = 1e+308 is not between 1 and 3,600", "not hours"]),
+        ("[stores.X.staffing]\nwait_target_s = 86400\n", ["wait_target_s = 86400 is not between"]),
+        ("[stores.X.staffing]\nmax_cashiers = 1000000\n", ["max_cashiers = 1e+06 is not between"]),
+        ("[stores.X.staffing]\nmin_cashiers = 1.5\n", ["min_cashiers = 1.5 is not a whole number"]),
+        ("[stores.X.staffing]\nservice_target = 'high'\n", ["service_target = 'high' is not a number"]),
+        ("[stores.X.ordering]\nservice_level = 0.99999999\n", ["service_level = 1 is not above 0"]),
+        ("[stores.X.ordering]\nservice_level = 95\n", ["as a fraction"]),
+        ("[store.Y]\nname = 'y'\n", ["unknown table [store]", "top of the file"]),
+    ],
+)  # fmt: skip
+def test_every_table_key_holiday_and_date_of_the_file_is_checked(extra, fragments):
+    special = "[stores.X.special_hours]\n"
+    text = MINIMAL.replace(special, extra) if extra.startswith(special) else MINIMAL + extra
+    with pytest.raises(ConfigError) as info:
+        parse_store_configs(text, source="store.toml")
+    message = str(info.value)
+    assert message.startswith("store.toml: ")
+    for fragment in fragments:
+        assert fragment in message
+
+
+def test_store_level_typos_name_the_store_key_and_closest_name_all_at_once():
+    text = MINIMAL.replace('name = "Test"', 'name = "Test"\nfreezer_capacty = 900.0').replace(
+        'closed_on = ["Christmas Day"]', 'closed_on = ["Christmas Day", "Goood Friday"]')
+    with pytest.raises(ConfigError) as info:
+        parse_store_configs(text, source="store.toml")
+    message = str(info.value)
+    assert message.startswith("store.toml: 2 problems: (1) unknown key 'freezer_capacty' "
+                              "([stores.X]). Did you mean 'freezer_capacity_litres'?")  # fmt: skip
+    assert "(2) 'Goood Friday' is not a holiday of FI ([stores.X].closed_on). Did you mean " \
+           "'Good Friday'?" in message  # fmt: skip
+    assert "\n" not in message
+
+
+def test_holiday_names_are_those_of_the_stores_country():
+    text = MINIMAL.replace('name = "Test"', 'name = "Test"\ncountry = "SE"').replace(
+        '"Christmas Day"', '"Juldagen"')
+    with pytest.raises(ConfigError, match="'Christmas Eve' is not a holiday of SE"):
+        parse_store_configs(text)
+    text = MINIMAL.replace('name = "Test"', 'name = "Test"\ncountry = "XX"')
+    with pytest.raises(ConfigError, match="unknown country code 'XX'.*\\[stores.X\\]"):
+        parse_store_configs(text)
+    special = "[stores.X.special_hours]\n'Independence Day' = '10:00-16:00'\n'02-29' = 'closed'\n"
+    config = parse_store_configs(MINIMAL.replace("[stores.X.special_hours]\n", special))["X"]
+    assert config.special_hours["Independence Day"] == (600, 960) and "02-29" in config.closed_on
+
+
+def test_a_config_without_freezer_capacity_renders_and_reads_back():
+    config = parse_store_configs(MINIMAL)["X"]
+    assert config.freezer_capacity_litres == 0.0
+    assert parse_store_configs(render_store_configs({"X": config}))["X"] == config
