@@ -9,7 +9,6 @@ cancelled receipts are left out and counted, and item labels are kept exactly as
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -17,14 +16,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from basket.columns import read_quantities, read_timestamps
 from basket.errors import ParameterError, SchemaError
 
 if TYPE_CHECKING:
     from scipy import sparse
-
-_SHOW = 5
-# A UTC offset or zone letter after a time of day (never after a bare date: 03-11-2025).
-_OFFSET = r"(?i)(\d:\d\d(?::\d\d(?:[.,]\d+)?)?)\s*(?:z|utc|gmt|[+-]\d\d(?::?\d\d)?)$"
 
 
 @dataclass(frozen=True)
@@ -196,7 +192,8 @@ def from_long(
     ------
     SchemaError
         If a column is missing, a quantity is not a finite number (blank, text, ``nan``,
-        ``inf``) or a timestamp does not parse, or no receipt is left.
+        ``inf``), a timestamp does not parse, is outside 1970-2199 or is stranded far from all
+        the others (see :func:`basket.columns.check_dates`), or no receipt is left.
     """
     receipt_cols = [receipt] if isinstance(receipt, str) else list(receipt)
     _require(frame, {**dict.fromkeys(receipt_cols, "--receipt-col"), item: "--item-col"}, source)
@@ -222,13 +219,14 @@ def from_long(
            len(seen) - len(np.unique(receipt_code[keep])))  # fmt: skip
 
     if quantity and quantity in frame.columns:
-        amounts = _numbers(frame[quantity], quantity, source, first_line)
+        amounts = read_quantities(frame[quantity], quantity, source, first_line)
         _count(dropped, "return lines (negative quantity)", int(((amounts < 0) & keep).sum()))
     else:
         amounts = None
     stamps = None
     if timestamp and timestamp in frame.columns:
-        stamps = _timestamps(frame[timestamp], timestamp, source, first_line, dayfirst, date_format)
+        stamps = read_timestamps(frame[timestamp], timestamp, source, first_line, dayfirst,
+                                 date_format)  # fmt: skip
     stores = None
     if store and store in frame.columns:
         stores = _as_text(frame[store]).fillna("").to_numpy(dtype=object)
@@ -285,8 +283,9 @@ def from_baskets(
     """Build receipts from lines that each list the items of one receipt.
 
     Fields are split as CSV (quotes protect delimiters inside a label). Blank lines and the
-    header line (``header=True``) never become receipts; empty fields are ignored; an item
-    repeated on a line counts once. Labels are kept exactly as written, spaces included.
+    header line (``header=True``) never become receipts; empty fields (``milk,,bread``, a
+    trailing delimiter) are left out and counted in ``dropped``; an item repeated on a line
+    counts once. Labels are kept exactly as written, spaces included.
 
     A file in which every receipt has one item (from 20 receipts up) is refused. Read with
     the wrong delimiter, every line of a basket file is one long label, which would mine to
@@ -318,7 +317,7 @@ def from_baskets(
     excluded = set(exclude_items)
     receipt_code: list[int] = []
     labels: list[str] = []
-    blank = repeats = placeholders = 0
+    blank = repeats = placeholders = empty = 0
     head: list[str] = []
     rows = csv.reader(_peek(lines, head), delimiter=delimiter)
     if header:
@@ -338,6 +337,7 @@ def from_baskets(
         if not basket:
             blank += 1
             continue
+        empty += len(fields) - len(basket)
         kept = [label for label in basket if label not in excluded]
         placeholders += len(basket) - len(kept)
         unique = list(dict.fromkeys(kept))
@@ -349,6 +349,7 @@ def from_baskets(
         labels.extend(unique)
         n += 1
     _count(dropped, "blank lines", blank)
+    _count(dropped, "empty items (a,,b or a trailing delimiter)", empty)
     _count(dropped, "lines of excluded items", placeholders)
     _count(dropped, "repeated items on a receipt", repeats)
     if n >= _MIN_TO_JUDGE and len(labels) == n:
@@ -507,79 +508,6 @@ def _require(frame: pd.DataFrame, columns: Mapping[str, str], source: str) -> No
         + " and ".join(f"{flag} NAME" for flag in flags)
         + ", or read a file with one receipt a line with --layout basket",
     )
-
-
-def _numbers(values: pd.Series, name: str, source: str, first_line: int) -> np.ndarray:
-    """The quantities as floats; blanks, text, ``nan`` and infinities are refused together."""
-    numbers = pd.to_numeric(values.astype("string").str.strip(), errors="coerce")
-    finite = np.isfinite(numbers.to_numpy(dtype=float, na_value=np.nan))
-    if not finite.all():
-        bad = ~finite
-        raise SchemaError(
-            f"column {name!r}: not a finite number in {_rows(bad)}",
-            source=source,
-            where=_where(values, bad, first_line),
-            fix="Use plain numbers (not blank, nan or inf), or map another column with "
-            "--quantity-col",
-        )
-    return numbers.to_numpy(dtype=float)
-
-
-def _timestamps(
-    values: pd.Series,
-    name: str,
-    source: str,
-    first_line: int,
-    dayfirst: bool,
-    date_format: str | None,
-) -> pd.DatetimeIndex:
-    if pd.api.types.is_datetime64_any_dtype(values):
-        parsed = pd.DatetimeIndex(values)  # tz-aware: its wall-clock time, below
-    else:
-        # Receipts are read in the store's local time, so an offset is dropped, not applied:
-        # 10:00+02:00 stays 10:00, and mixed offsets (summer time) parse together.
-        text = values.astype("string").str.strip().str.replace(_OFFSET, r"\1", regex=True)
-        if date_format:
-            date_format = re.sub(r"\s*%[zZ]$", "", date_format)
-            try:
-                parsed = pd.DatetimeIndex(pd.to_datetime(text, format=date_format,
-                                                         errors="coerce"))  # fmt: skip
-            except ValueError as exc:  # a directive strftime does not know, e.g. %Q
-                raise ParameterError(
-                    f"--date-format {date_format!r} is not a strftime format ({exc})",
-                    source=source,
-                    fix="Use directives such as %d.%m.%Y %H:%M",
-                ) from None
-        else:
-            parsed = pd.DatetimeIndex(pd.to_datetime(text, format="ISO8601", errors="coerce"))
-            missing = np.asarray(parsed.isna())
-            if dayfirst and missing.any():  # ISO dates stay ISO; the rest are read day first
-                rest = pd.to_datetime(text[missing], format="mixed", dayfirst=True, errors="coerce")
-                merged = parsed.to_numpy().copy()
-                merged[missing] = np.asarray(rest, dtype=merged.dtype)
-                parsed = pd.DatetimeIndex(merged)
-    if parsed.tz is not None:  # an offset the pattern does not know, e.g. after a bare date
-        parsed = parsed.tz_localize(None)
-    bad = np.asarray(parsed.isna())
-    if bad.any():
-        raise SchemaError(
-            f"column {name!r}: not a date in {_rows(bad)}",
-            source=source,
-            where=_where(values, bad, first_line),
-            fix="Write YYYY-MM-DD HH:MM:SS, or use --dayfirst or --date-format for others",
-        )
-    return parsed
-
-
-def _where(values: pd.Series, bad: np.ndarray, first_line: int) -> str:
-    rows = np.flatnonzero(bad)[:_SHOW]
-    shown = ", ".join(f"line {first_line + i}: {str(values.iloc[i])!r}" for i in rows)
-    return shown + (", ..." if bad.sum() > _SHOW else "")
-
-
-def _rows(mask: np.ndarray) -> str:
-    n = int(mask.sum())
-    return f"{n:,} row{'s' if n != 1 else ''}"
 
 
 def _count(dropped: dict[str, int], what: str, n: int) -> None:

@@ -215,3 +215,52 @@ def test_one_item_on_every_receipt_is_refused_and_a_few_receipts_are_not():
     assert baskets("a,b\n" + "c\n" * 30).n_receipts == 31  # one pair is enough
     with pytest.raises(ParameterError, match="the delimiter must be one character"):
         baskets("a;b\n", delimiter=";;")
+
+
+def test_empty_items_of_a_basket_line_are_counted():
+    receipts = baskets("milk,,bread\nmilk,bread,\n,,\nbread\n")
+    assert as_sets(receipts) == [{"milk", "bread"}, {"milk", "bread"}, {"bread"}]
+    assert receipts.dropped == {"blank lines": 1, "empty items (a,,b or a trailing delimiter)": 2}
+
+
+def year_of_lines(n=400):
+    """``n`` lines, two per receipt, on days spread over 2025."""
+    days = pd.Timestamp("2025-01-01") + pd.to_timedelta(np.arange(n) * 364 // n, unit="D")
+    return pd.DataFrame({"receipt_id": [str(i // 2) for i in range(n)],
+                         "sku": ["a", "b"] * (n // 2),
+                         "timestamp": days.strftime("%Y-%m-%d 10:00").tolist()})  # fmt: skip
+
+
+@pytest.mark.parametrize("stamp", ["1800-01-01", "1969-12-31 23:59", "2200-01-01", "3000-06-01"])
+def test_a_date_outside_1970_to_2199_is_refused_with_its_line(stamp):
+    frame = year_of_lines()
+    frame.loc[5, "timestamp"] = stamp
+    with pytest.raises(SchemaError) as info:
+        from_long(frame, source="r.csv")
+    assert f"a date outside 1970-2199 in 1 row (line 7: '{stamp}')" in str(info.value)
+
+
+@pytest.mark.parametrize("stamp, rows", [
+    ("2019-06-01", [5]), ("2026-06-01", [5]), ("2026-06-01", [5, 300]), ("2024-10-01", [0]),
+])  # fmt: skip
+def test_lines_stranded_beyond_a_long_gap_are_refused_with_their_lines(stamp, rows):
+    frame = year_of_lines()
+    frame.loc[rows, "timestamp"] = stamp
+    with pytest.raises(SchemaError) as info:
+        from_long(frame, source="r.csv")
+    message = str(info.value)
+    assert f"{len(rows)} row{'s' if len(rows) > 1 else ''} dated more than 28 days away" in message
+    assert all(f"line {r + 2}: '{stamp}'" in message for r in rows), message
+    assert "(which run from 2025-01-01 to 2025-12-" in message and "--by month" in message
+
+
+def test_a_gap_with_more_than_one_percent_of_the_lines_beyond_it_is_real_data():
+    frame = year_of_lines()
+    frame.loc[[1, 2, 3, 4, 5], "timestamp"] = "2026-06-01"  # 5 of 400 lines: a new period
+    assert from_long(frame).timestamps.max() == pd.Timestamp("2026-06-01 00:00")
+    sparse = year_of_lines(40)  # a day with lines every 9 days: 8 spacings are 72 days
+    sparse.loc[39, "timestamp"] = "2026-02-10 10:00"  # 60 days after the last but one
+    assert from_long(sparse).n_receipts == 20
+    sparse.loc[39, "timestamp"] = "2026-02-28 10:00"
+    with pytest.raises(SchemaError, match="1 row dated more than 72 days away"):
+        from_long(sparse)
