@@ -1030,24 +1030,50 @@ receipt_options = _options(
                  help="Only receipts on or before this day."),
 )  # fmt: skip
 
+
+def _refused(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Refuse a mining parameter as the library does, in its words, before any file is read."""
+    from basket.mining import check_thresholds
+    from basket.recommend import check_top
+    from basket.rules import check_rule_thresholds
+
+    if value is None:
+        return value
+    name = param.name
+    try:
+        if name in ("min_support", "min_count", "max_len"):
+            check_thresholds(**{"min_support": None, "min_count": None, "max_len": 1, name: value})
+        elif name == "top":
+            check_top(value)
+        else:
+            check_rule_thresholds(**{name: value})
+    except BasketParameterError as exc:
+        raise click.BadParameter(f"{exc.problem}. {exc.fix}") from None
+    return value
+
+
 mining_options = _options(
     click.option("--min-support", type=float, default=0.001, show_default=True,
+                 callback=_refused,
                  help="Least share of receipts holding an itemset, in (0, 1]."),
-    click.option("--min-count", type=int, help="Least number of receipts (overrides support)."),
+    click.option("--min-count", type=int, callback=_refused,
+                 help="Least number of receipts (overrides support)."),
     click.option("--min-confidence", type=float, default=0.1, show_default=True,
-                 help="Least confidence of a rule, in [0, 1]; ties are kept."),
-    click.option("--min-lift", type=float, help="Least lift of a rule."),
-    click.option("--max-len", type=int, default=3, show_default=True,
+                 callback=_refused, help="Least confidence of a rule, in [0, 1]; ties are kept."),
+    click.option("--min-lift", type=float, callback=_refused,
+                 help="Least lift of a rule (0 or more)."),
+    click.option("--max-len", type=int, default=3, show_default=True, callback=_refused,
                  help="Most items in a rule (both sides)."),
     click.option("--max-consequent-len", type=int, default=1, show_default=True,
-                 help="Most items on the right-hand side."),
+                 callback=_refused, help="Most items on the right-hand side."),
     click.option("--algorithm", type=click.Choice(["fpgrowth", "apriori"]), default="fpgrowth",
                  show_default=True, help="mlxtend's algorithm (for the mlxtend engine)."),
     click.option("--engine", type=click.Choice(["auto", "sparse", "mlxtend"]), default="auto",
                  show_default=True,
                  help="auto: sparse counting up to 3 items, mlxtend beyond."),
-    click.option("--max-p", type=float, default=0.05, show_default=True,
-                 help="Keep rules whose corrected Fisher p-value is at most this; 1 keeps all."),
+    click.option("--max-p", type=float, default=0.05, show_default=True, callback=_refused,
+                 help="Keep rules whose corrected Fisher p-value is at most this, in (0, 1]; "
+                 "1 keeps all."),
     click.option("--correction", type=click.Choice(["holm", "bh", "bonferroni", "none"]),
                  default="holm", show_default=True, help="Multiple-testing correction."),
     click.option("--keep-redundant", is_flag=True,
@@ -1121,10 +1147,7 @@ def _catalog_maps(path: str | None) -> tuple[dict[str, str], dict[str, str]]:
 def _find_rules(settings: Settings, options: dict[str, Any], catalog: Any = None,
                 **overrides: Any) -> Any:  # fmt: skip
     from basket.crosssell import find_rules
-    from basket.mining import check_thresholds
 
-    check_thresholds(options.get("min_support"), options.get("min_count"),
-                     options.get("max_len", 3))  # fmt: skip
     receipts = _load_receipts(settings, options)
     names, categories = catalog or _catalog_maps(options["catalog"])
     keys = ("level", "stores", "start", "end", "min_support", "min_count", "max_len",
@@ -1208,10 +1231,12 @@ _RULE_VIEW = ("antecedent_names", "consequent_names", "count", "support", "confi
 @rules.command("itemsets")
 @click.argument("receipts", type=_RECEIPTS)
 @receipt_options
-@click.option("--min-support", type=float, default=0.001, show_default=True,
+@click.option("--min-support", type=float, default=0.001, show_default=True, callback=_refused,
               help="Least share of receipts holding an itemset, in (0, 1].")
-@click.option("--min-count", type=int, help="Least number of receipts (overrides support).")
-@click.option("--max-len", type=int, default=3, show_default=True, help="Most items.")
+@click.option("--min-count", type=int, callback=_refused,
+              help="Least number of receipts (overrides support).")
+@click.option("--max-len", type=int, default=3, show_default=True, callback=_refused,
+              help="Most items.")
 @click.option("--algorithm", type=click.Choice(["fpgrowth", "apriori", "fpmax"]),
               default="fpgrowth", show_default=True, help="fpmax: maximal itemsets only.")
 @click.option("--engine", type=click.Choice(["auto", "sparse", "mlxtend"]), default="auto",
@@ -1256,7 +1281,8 @@ def rules_itemsets(settings: Settings, output: str | None, fmt: str | None,
 @click.option("--basket", metavar="A,B,...", help="What goes with a whole basket.")
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False),
               help="A rules file from `kori rules mine` (else RECEIPTS are mined first).")
-@click.option("--top", type=int, default=10, show_default=True, help="How many to list.")
+@click.option("--top", type=int, default=10, show_default=True, callback=_refused,
+              help="How many to list.")
 @receipt_options
 @mining_options
 @output_options()

@@ -10,9 +10,9 @@ import pandas as pd
 from basket.describe import describe
 from basket.errors import ParameterError
 from basket.filters import filter_rules
-from basket.mining import frequent_itemsets
+from basket.mining import check_thresholds, frequent_itemsets
 from basket.receipts import Receipts
-from basket.rules import association_rules
+from basket.rules import association_rules, check_rule_thresholds
 from basket.seasonal import seasonal_rules
 
 
@@ -172,10 +172,15 @@ def find_rules(
     Raises
     ------
     ParameterError
-        If a parameter is out of range, ``level="category"`` comes without categories, or a
-        filter term matches no item, name or category of the receipts (the items are
-        resolved as :func:`basket.resolve.match_items` does, against every item mined).
+        If a parameter is out of range (checked before anything is mined),
+        ``level="category"`` comes without categories, or a filter term matches no item, name
+        or category of the receipts (the items are resolved as
+        :func:`basket.resolve.match_items` does, against every item mined).
     """
+    check_thresholds(min_support, min_count, max_len)
+    check_rule_thresholds(min_confidence=min_confidence, min_lift=min_lift,
+                          max_consequent_len=max_consequent_len, max_p=max_p,
+                          correction=correction)  # fmt: skip
     receipts = select_receipts(receipts, categories=categories, level=level, stores=stores,
                                start=start, end=end)  # fmt: skip
     if level == "category":

@@ -15,7 +15,7 @@ from basket.resolve import ambiguous, match_items, no_match, resolve_items, show
 if TYPE_CHECKING:
     from basket.crosssell import RuleReport
 
-__all__ = ["RECOMMENDATION_COLUMNS", "recommend", "resolve_basket", "resolve_items"]
+__all__ = ["RECOMMENDATION_COLUMNS", "check_top", "recommend", "resolve_basket", "resolve_items"]
 
 RECOMMENDATION_COLUMNS = (
     "rank", "item", "name", "category", "confidence", "lift", "support", "count",
@@ -139,6 +139,18 @@ def _why(item: str, report: RuleReport) -> tuple[str, str]:
             "See them with --keep-redundant, without --min-lift and the filters")
 
 
+def check_top(top: int) -> None:
+    """Refuse a number of recommendations below 1.
+
+    Raises
+    ------
+    ParameterError
+    """
+    if top < 1:
+        raise ParameterError(f"the number of recommendations must be at least 1, got {top}",
+                             fix="Pass e.g. --top 10")  # fmt: skip
+
+
 def recommend(rules: pd.DataFrame, basket: Iterable[str], *, top: int = 10) -> pd.DataFrame:
     """Rank the items to place beside a basket.
 
@@ -165,8 +177,7 @@ def recommend(rules: pd.DataFrame, basket: Iterable[str], *, top: int = 10) -> p
     ParameterError
         If ``top`` is below 1.
     """
-    if top < 1:
-        raise ParameterError(f"--top must be at least 1, got {top}", fix="Pass e.g. --top 10")
+    check_top(top)
     held = set(basket)
     applies = [
         set(ante) <= held and not set(cons) & held

@@ -114,7 +114,14 @@ def association_rules(
     0       (b,)    0.800000
     1       (a,)    0.666667
     """
-    _check(min_confidence, min_lift, max_consequent_len, max_p, correction, itemsets)
+    check_rule_thresholds(min_confidence=min_confidence, min_lift=min_lift,
+                          max_consequent_len=max_consequent_len, max_p=max_p,
+                          correction=correction)  # fmt: skip
+    if itemsets.algorithm == "fpmax":
+        raise ParameterError(
+            "maximal itemsets lack the counts of their subsets that rules need",
+            fix="Mine rules with --algorithm fpgrowth or apriori",
+        )
     counts = itemsets.counts
     n = itemsets.n_receipts
     rows = _candidate_rules(counts, min_confidence, max_consequent_len)
@@ -155,21 +162,30 @@ def _items(rules: pd.DataFrame) -> frozenset[str]:
     return frozenset(sides.explode().dropna())
 
 
-def _check(
-    min_confidence: float,
-    min_lift: float | None,
-    max_consequent_len: int,
-    max_p: float,
-    correction: str,
-    itemsets: FrequentItemsets,
+def check_rule_thresholds(
+    *,
+    min_confidence: float = 0.1,
+    min_lift: float | None = None,
+    max_consequent_len: int = 1,
+    max_p: float = 0.05,
+    correction: str = "holm",
 ) -> None:
+    """Refuse rule thresholds outside their range, with the fix, before any mining.
+
+    Ranges: ``min_confidence`` in [0, 1], ``min_lift`` at least 0, ``max_consequent_len`` at
+    least 1, ``max_p`` in (0, 1]; ``nan`` is out of every range.
+
+    Raises
+    ------
+    ParameterError
+    """
     if not 0 <= min_confidence <= 1:
         raise ParameterError(
             f"minimum confidence must be in [0, 1], got {min_confidence}",
             fix="Pass e.g. --min-confidence 0.2",
         )
-    if min_lift is not None and min_lift < 0:
-        raise ParameterError(f"minimum lift must not be negative, got {min_lift}",
+    if min_lift is not None and not min_lift >= 0:
+        raise ParameterError(f"minimum lift must be 0 or more, got {min_lift}",
                              fix="Pass e.g. --min-lift 1.5")  # fmt: skip
     if max_consequent_len < 1:
         raise ParameterError(
@@ -177,16 +193,11 @@ def _check(
             fix="Pass --max-consequent-len 1 or more",
         )
     if not 0 < max_p <= 1:
-        raise ParameterError(f"--max-p must be in (0, 1], got {max_p}",
+        raise ParameterError(f"the largest p-value kept must be in (0, 1], got {max_p}",
                              fix="Pass e.g. --max-p 0.05, or 1 to keep all rules")  # fmt: skip
     if correction not in CORRECTIONS:
         raise ParameterError(f"unknown correction {correction!r}",
                              fix=f"Use one of {', '.join(CORRECTIONS)}")  # fmt: skip
-    if itemsets.algorithm == "fpmax":
-        raise ParameterError(
-            "maximal itemsets lack the counts of their subsets that rules need",
-            fix="Mine rules with --algorithm fpgrowth or apriori",
-        )
 
 
 def _candidate_rules(

@@ -163,3 +163,14 @@ def test_measures_stay_in_range(seed):
         assert rule["lift"] == pytest.approx(rule["confidence"] / rule["consequent_support"])
         assert -1 - eps <= rule["zhangs_metric"] <= 1 + eps and 0 <= rule["jaccard"] <= 1 + eps
         assert -0.25 <= rule["leverage"] <= 0.25 and 0 <= rule["kulczynski"] <= 1 + eps
+
+
+@pytest.mark.parametrize("option", [
+    {"min_support": 0}, {"min_count": 0}, {"max_len": 0}, {"min_confidence": 1.01},
+    {"min_lift": -1}, {"min_lift": float("nan")}, {"max_p": 0}, {"max_consequent_len": 0},
+])  # fmt: skip
+def test_find_rules_refuses_parameters_before_it_touches_the_receipts(option):
+    from basket.crosssell import find_rules
+
+    with pytest.raises(ParameterError):
+        find_rules(None, **option)  # receipts it never gets to

@@ -273,3 +273,53 @@ def test_timestamps_with_offsets_filter_and_split_by_month(runner, tmp_path):
     november = run(runner, "rules", "itemsets", path, "--from", "2025-11-01")
     assert november.exit_code == 0, november.output
     assert pd.read_csv(io.StringIO(november.stdout))["count"].tolist() == [20, 20, 20]
+
+REFUSED = [
+    (["rules", "mine", "{empty}", "--min-support", "0"], "'--min-support': minimum support"),
+    (["rules", "mine", "{empty}", "--min-support", "1.01"], "'--min-support': minimum support"),
+    (["rules", "mine", "{empty}", "--min-confidence", "1.01"], "'--min-confidence': minimum"),
+    (["rules", "mine", "{empty}", "--max-len", "0"], "'--max-len': maximum length"),
+    (["rules", "mine", "{empty}", "--min-count", "0"], "'--min-count': minimum count"),
+    (["rules", "mine", "{empty}", "--max-p", "1.5"], "'--max-p': the largest p-value kept"),
+    (["rules", "mine", "{empty}", "--max-p", "-0.1"], "'--max-p': the largest p-value kept"),
+    (["rules", "mine", "{empty}", "--min-lift", "-1"], "'--min-lift': minimum lift must be 0"),
+    (["rules", "mine", "{empty}", "--min-lift", "nan"], "'--min-lift': minimum lift must be 0"),
+    (["rules", "mine", "{empty}", "--max-consequent-len", "0"], "'--max-consequent-len'"),
+    (["rules", "itemsets", "{empty}", "--max-len", "0"], "'--max-len': maximum length"),
+    (["rules", "itemsets", "{empty}", "--min-support", "0"], "'--min-support': minimum support"),
+    (["rules", "report", "{empty}", "--html", "{html}", "--min-confidence", "2"],
+     "'--min-confidence': minimum confidence"),
+    (["rules", "recommend", "{empty}", "--item", "a", "--top", "0"],
+     "'--top': the number of recommendations must be at least 1"),
+    (["rules", "recommend", "{empty}", "--catalog", "{empty}", "--item", "a", "--max-p", "0"],
+     "'--max-p'"),
+]
+
+
+@pytest.mark.parametrize("args, fragment", REFUSED, ids=[" ".join(c[0][1:2] + c[0][-2:])
+                                                         for c in REFUSED])  # fmt: skip
+def test_parameters_are_refused_before_any_file_is_read(runner, tmp_path, args, fragment):
+    files = {"empty": tmp_path / "empty.csv", "html": tmp_path / "r.html"}
+    files["empty"].write_text("")  # read, it would be an error of its own (exit 1)
+    result = run(runner, *[a.format(**files) for a in args])
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert result.exit_code == 2 and len(errors) == 1, result.output
+    assert fragment in errors[0] and "Traceback" not in result.output
+    assert not files["html"].exists()
+
+
+def test_a_receipt_line_dated_far_from_the_rest_is_refused(runner, tmp_path):
+    path = tmp_path / "r.csv"
+    days = pd.date_range("2025-01-01", "2025-12-31", freq="D")
+    lines = [f"{i},{item},{day:%Y-%m-%d}" for i, day in enumerate(days) for item in "ab"]
+    lines[7] = "3,b,1800-01-01"
+    path.write_text("receipt_id,sku,timestamp\n" + "\n".join(lines) + "\n")
+    result = run(runner, "rules", "mine", path, "--by", "month")
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert result.exit_code == 1 and len(errors) == 1, result.output
+    assert "a date outside 1970-2199 in 1 row (line 9: '1800-01-01')" in errors[0]
+    lines[7] = "3,b,2019-01-01"
+    path.write_text("receipt_id,sku,timestamp\n" + "\n".join(lines) + "\n")
+    result = run(runner, "rules", "mine", path, "--from", "2025-03-01")
+    assert result.exit_code == 1 and "1 row dated more than 28 days away" in result.stderr
+    assert "(line 9: '2019-01-01')" in result.stderr
