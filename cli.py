@@ -1159,6 +1159,8 @@ def _find_rules(settings: Settings, options: dict[str, Any], catalog: Any = None
     with _progress(settings, "Mining") as progress:
         report = find_rules(receipts, names=names, categories=categories, progress=progress,
                             **arguments)  # fmt: skip
+    if report.catalog_gaps:
+        settings.info(report.catalog_gaps.message(options["catalog"]))
     removed = ", ".join(f"{n:,} {why}" for why, n in report.removed.items() if n)
     settings.info(
         f"{report.itemsets:,} frequent itemsets (at least {report.min_count:,} receipts, "
@@ -1252,13 +1254,17 @@ def rules_itemsets(settings: Settings, output: str | None, fmt: str | None,
       kori rules itemsets groceries.csv --layout basket --algorithm fpmax --min-support 0.01
     """
     from basket.crosssell import select_receipts
-    from basket.describe import for_output, itemsets_table
+    from basket.describe import catalog_gaps, for_output, itemsets_table
     from basket.mining import frequent_itemsets
 
     names, categories = _catalog_maps(options["catalog"])
-    receipts = select_receipts(_load_receipts(settings, options), categories=categories,
-                               level=options["level"], stores=options["stores"],
-                               start=options["start"], end=options["end"])  # fmt: skip
+    read = _load_receipts(settings, options)
+    gaps = catalog_gaps(read, names, categories, level=options["level"])
+    if gaps:
+        settings.info(gaps.message(options["catalog"]))
+    receipts = select_receipts(read, categories=categories, level=options["level"],
+                               stores=options["stores"], start=options["start"],
+                               end=options["end"])  # fmt: skip
     if options["level"] == "category":
         names = {}
     with _progress(settings, "Counting") as progress:

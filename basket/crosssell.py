@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
-from basket.describe import describe
+from basket.describe import CatalogGaps, catalog_gaps, describe
 from basket.errors import ParameterError
 from basket.filters import filter_rules
 from basket.mining import check_thresholds, frequent_itemsets
@@ -49,6 +49,9 @@ class RuleReport:
         Items in a frequent itemset of two or more; the others can be in no rule.
     tested_items, significant_items : frozenset of str
         Items in a rule that met the confidence threshold, and in a significant one.
+    catalog_gaps : CatalogGaps or None
+        Items of the receipts (before the store and period filters) that the catalog maps
+        lack, with their receipt lines; None without a catalog or when it has them all.
     """
 
     rules: pd.DataFrame
@@ -65,6 +68,7 @@ class RuleReport:
     paired: frozenset[str] = frozenset()
     tested_items: frozenset[str] = frozenset()
     significant_items: frozenset[str] = frozenset()
+    catalog_gaps: CatalogGaps | None = None
 
     def summary(self) -> dict[str, object]:
         """Figures for a report header, as label -> value."""
@@ -77,6 +81,9 @@ class RuleReport:
         out.update({f"Left out: {k}": v for k, v in self.removed.items() if v})
         out["Rules reported"] = len(self.rules)
         out.update({f"Input: {k}": v for k, v in self.dropped.items()})
+        if self.catalog_gaps:
+            out["Items not in the catalog"] = len(self.catalog_gaps.items)
+            out["Receipt lines of items not in the catalog"] = self.catalog_gaps.lines
         return out
 
 
@@ -181,6 +188,7 @@ def find_rules(
     check_rule_thresholds(min_confidence=min_confidence, min_lift=min_lift,
                           max_consequent_len=max_consequent_len, max_p=max_p,
                           correction=correction)  # fmt: skip
+    gaps = catalog_gaps(receipts, names, categories, level=level)
     receipts = select_receipts(receipts, categories=categories, level=level, stores=stores,
                                start=start, end=end)  # fmt: skip
     if level == "category":
@@ -227,5 +235,6 @@ def find_rules(
         paired=frozenset(item for items in itemsets.counts if len(items) > 1 for item in items),
         tested_items=found.tested_items,
         significant_items=found.significant_items,
+        catalog_gaps=gaps,
     )
 

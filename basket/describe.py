@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from basket.errors import SchemaError
+
+if TYPE_CHECKING:
+    from basket.receipts import Receipts
 
 ITEMSET_COLUMNS = (
     "antecedent", "consequent", "antecedent_names", "consequent_names",
@@ -108,6 +113,94 @@ def _lines(mask: np.ndarray, values: pd.Series, first_line: int, show: int = 5) 
                          for i in rows[:show])  # fmt: skip
     return (f"{count:,} row{'s' if count > 1 else ''} "
             f"(line{'s' if count > 1 else ''} {lines}: {examples})")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CatalogGaps:
+    """Items of the receipts that the catalog lacks: they keep their codes (or, mined by
+    category, each is a category of its own).
+
+    Attributes
+    ----------
+    items : dict of str to int
+        Item (exactly as written) -> receipt lines holding it (one per receipt), most first.
+    spaced : dict of str to str
+        Those of them that are a catalog item once spaces around both are stripped
+        (``"K1029 "`` -> ``"K1029"``): most likely the same product, written differently.
+    level : str
+        ``"sku"`` or ``"category"``: what the catalog was asked for.
+    """
+
+    items: dict[str, int]
+    spaced: dict[str, str]
+    level: str = "sku"
+
+    @property
+    def lines(self) -> int:
+        """Receipt lines of the items missing."""
+        return sum(self.items.values())
+
+    def message(self, catalog: str = "the catalog", show: int = 5) -> str:
+        """One sentence for the user, e.g. ``2 items (41 receipt lines) are not in
+        catalog.csv: 'K1029 ', 'X1'; they keep their codes``."""
+        n, one = len(self.items), len(self.items) == 1
+        listed = ", ".join(repr(item) for item in list(self.items)[:show])
+        if self.level == "category":
+            fate = "it is left as its own category" if one else "each is left as its own category"
+        else:
+            fate = "it keeps its code" if one else "they keep their codes"
+        lines = f"{self.lines:,} receipt line{'' if self.lines == 1 else 's'}"
+        text = (f"{n:,} item{'' if one else 's'} ({lines}) {'is' if one else 'are'} not in "
+                f"{catalog}: {listed}{', ...' if n > show else ''}; {fate}")  # fmt: skip
+        if self.spaced:
+            k = len(self.spaced)
+            who = "It is" if one else f"{k:,} of them are" if k > 1 else "1 of them is"
+            item, known = next(iter(self.spaced.items()))
+            text += (f". {who} in the catalog once spaces are stripped ({item!r} is {known!r}):"
+                     " strip the spaces in the receipts or the catalog")  # fmt: skip
+        return text
+
+
+def catalog_gaps(
+    receipts: Receipts,
+    names: Mapping[str, str] | None = None,
+    categories: Mapping[str, str] | None = None,
+    *,
+    level: str = "sku",
+) -> CatalogGaps | None:
+    """The items of ``receipts`` that a catalog lacks, with the receipt lines of each.
+
+    An item is in the catalog when ``names`` or ``categories`` has it (``categories`` alone
+    with ``level="category"``), exactly as written: ``"K1029 "`` is not ``"K1029"``, but is
+    listed in :attr:`CatalogGaps.spaced`.
+
+    Returns
+    -------
+    CatalogGaps or None
+        None when no catalog is given or it has every item.
+
+    Examples
+    --------
+    >>> from basket.receipts import from_baskets
+    >>> receipts = from_baskets(["K1,K2 ", "K1,X9"])
+    >>> gaps = catalog_gaps(receipts, {"K1": "Dill", "K2": "Salt"})
+    >>> gaps.items, gaps.spaced
+    ({'K2 ': 1, 'X9': 1}, {'K2 ': 'K2'})
+    """
+    names, categories = names or {}, categories or {}
+    known = set(categories) if level == "category" else set(names) | set(categories)
+    if not known:
+        return None
+    items = receipts.items.tolist()
+    counts = receipts.item_counts()
+    missing = [i for i, item in enumerate(items) if item not in known]
+    if not missing:
+        return None
+    order = sorted(missing, key=lambda i: (-counts[i], items[i]))
+    stripped = {str(item).strip(): item for item in known}
+    found = {items[i]: int(counts[i]) for i in order}
+    spaced = {item: stripped[item.strip()] for item in found if item.strip() in stripped}
+    return CatalogGaps(items=found, spaced=spaced, level=level)
 
 
 def describe(

@@ -46,3 +46,22 @@ def test_missing_columns_are_refused_and_an_item_hierarchy_maps_with_name_none()
         catalog_maps(hierarchy)
     names, categories = catalog_maps(hierarchy, item="item", name=None, category="level2")
     assert names == {} and categories == {"ham": "sausage", "sausage": "sausage"}
+
+
+def test_items_missing_from_the_catalog_are_counted_and_named():
+    from basket.describe import catalog_gaps
+    from basket.receipts import from_baskets
+
+    receipts = from_baskets(["K1,K2 ", "K1,X9", "X9,K3", "K3"])
+    names, categories = catalog_maps(catalog())
+    assert catalog_gaps(receipts) is None and catalog_gaps(from_baskets(["K1,K2"]), names) is None
+    gaps = catalog_gaps(receipts, names, categories)
+    assert gaps.items == {"X9": 2, "K2 ": 1} and gaps.lines == 3 and gaps.spaced == {"K2 ": "K2"}
+    assert gaps.message("catalog.csv") == (
+        "2 items (3 receipt lines) are not in catalog.csv: 'X9', 'K2 '; they keep their codes. "
+        "1 of them is in the catalog once spaces are stripped ('K2 ' is 'K2'): strip the spaces "
+        "in the receipts or the catalog")
+    by_category = catalog_gaps(receipts, names, {"K1": "fish", "K2 ": "herbs", "K3": "fruit"},
+                               level="category")  # fmt: skip
+    assert by_category.message("c.csv") == ("1 item (2 receipt lines) is not in c.csv: 'X9'; it "
+                                            "is left as its own category")  # fmt: skip

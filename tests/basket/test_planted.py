@@ -63,6 +63,16 @@ def test_category_level(sample_receipts):
     assert report.items == len({categories[item] for item in receipts.items})
 
 
+def test_items_missing_from_the_catalog_are_reported(sample_receipts, report):
+    receipts, names, categories = sample_receipts
+    assert report.catalog_gaps is None
+    short = {item: name for item, name in names.items() if item != "K1029"}
+    partial = find_rules(receipts, names=short, categories={}, max_len=2)
+    held = int(receipts.item_counts()[list(receipts.items).index("K1029")])
+    assert partial.catalog_gaps.items == {"K1029": held}
+    assert partial.summary()["Receipt lines of items not in the catalog"] == held
+
+
 def test_seasonal_rules_tell_all_year_from_seasonal(sample_receipts):
     receipts, names, categories = sample_receipts
     report = find_rules(receipts, names=names, categories=categories, by="month", max_len=2)

@@ -274,6 +274,7 @@ def test_timestamps_with_offsets_filter_and_split_by_month(runner, tmp_path):
     assert november.exit_code == 0, november.output
     assert pd.read_csv(io.StringIO(november.stdout))["count"].tolist() == [20, 20, 20]
 
+
 REFUSED = [
     (["rules", "mine", "{empty}", "--min-support", "0"], "'--min-support': minimum support"),
     (["rules", "mine", "{empty}", "--min-support", "1.01"], "'--min-support': minimum support"),
@@ -306,6 +307,25 @@ def test_parameters_are_refused_before_any_file_is_read(runner, tmp_path, args, 
     assert result.exit_code == 2 and len(errors) == 1, result.output
     assert fragment in errors[0] and "Traceback" not in result.output
     assert not files["html"].exists()
+
+
+def test_items_missing_from_the_catalog_are_counted_on_stderr(runner, tmp_path):
+    receipts, catalog = tmp_path / "r.csv", tmp_path / "c.csv"
+    lines = [f"{r},{item}" for r in range(40) for item in ("K1", "K2 " if r % 2 else "X1")]
+    receipts.write_text("receipt_id,sku\n" + "\n".join(lines) + "\n")
+    catalog.write_text("sku,name,category\nK1,Salmon,fish\nK2,Dill,herbs\n")
+    base = [receipts, "--catalog", catalog, "--max-p", "1"]
+    mined = run(runner, "rules", "mine", *base)
+    assert mined.exit_code == 0, mined.output
+    assert (f"2 items (40 receipt lines) are not in {catalog}: 'K2 ', 'X1'; they keep their "
+            "codes. 1 of them is in the catalog once spaces are stripped ('K2 ' is 'K2')"
+            in mined.stderr)  # fmt: skip
+    level = run(runner, "rules", "mine", *base, "--level", "category")
+    assert level.exit_code == 0, level.output
+    assert "are not in" in level.stderr and "each is left as its own category" in level.stderr
+    itemsets = run(runner, "rules", "itemsets", receipts, "--catalog", catalog)
+    assert itemsets.exit_code == 0 and "2 items (40 receipt lines) are not in" in itemsets.stderr
+    assert "not in" not in run(runner, "rules", "itemsets", receipts).stderr  # no catalog
 
 
 def test_a_receipt_line_dated_far_from_the_rest_is_refused(runner, tmp_path):
