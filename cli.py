@@ -369,12 +369,14 @@ def _format_of(path: str) -> str | None:
     return _EXTENSIONS.get(os.path.splitext(name)[1])
 
 
-def read_table(path: str, fmt: str | None = None) -> tuple[pd.DataFrame, int]:
+def read_table(path: str, fmt: str | None = None, *,
+               lists: bool = False) -> tuple[pd.DataFrame, int]:  # fmt: skip
     """Read a data file as text columns (CSV, JSON) or typed columns (Parquet).
 
     Returns the frame and the line number of its first row (2 for CSV with a header), so that
     problems can be reported by line. ``-`` reads stdin. The CSV delimiter (comma, semicolon,
-    tab or bar) is taken from the header line.
+    tab or bar) is taken from the header line. JSON values must be plain values, or also lists
+    with ``lists=True`` (the sides of rules, as ``kori rules mine -f json`` writes them).
     """
     import pandas as pd
 
@@ -390,7 +392,7 @@ def read_table(path: str, fmt: str | None = None) -> tuple[pd.DataFrame, int]:
         if fmt != "csv":
             text = _decode(data, label)
             _refuse_empty(text, path, label)
-            return _read_json(text, label, lines=fmt == "jsonl"), 1
+            return _read_json(text, label, lines=fmt == "jsonl", lists=lists), 1
         header = _decode(data[: data.find(b"\n") + 1 or len(data)], label)
         _refuse_empty(header, path, label)
         sep = max(",;\t|", key=header.count)
@@ -548,7 +550,7 @@ def _refuse_empty(text: str, path: str, label: str) -> None:
         raise DataError(f"{label}: the file is empty ({where}). Check the path or the export")
 
 
-def _read_json(text: str, label: str, *, lines: bool) -> pd.DataFrame:
+def _read_json(text: str, label: str, *, lines: bool, lists: bool = False) -> pd.DataFrame:
     """JSON Lines or a JSON array of records, values as written (no guessing of dates)."""
     import json
 
@@ -573,7 +575,7 @@ def _read_json(text: str, label: str, *, lines: bool) -> pd.DataFrame:
         )
     for number, record in enumerate(records, start=1):
         for key, value in record.items():
-            if isinstance(value, (dict, list)):
+            if isinstance(value, dict) or (isinstance(value, list) and not lists):
                 where = f"line {number}" if lines else f"record {number}"
                 raise DataError(
                     f"{label}: {where}: {key!r} holds a JSON {type(value).__name__} "
@@ -1317,7 +1319,7 @@ def rules_recommend(settings: Settings, items: tuple[str, ...], basket: str | No
         raise click.UsageError("say what is in the basket: --item ITEM or --basket A,B")
     catalog, report = _catalog_maps(options["catalog"]), None
     if rules_file:
-        table = read_rules(read_table(rules_file)[0], source=rules_file)
+        table = read_rules(read_table(rules_file, lists=True)[0], source=rules_file)
     elif options["receipts"]:
         report = _find_rules(settings, {**options, "by": None}, catalog=catalog)
         table = report.rules
