@@ -281,10 +281,15 @@ def limit_problem(name: str, value: object) -> str | None:
         return f"{name} = {value!r} is not a whole number"
     if name in _OPEN_LOW:
         if not low < value <= high:
-            return f"{name} = {value:g} is not above {low:g} and at most {high:,g}: {why}"
+            return f"{name} = {value:g} is not above {low:g} and at most {_plain(high)}: {why}"
     elif not low <= value <= high:
-        return f"{name} = {value:g} is not between {low:,g} and {high:,g}: {why}"
+        return f"{name} = {value:g} is not between {_plain(low)} and {_plain(high)}: {why}"
     return None
+
+
+def _plain(bound: float) -> str:
+    """A bound as people write it: ``1,000,000`` rather than ``1e+06``, ``0.999``."""
+    return f"{bound:,.0f}" if float(bound).is_integer() else f"{bound:g}"
 
 
 def check_limit(name: str, value: float, *, label: str | None = None) -> float:

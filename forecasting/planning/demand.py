@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.errors import ParameterError, SchemaError
+from forecasting.stores import limit_problem
 
 Z90 = 1.2815515655446004
 """The standard normal's 90th percentile."""
@@ -81,9 +82,11 @@ def require_daily(table: pd.DataFrame, source: str = "<forecast>") -> None:
 
 
 def check_level(level: float, *, where: str = "--service-level") -> float:
-    """Raise :class:`ParameterError` unless ``level`` is a probability in (0, 1)."""
-    if not 0 < level < 1:
-        raise ParameterError(f"service level {level:g} is not between 0 and 1", where=where,
+    """Raise :class:`ParameterError` unless ``level`` is a service level in (0, 0.999] (see
+    :data:`forecasting.stores.LIMITS`)."""
+    problem = limit_problem("service_level", level)
+    if problem is not None:
+        raise ParameterError(problem.replace("service_level =", "service level", 1), where=where,
                              fix="Give it as a fraction, e.g. --service-level 0.95")  # fmt: skip
     return float(level)
 

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.errors import ParameterError
+from forecasting.stores import limit_problem
 
 COLUMNS = ("store", "sku", "category", "date", "mean", "var", "unit_volume_l")
 """Columns :func:`freezer_plan` reads from the daily forecast."""
@@ -197,12 +198,10 @@ def _per_category(
 
 
 def _check_level(value: object, name: str) -> None:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1
-    if not ok:
-        raise ParameterError(
-            f"{name} must be between 0 and 1, exclusive (got {value!r})",
-            fix="Give a chance of no stock-out such as 0.95",
-        )
+    problem = limit_problem("service_level", value)
+    if problem is not None:
+        raise ParameterError(problem.replace("service_level", name, 1),
+                             fix="Give a chance of no stock-out such as 0.95")  # fmt: skip
 
 
 def _check_days(value: object, name: str) -> None:
@@ -241,11 +240,10 @@ def _capacities(capacity: Mapping[str, float], stores: list) -> dict[str, float]
     out: dict[str, float] = {}
     for store in stores:
         litres = capacity[store]
-        ok = isinstance(litres, (int, float, np.number)) and not isinstance(litres, bool)
-        if not ok or not math.isfinite(litres) or litres <= 0:
+        problem = limit_problem("freezer_capacity_litres", litres)
+        if problem is not None:
             raise ParameterError(
-                f"freezer capacity of store {store!r} must be a positive number of litres "
-                f"(got {litres!r})",
+                f"freezer capacity of store {store!r}: {problem.split(' = ', 1)[1]}",
                 fix="Set freezer_capacity_litres in store.toml or give --capacity",
             )
         out[store] = float(litres)
@@ -317,12 +315,19 @@ def _rows(frame: pd.DataFrame, bad: pd.Series) -> str:
     """The first offending rows: store, SKU, date and the values."""
     shown = frame[bad].head(_SHOW)
     text = "; ".join(
-        f"sku {row.sku!r} at store {row.store!r} on {_day(row.date)}: mean {row.mean}, "
-        f"var {row.var}, unit_volume_l {row.unit_volume_l}"
+        f"sku {row.sku!r} at store {row.store!r} on {_day(row.date)}: mean {_num(row.mean)}, "
+        f"var {_num(row.var)}, unit_volume_l {_num(row.unit_volume_l)}"
         for row in shown.itertuples(index=False)
     )
     more = int(bad.sum()) - len(shown)
     return text + (f"; and {more} more" if more > 0 else "")
+
+
+def _num(value: object) -> str:
+    """A number to 6 significant digits (``1.4224``, not ``1.4223999999999999``)."""
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        return f"{float(value):.6g}"
+    return repr(value)
 
 
 def _day(value: object) -> str:

@@ -8,12 +8,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
-from forecasting.errors import SchemaError
+from forecasting.errors import ConfigError, ParameterError, SchemaError
 from forecasting.planning.demand import check_level, daily_moments, require_daily
 from forecasting.planning.freezer import FreezerPlan, freezer_plan
-from forecasting.stores import StaffingStandard, StoreConfig
+from forecasting.stores import StaffingStandard, StoreConfig, check_staffing
 from forecasting.validation import guess_kind, parse_table
 
 
@@ -82,13 +83,16 @@ def full_weeks(daily: pd.DataFrame, *, source: str = "<forecast>") -> tuple[pd.D
 
 
 def frozen_demand(demand: pd.DataFrame, catalog: pd.DataFrame, *, department: str = "frozen",
-                  source: str = "<catalog>") -> pd.DataFrame:  # fmt: skip
+                  source: str = "<catalog>", first_line: int | None = None) -> pd.DataFrame:  # fmt: skip
     """The forecast rows of the catalog's frozen products, with category and unit volume.
+
+    ``source`` and ``first_line`` (of the catalog's first row) are for messages.
 
     Raises
     ------
     SchemaError
-        If the catalog lacks unit volumes or departments, or the forecast has no frozen product.
+        If the catalog lacks unit volumes or departments, a frozen product of the forecast has
+        no positive unit volume, or the forecast has no frozen product.
     """
     for column in ("department", "unit_volume_l"):
         if column not in catalog.columns:
@@ -100,19 +104,42 @@ def frozen_demand(demand: pd.DataFrame, catalog: pd.DataFrame, *, department: st
         raise SchemaError(f"the forecast has no product of department {department!r}",
                           source=source, fix="Forecast the frozen products, or name their "
                           "department with --department")  # fmt: skip
+    volumes = pd.to_numeric(catalog["unit_volume_l"], errors="coerce").to_numpy(float)
+    bad = (catalog["sku"].isin(set(daily["sku"])).to_numpy()
+           & catalog.index.isin(frozen.index) & ~(np.isfinite(volumes) & (volumes > 0)))  # fmt: skip
+    if bad.any():
+        positions = np.flatnonzero(bad)
+        shown = "; ".join((f"line {first_line + p} " if first_line is not None else "")
+                          + f"sku {catalog['sku'].iloc[p]}: {volumes[p]:g}"
+                          for p in positions[:5])  # fmt: skip
+        more = f"; and {len(positions) - 5} more" if len(positions) > 5 else ""
+        raise SchemaError(f"unit_volume_l is missing or not above 0 for {len(positions):,} "
+                          f"frozen sku{'s' if len(positions) > 1 else ''} of the forecast",
+                          source=source, where=shown + more,
+                          fix="Give the litres one unit takes in the freezer, e.g. 0.75")  # fmt: skip
     return daily
 
 
 def freezer_plans(daily: pd.DataFrame, catalog: pd.DataFrame, stores: Mapping[str, StoreConfig],
                   *, capacity: Mapping[str, float] | None = None,
-                  service_level: float | None = None, review_days: int = 7) -> FreezerPlan:  # fmt: skip
+                  service_level: float | None = None, review_days: int = 7,
+                  source: str = "<stores>") -> FreezerPlan:  # fmt: skip
     """Freezer plans of every store with its own capacity and service levels, merged.
 
     ``capacity`` and ``service_level`` override the store configuration. Lead times per category
     are the longest of its products' ``lead_time_days`` (4 days where the catalog has none).
+    ``source`` names the store configuration in messages.
+
+    Raises
+    ------
+    ConfigError
+        If a store of ``daily`` has no capacity in ``capacity`` nor in the configuration.
+    ParameterError
+        The same without a configuration, or for a service level out of range.
     """
     if service_level is not None:
         check_level(service_level)
+    _require_capacities(sorted(daily["store"].unique()), stores, capacity or {}, source)
     lead = {}
     if "lead_time_days" in catalog.columns:
         lead = catalog.groupby("category")["lead_time_days"].max().dropna().astype(int).to_dict()
@@ -138,8 +165,36 @@ def freezer_plans(daily: pd.DataFrame, catalog: pd.DataFrame, stores: Mapping[st
     )
 
 
+def _require_capacities(codes: list[str], stores: Mapping[str, StoreConfig],
+                        capacity: Mapping[str, float], source: str) -> None:  # fmt: skip
+    """Refuse stores without a freezer capacity, naming the file that should give it."""
+    missing = [code for code in codes if code not in capacity and not (
+        code in stores and stores[code].freezer_capacity_litres > 0)]  # fmt: skip
+    if not missing:
+        return
+    named = ", ".join(missing)
+    if not stores:
+        raise ParameterError(f"no freezer capacity for store {named}",
+                             fix=f"Give --capacity {missing[0]}=LITRES, or --stores store.toml")  # fmt: skip
+    where = "; ".join(f"[stores.{code}] has no freezer_capacity_litres" if code in stores
+                      else f"no [stores.{code}] table" for code in missing)  # fmt: skip
+    raise ConfigError(f"no freezer capacity for store {named}", source=source, where=where,
+                      fix=f"Set freezer_capacity_litres in [stores.{missing[0]}], or give "
+                      f"--capacity {missing[0]}=LITRES")  # fmt: skip
+
+
 def staffing_standards(stores: Mapping[str, StoreConfig], **overrides: float | None
                        ) -> dict[str, StaffingStandard]:  # fmt: skip
-    """Each store's staffing standard with the given fields (those not ``None``) replaced."""
+    """Each store's staffing standard with the given fields (those not ``None``) replaced.
+
+    Raises
+    ------
+    ParameterError
+        If a standard is out of the ranges of :data:`forecasting.stores.LIMITS`, or its
+        ``min_cashiers`` is above its ``max_cashiers``.
+    """
     given = {name: value for name, value in overrides.items() if value is not None}
-    return {code: dataclasses.replace(config.staffing, **given) for code, config in stores.items()}
+    out = {code: dataclasses.replace(config.staffing, **given) for code, config in stores.items()}
+    for code, standard in out.items():
+        check_staffing(standard, where=f"store {code}")
+    return out

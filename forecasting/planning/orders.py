@@ -100,6 +100,7 @@ def order_plan(
     distribution: str = "negbin",
     last_order_date: pd.Timestamp | None = None,
     sources: Mapping[str, str] | None = None,
+    first_lines: Mapping[str, int] | None = None,
 ) -> OrderPlan:
     """Orders to place on each order day of the forecast.
 
@@ -123,6 +124,9 @@ def order_plan(
         Plan no order days after this one.
     sources : Mapping of str to str, optional
         File names of the ``"forecast"``, ``"stock"`` and ``"catalog"``, for messages.
+    first_lines : Mapping of str to int, optional
+        Line number of the first row of each file (2 for CSV with a header), so that messages
+        can name the lines of the rows they are about.
 
     Returns
     -------
@@ -134,13 +138,13 @@ def order_plan(
         For a service level outside (0, 1).
     SchemaError
         For stock of products that are not forecast, forecast products missing from the
-        catalog, a catalog without pack sizes or lead times, or forecast dates that are not
-        consecutive days.
+        catalog, a catalog without pack sizes or lead times or with ``order_days`` that are not
+        weekdays, or forecast dates that are not consecutive days.
     """
     if service_level is not None:
         check_level(service_level)
     names = {"forecast": "<forecast>", "stock": "<stock>", "catalog": "<catalog>", **(sources or {})}
-    items = _items(demand, stock, catalog, names)
+    items = _items(demand, stock, catalog, names, (first_lines or {}).get("catalog"))
     require_daily(demand, names["forecast"])
     standards = {code: config.ordering for code, config in (stores or {}).items()}
     on_hand = stock.set_index(["store", "sku"])
@@ -149,7 +153,7 @@ def order_plan(
         item = items.loc[sku]
         ordering = standards.get(store, OrderingStandard())
         level = service_level if service_level is not None else ordering.level_for(item["category"])
-        days = _order_days(item.get("order_days"), ordering.order_days)
+        days = _order_days(item.get("order_days")) or ordering.order_days
         if (store, sku) in on_hand.index:
             row = on_hand.loc[(store, sku)]
             position = _number(row["on_hand"], 0.0) + _number(row.get("on_order"), 0.0)
@@ -260,35 +264,59 @@ def _days_to_next(weekday: int, days: tuple[str, ...]) -> int:
     return 7
 
 
-def _order_days(value: object, default: tuple[str, ...]) -> tuple[str, ...]:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or not str(value).strip():
-        return default
-    days = tuple(part[:3].lower() for part in str(value).replace(",", " ").split())
-    bad = [d for d in days if d not in WEEKDAYS]
-    if bad:
-        raise SchemaError(f"order_days {value!r} are not weekdays", where="catalog",
-                             fix='Write order days like "mon thu"')  # fmt: skip
-    return days
+def _order_days(value: object) -> tuple[str, ...]:
+    """The weekdays of a catalog's ``order_days`` (``"mon thu"``); empty when blank."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ()
+    return tuple(part[:3].lower() for part in str(value).replace(",", " ").split())
+
+
+def _where(catalog: pd.DataFrame, bad: np.ndarray, first_line: int | None,
+           values: pd.Series) -> str:  # fmt: skip
+    """The first offending catalog rows: line (when known), sku and value."""
+    positions = np.flatnonzero(bad)
+    shown = [(f"line {first_line + p} " if first_line is not None else "")
+             + f"sku {catalog['sku'].iloc[p]}: {_shown(values.iloc[p])}" for p in positions[:5]]  # fmt: skip
+    return "; ".join(shown) + (f"; and {len(positions) - 5} more" if len(positions) > 5 else "")
+
+
+def _shown(value: object) -> str:
+    """A catalog value as the user wrote it: ``0``, ``nan``, ``'mon funday'``."""
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        return f"{float(value):g}"
+    return repr(value)
 
 
 def _items(demand: pd.DataFrame, stock: pd.DataFrame, catalog: pd.DataFrame,
-           names: Mapping[str, str]) -> pd.DataFrame:  # fmt: skip
+           names: Mapping[str, str], first_line: int | None = None) -> pd.DataFrame:  # fmt: skip
     for column in ("pack_size", "lead_time_days", "category"):
         if column not in catalog.columns:
             raise SchemaError(f"the catalog has no {column} column", source=names["catalog"],
                               fix=f"Add {column} per sku to the catalog")  # fmt: skip
+    if "order_days" in catalog.columns:
+        days = catalog["order_days"].map(_order_days)
+        bad = days.map(lambda found: any(day not in WEEKDAYS for day in found)).to_numpy(bool)
+        if bad.any():
+            n = int(bad.sum())
+            raise SchemaError(f"order_days are not weekdays in {n:,} row{'s' if n > 1 else ''}",
+                              source=names["catalog"],
+                              where=_where(catalog, bad, first_line, catalog["order_days"]),
+                              fix='Write order days as weekdays, e.g. "mon thu", or leave them '
+                              "blank for the store's order days")  # fmt: skip
     items = catalog.drop_duplicates("sku").set_index("sku")
     missing = sorted(set(demand["sku"]) - set(items.index))
     if missing:
         raise SchemaError(f"{_count(len(missing), 'forecast sku')} not in the catalog",
                           source=names["catalog"], where=", ".join(missing[:5]),
                           fix="Add them to the catalog with their pack size and lead time")  # fmt: skip
-    used = items.loc[sorted(set(demand["sku"]))]
+    used = catalog["sku"].isin(set(demand["sku"])).to_numpy()
     for column, low in (("pack_size", 1), ("lead_time_days", 0)):
-        bad = used.index[used[column].isna() | (used[column] < low)]
-        if len(bad):
-            raise SchemaError(f"{column} of {bad[0]} is {used.loc[bad[0], column]}",
-                              source=names["catalog"], where=f"{len(bad)} skus",
+        bad = used & (catalog[column].isna() | (catalog[column] < low)).to_numpy()
+        if bad.any():
+            n = int(bad.sum())
+            raise SchemaError(f"{column} is missing or below {low} for {n:,} forecast "
+                              f"sku{'s' if n > 1 else ''}", source=names["catalog"],
+                              where=_where(catalog, bad, first_line, catalog[column]),
                               fix=f"Give every sku a {column} of at least {low}")  # fmt: skip
     forecast_keys = set(map(tuple, demand[["store", "sku"]].drop_duplicates().to_numpy()))
     unknown = [(s, k) for s, k in map(tuple, stock[["store", "sku"]].to_numpy())

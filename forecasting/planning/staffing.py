@@ -15,7 +15,7 @@ import pandas as pd
 
 from forecasting.errors import ParameterError, SchemaError
 from forecasting.planning.erlang import solve_cashiers
-from forecasting.stores import StaffingStandard
+from forecasting.stores import StaffingStandard, check_staffing
 
 __all__ = ["daily_staffing", "describe_hour", "staffing_plan"]
 
@@ -78,7 +78,8 @@ def staffing_plan(
     SchemaError
         If a column is missing.
     ParameterError
-        If a store has no standard, or hours, minutes or receipts are out of range.
+        If a store has no standard, a standard is outside :data:`forecasting.stores.LIMITS`,
+        or hours, minutes or receipts are out of range.
 
     Examples
     --------
@@ -89,6 +90,8 @@ def staffing_plan(
     5
     """
     _check_hourly(hourly, standards)
+    for code, standard in standards.items():
+        check_staffing(standard, where=f"store {code}")
     stores = hourly["store"].to_numpy()
     minutes = hourly["open_minutes"].to_numpy(dtype=float)
     receipts = hourly["receipts"].to_numpy(dtype=float)

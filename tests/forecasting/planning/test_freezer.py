@@ -300,10 +300,11 @@ def test_every_problem_in_daily_is_reported_at_once():
     ("kwargs", "fragment"),
     [
         ({"capacity": {"TRE": 100.0}}, "freezer_capacity_litres in store.toml or give --capacity"),
-        ({"capacity": {"HKI": 0.0}}, "positive number of litres"),
-        ({"capacity": {"HKI": -5.0}}, "positive number of litres"),
-        ({"service_level": 1.0}, "service_level must be between 0 and 1"),
-        ({"service_level": 0.0}, "service_level must be between 0 and 1"),
+        ({"capacity": {"HKI": 0.0}}, "store 'HKI': 0 is not above 0 and at most 1,000,000"),
+        ({"capacity": {"HKI": -5.0}}, "store 'HKI': -5 is not above 0"),
+        ({"capacity": {"HKI": 1e308}}, "1e+308 is not above 0 and at most 1,000,000"),
+        ({"service_level": 1.0}, "service_level = 1 is not above 0 and at most 0.999"),
+        ({"service_level": 0.0}, "service_level = 0 is not above 0"),
         ({"service_level": {"ice cream": 1.5}}, "service_level['ice cream']"),
         ({"review_days": 0}, "review_days"),
         ({"lead_days": -1}, "lead_days"),
@@ -413,9 +414,29 @@ def test_more_capacity_never_allocates_less(daily, capacity, extra):
 @settings(max_examples=30, deadline=None)
 @given(daily=forecasts(), capacity=capacities)
 def test_everything_fits_when_total_need_is_within_capacity(daily, capacity):
-    need = freezer_plan(daily, {"HKI": 1e9, "TRE": 1e9}).skus
+    need = freezer_plan(daily, {"HKI": 1e6, "TRE": 1e6}).skus  # the most allowed
     enough = float(need.groupby(["store", "week"])["need_l"].sum().max())
     # TRE's capacity is exactly its largest weekly need when that is positive.
     plan = freezer_plan(daily, {"HKI": enough + capacity, "TRE": max(enough, 1e-3)})
     assert (plan.skus["allocated_l"] == plan.skus["need_l"]).all()
     assert plan.shortfalls.empty
+
+
+def test_frozen_products_without_a_volume_name_the_catalog_lines_and_skus():
+    from forecasting.errors import SchemaError
+    from forecasting.planning.inputs import frozen_demand
+
+    demand = pd.DataFrame({"date": pd.Timestamp("2026-06-01"), "store": "HKI",
+                           "sku": ["A", "B", "C"], "mean": 1.4223999999999999, "var": 1.0})  # fmt: skip
+    catalog = pd.DataFrame({"sku": ["A", "B", "C", "D"], "category": "ice cream",
+                            "department": ["frozen", "frozen", "dairy", "frozen"],
+                            "unit_volume_l": [0.0, float("nan"), 0.0, 0.0]})  # fmt: skip
+    with pytest.raises(SchemaError) as info:
+        frozen_demand(demand, catalog, source="catalog.csv", first_line=2)
+    assert str(info.value) == (
+        "catalog.csv: unit_volume_l is missing or not above 0 for 2 frozen skus of the forecast "
+        "(line 2 sku A: 0; line 3 sku B: nan). Give the litres one unit takes in the freezer, "
+        "e.g. 0.75")  # fmt: skip
+    with pytest.raises(ParameterError, match=r"sku 'A' at store 'HKI' on 2026-06-01: mean "
+                       r"1\.4224, var 1, unit_volume_l 0;"):  # fmt: skip
+        freezer_plan(demand.assign(category="c", unit_volume_l=0.0), {"HKI": 10.0})

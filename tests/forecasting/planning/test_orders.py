@@ -176,12 +176,27 @@ def test_stock_of_products_not_forecast_is_an_error():
 
 
 def test_pack_size_of_zero_is_an_error():
-    with pytest.raises(SchemaError, match="pack_size of A is 0"):
-        order_plan(_demand(4, 4), _stock(1), _catalog(pack=0))
+    with pytest.raises(SchemaError, match=r"pack_size is missing or below 1 for 1 forecast "
+                       r"sku \(line 2 sku A: 0\)") as info:  # fmt: skip
+        order_plan(_demand(4, 4), _stock(1), _catalog(pack=0), sources={"catalog": "cat.csv"},
+                   first_lines={"catalog": 2})  # fmt: skip
+    assert str(info.value).startswith("cat.csv: ")
+
+
+def test_catalog_order_days_that_are_not_weekdays_name_the_file_line_and_sku():
+    catalog = pd.concat([_catalog(order_days="mon thu"), _catalog(sku="B", order_days="mon funday"),
+                         _catalog(sku="C", order_days=None)], ignore_index=True)  # fmt: skip
+    with pytest.raises(SchemaError) as info:
+        order_plan(_demand(4, 4), _stock(1), catalog, sources={"catalog": "catalog.csv"},
+                   first_lines={"catalog": 2})  # fmt: skip
+    assert str(info.value) == (
+        "catalog.csv: order_days are not weekdays in 1 row (line 3 sku B: 'mon funday'). Write "
+        "order days as weekdays, e.g. \"mon thu\", or leave them blank for the store's order days"
+    )
 
 
 def test_service_level_outside_zero_one_is_an_error():
-    with pytest.raises(ParameterError, match="service level 1.2 is not between 0 and 1"):
+    with pytest.raises(ParameterError, match="service level 1.2 is not above 0 and at most 0.999"):
         order_plan(_demand(4, 4), _stock(1), _catalog(), service_level=1.2)
 
 

@@ -133,6 +133,16 @@ def test_unknown_store_is_named() -> None:
     assert "store.toml" in message
 
 
+def test_absurd_standards_are_refused_with_the_reason_not_planned_as_inf() -> None:
+    frame = hourly([("HKI", DAY, 9, 60, 10.0)])
+    absurd = StaffingStandard(service_time_s=1e308, max_cashiers=10**6)
+    with pytest.raises(ParameterError) as info:
+        staffing_plan(frame, {"HKI": absurd})
+    message = str(info.value)
+    assert "service_time_s = 1e+308 is not between 1 and 3,600" in message
+    assert "max_cashiers = 1e+06 is not between 1 and 200" in message and "(store HKI)" in message
+
+
 def test_missing_columns_and_bad_values() -> None:
     with pytest.raises(SchemaError, match="'open_minutes'"):
         staffing_plan(pd.DataFrame({"store": [], "date": [], "hour": [], "receipts": []}), {})
