@@ -25,8 +25,11 @@ from forecasting.tasks import Regressors, build_tasks
 SUMS = ("n", "abs_error", "sq_error", "actual", "error", "scaled_mae")
 
 
-def origins(n_hist: int, horizon: int, windows: int, step: int, season: int) -> list[int]:
+def origins(n_hist: int, horizon: int, windows: int, step: int, season: int, *,
+            source: str | None = None) -> list[int]:  # fmt: skip
     """Positions of the rolling origins, oldest first: the last window ends with the history.
+
+    ``source`` names the sales in the message when the history is too short.
 
     Raises
     ------
@@ -41,6 +44,7 @@ def origins(n_hist: int, horizon: int, windows: int, step: int, season: int) -> 
         raise ParameterError(
             f"{windows} windows of {horizon} periods {step} apart leave {max(first, 0)} periods "
             f"of history before the first origin; at least {2 * season} are needed",
+            source=source, where=f"the history has {n_hist} periods",
             fix="Give fewer --windows, a shorter --horizon or --step, or more history",
         )
     return [first + i * step for i in range(windows)]
@@ -162,6 +166,7 @@ def run_backtest(
     regressors: Regressors | None = None,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
+    source: str = "<sales>",
 ) -> BacktestResult:
     """Rolling-origin backtest of ``models`` (seasonal naive is always added).
 
@@ -182,21 +187,23 @@ def run_backtest(
     jobs : int
     progress : callable, optional
         Called with the number of series finished per model.
+    source : str
+        The sales file, for messages.
 
     Raises
     ------
     ParameterError
         For counts below 1, unknown models, or too little history for the windows.
     """
-    from forecasting.forecast import check_probabilities
+    from forecasting.forecast import check_levels
     from forecasting.models import model_function
 
-    check_probabilities(levels, ())
+    levels = check_levels(levels)
     names = list(dict.fromkeys(["naive", *models]))
     for name in names:
         model_function(name)
     step = step or horizon
-    starts = origins(len(series.dates), horizon, windows, step, series.season)
+    starts = origins(len(series.dates), horizon, windows, step, series.season, source=source)
     tasks, _ = build_tasks(series, series.dates[:0], regressors or Regressors(), ())
     frames = []
     for name in names:

@@ -41,6 +41,9 @@ class FillReport:
         Whether closed days were inferred from the data (no store configuration given).
     sales_on_closed_days : int
         Rows with sales on a day the configuration says is closed (kept as they are).
+    partial_weeks : tuple of (pandas.Timestamp, pandas.Timestamp, int)
+        Daily sales summed into weeks: the first and last day sold and the rows of a first or
+        last week that the sales do not cover whole, left out.
     """
 
     rows: int
@@ -48,6 +51,7 @@ class FillReport:
     closed_days: int
     closures_inferred: bool
     sales_on_closed_days: int = 0
+    partial_weeks: tuple[tuple[pd.Timestamp, pd.Timestamp, int], ...] = ()
 
     def lines(self) -> list[str]:
         """The report as sentences for the command line."""
@@ -59,6 +63,12 @@ class FillReport:
         if self.sales_on_closed_days:
             out.append(f"{self.sales_on_closed_days:,} rows have sales on a day the store "
                        "configuration says is closed; they were kept")  # fmt: skip
+        for first, last, rows in self.partial_weeks:
+            days = (last - first).days + 1
+            span = f"{first:%Y-%m-%d}" + (f" to {last:%Y-%m-%d}" if days > 1 else "")
+            out.append(f"left out {rows:,} row{'s' if rows != 1 else ''} of a partial week "
+                       f"({days} day{'s' if days > 1 else ''}, {span}): weekly series hold "
+                       "whole weeks")
         return out
 
 
@@ -190,7 +200,14 @@ def sales_series(
     ParameterError
         For an unknown level or frequency.
     SchemaError
-        If the dates are irregular, skus lack a category, or weekly data is asked to be daily.
+        If the dates are irregular, skus lack a category, weekly data is asked to be daily, or
+        daily data asked to be weekly holds no whole week.
+
+    Notes
+    -----
+    Daily sales summed into weeks leave out a first or last week that the sales do not cover
+    from its first to its last day: a week of a few days' sales would look like a slump. The
+    report counts them.
     """
     if level not in LEVELS:
         raise ParameterError(f"unknown level {level!r}", fix=f"Use one of {', '.join(LEVELS)}")
@@ -201,7 +218,10 @@ def sales_series(
     data["sku"] = data["sku"].astype(str)
     found = infer_freq(data["date"], source=source)
     freq = _resolve_freq(freq, found, source)
+    partial: tuple[tuple[pd.Timestamp, pd.Timestamp, int], ...] = ()
     if freq != found:
+        if found == "D":
+            data, partial = _whole_weeks(data, freq, source)
         data["date"] = data["date"].dt.to_period(freq).dt.end_time.dt.normalize()
     item = _item_column(data, level, catalog, source)
     keys = ["date", "store"] + ([item] if item else [])
@@ -229,9 +249,32 @@ def sales_series(
         closed_days=int((~is_open.to_numpy()).sum()),
         closures_inferred=inferred,
         sales_on_closed_days=on_closed if not inferred else 0,
+        partial_weeks=partial,
     )
     return SeriesSet(freq=freq, dates=dates, keys=series_keys, values=values, is_open=is_open,
                      level=level, report=report)  # fmt: skip
+
+
+def _whole_weeks(data: pd.DataFrame, freq: str, source: str
+                 ) -> tuple[pd.DataFrame, tuple[tuple[pd.Timestamp, pd.Timestamp, int], ...]]:  # fmt: skip
+    """Daily rows without the first and last week when the sales do not cover them whole."""
+    weeks = data["date"].dt.to_period(freq)
+    first, last = data["date"].min(), data["date"].max()
+    partial = [week for week, cut in ((weeks.min(), first > weeks.min().start_time),
+                                      (weeks.max(), last < weeks.max().end_time.normalize()))
+               if cut]  # fmt: skip
+    drop = weeks.isin(set(partial)).to_numpy()
+    if drop.all():
+        raise SchemaError(
+            f"the sales ({first:%Y-%m-%d} to {last:%Y-%m-%d}) hold no whole week",
+            source=source,
+            where=f"weeks run {weeks.min().start_time:%a} to {weeks.min().end_time:%a}",
+            fix="Give at least a whole week of sales, or leave out --freq W",
+        )
+    left = tuple((data.loc[drop & (weeks == week).to_numpy(), "date"].min(),
+                  data.loc[drop & (weeks == week).to_numpy(), "date"].max(),
+                  int((drop & (weeks == week).to_numpy()).sum())) for week in partial)  # fmt: skip
+    return data[~drop].reset_index(drop=True), left
 
 
 def _resolve_freq(given: str | None, found: str, source: str) -> str:

@@ -174,8 +174,34 @@ def test_weekly_and_category_levels(sample):
     weekly = sales_series(sample.sales, freq="W", level="category", catalog=sample.catalog)
     assert weekly.freq == "W-SUN" and weekly.season == 52
     assert set(weekly.keys.columns) == {"store", "category"}
-    total = sample.sales["quantity"].sum()
-    assert np.nansum(weekly.values) == pytest.approx(total)
+    # Partial first and last weeks are left out and reported, every other sale is summed.
+    dates = sample.sales["date"]
+    whole = dates.dt.to_period("W-SUN").isin(weekly.dates.to_period("W-SUN"))
+    assert np.nansum(weekly.values) == pytest.approx(sample.sales.loc[whole, "quantity"].sum())
+    assert sum(rows for _, _, rows in weekly.report.partial_weeks) == int((~whole).sum())
+    for first, last, _ in weekly.report.partial_weeks:
+        assert first.to_period("W-SUN") == last.to_period("W-SUN")
+        assert last - first < pd.Timedelta(days=6)
+
+
+def test_daily_sales_summed_into_weeks_leave_out_partial_first_and_last_weeks():
+    # Friday to Sunday (3 days of 137 units in all), two whole weeks, then Monday (83 units).
+    days = pd.date_range("2025-01-03", "2025-01-20")
+    units = np.full(len(days), 10.0)
+    units[:3], units[-1] = [40.0, 47.0, 50.0], 83.0
+    sales = pd.DataFrame({"date": days, "store": "S", "sku": "A", "quantity": units})
+    weekly = sales_series(sales, freq="W")
+    assert list(weekly.dates) == [pd.Timestamp("2025-01-12"), pd.Timestamp("2025-01-19")]
+    assert weekly.values[:, 0].tolist() == [70.0, 70.0]
+    assert weekly.report.partial_weeks == (
+        (pd.Timestamp("2025-01-03"), pd.Timestamp("2025-01-05"), 3),
+        (pd.Timestamp("2025-01-20"), pd.Timestamp("2025-01-20"), 1))
+    lines = weekly.report.lines()
+    assert "left out 3 rows of a partial week (3 days, 2025-01-03 to 2025-01-05)" in lines[1]
+    assert "left out 1 row of a partial week (1 day, 2025-01-20)" in lines[2]
+    assert sales_series(sales.iloc[3:-1], freq="W").report.partial_weeks == ()
+    with pytest.raises(SchemaError, match="hold no whole week"):
+        sales_series(sales.iloc[:5], freq="W")
 
 
 def test_frequency_is_inferred_or_refused():
@@ -193,7 +219,7 @@ def test_bad_parameters_are_refused(series):
         forecast(series, horizon=7, model="magic")
     with pytest.raises(ParameterError, match="unknown country"):
         forecast(series, horizon=7, regressors=Regressors(country="XX"))
-    with pytest.raises(ParameterError, match="between 0 and 1"):
+    with pytest.raises(ParameterError, match="quantile 1.5 is not between 0.001 and 0.999"):
         forecast(series, horizon=7, quantiles=(1.5,))
 
 
