@@ -1445,6 +1445,26 @@ def _floats(ctx: click.Context, param: click.Parameter, value: str | None) -> tu
                                  "e.g. 0.5,0.9,0.95") from None
 
 
+def _checked(check: Callable[[Any], Any], value: Any) -> Any:
+    """``check(value)``: the library's refusal as a usage error, before any file is read."""
+    try:
+        return check(value)
+    except ForecastError as exc:
+        raise click.BadParameter(exc.message) from None
+
+
+def _quantiles(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    from forecasting.forecast import check_quantiles
+
+    return _checked(check_quantiles, _floats(ctx, param, value))
+
+
+def _levels(ctx: click.Context, param: click.Parameter, value: tuple[float, ...]) -> Any:
+    from forecasting.forecast import check_levels
+
+    return _checked(check_levels, value) if value else ()
+
+
 _FILE = click.Path(exists=True, dir_okay=False)
 forecast_input_options = _options(
     click.option("--weather", "weather_file", type=_FILE,
@@ -1466,9 +1486,9 @@ forecast_input_options = _options(
     click.option("--date-format", metavar="FMT", help="strftime format of dates, e.g. %d.%m.%Y."),
     click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
                  help="Worker processes."),
-    click.option("--level", "levels", type=float, multiple=True,
-                 help="Prediction interval in percent (repeatable; --level 80 95 works too)."
-                 "  [default: 80, 95]"),
+    click.option("--level", "levels", type=float, multiple=True, callback=_levels,
+                 help="Prediction interval in percent, up to 99.9 (repeatable; --level 80 95 "
+                 "works too).  [default: 80, 95]"),
     column_options,
 )  # fmt: skip
 
@@ -1566,8 +1586,8 @@ class _Counter:
               show_default=True, help="Forecasting model; see the README for each.")
 @click.option("--horizon", type=int, default=28, show_default=True,
               help="Periods (days or weeks) to forecast.")
-@click.option("--quantiles", callback=_floats, metavar="P,P,...",
-              help="Quantiles to add, e.g. 0.5,0.9,0.95.")
+@click.option("--quantiles", callback=_quantiles, metavar="P,P,...",
+              help="Quantiles to add, from 0.001 to 0.999, e.g. 0.5,0.9,0.95.")
 @click.option("--temperature-offset", type=float, default=0.0, metavar="DEGREES",
               help="What-if: add this to the future temperature (needs --weather).")
 @click.option("--components", "components_file", type=click.Path(dir_okay=False),
@@ -1725,8 +1745,8 @@ def forecast_backtest(settings: Settings, output: str | None, fmt: str | None,
     with _Counter(settings, "Backtesting", total) as progress:
         result = run_backtest(series, models=names, horizon=options["horizon"],
                               windows=options["windows"], step=options["step"], levels=levels,
-                              regressors=regressors, jobs=options["jobs"],
-                              progress=progress)  # fmt: skip
+                              regressors=regressors, jobs=options["jobs"], progress=progress,
+                              source="<stdin>" if options["sales"] == "-" else options["sales"])
     settings.info(f"Origins: {', '.join(f'{day:%Y-%m-%d}' for day in result.origins)}; "
                   f"{options['horizon']} periods each")  # fmt: skip
     write_table(result.overall, output, fmt, default="table")
@@ -1773,11 +1793,16 @@ def _sample_end(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 def _read_kind(path: str, kind: str, mapping: dict[str, str] | None = None) -> Any:
     """Read a file and parse it as a table of ``kind`` (see ``kori data validate``)."""
+    return _read_lines(path, kind, mapping)[0]
+
+
+def _read_lines(path: str, kind: str, mapping: dict[str, str] | None = None) -> tuple[Any, int]:
+    """:func:`_read_kind` and the line of the table's first row, for messages."""
     from forecasting.validation import parse_table
 
     frame, first_line = read_table(path)
     return parse_table(frame, kind, source=path, first_line=first_line,
-                       columns=_present(frame, mapping or {}))  # fmt: skip
+                       columns=_present(frame, mapping or {})), first_line  # fmt: skip
 
 
 def _read_demand(path: str, mapping: dict[str, str]) -> Any:
@@ -1789,11 +1814,18 @@ def _read_demand(path: str, mapping: dict[str, str]) -> Any:
                          columns=_present(frame, mapping))  # fmt: skip
 
 
-def _probability(ctx: click.Context, param: click.Parameter, value: float | None) -> Any:
-    if value is not None and not 0 < value < 1:
-        raise click.BadParameter(f"{value:g} must be above 0 and below 1; give a fraction like "
-                                 "0.95")  # fmt: skip
-    return value
+def _limit(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A callback refusing what :func:`forecasting.stores.check_limit` refuses for ``name``."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        from forecasting.stores import check_limit
+
+        if value is None:
+            return None
+        _checked(lambda v: check_limit(name, v, label=_flag(param)), value)
+        return value
+
+    return callback
 
 
 def _distinct_outputs(*paths: str | None) -> None:
@@ -1818,9 +1850,9 @@ _STORES_OPTION = click.option("--stores", "stores_file", type=click.Path(exists=
               help="Catalog with pack_size, lead_time_days[, shelf_life_days, min_order_packs, "
               "order_days].")
 @_STORES_OPTION
-@click.option("--service-level", type=float, callback=_probability, metavar="P",
-              help="Chance of no stock-out before the next delivery, for every product "
-              "(overrides store.toml).")
+@click.option("--service-level", type=float, callback=_limit("service_level"), metavar="P",
+              help="Chance of no stock-out before the next delivery, for every product, up to "
+              "0.999 (overrides store.toml).")
 @click.option("--distribution", type=click.Choice(["negbin", "normal"]), default="negbin",
               show_default=True, help="Of demand summed over the days an order covers.")
 @column_options
@@ -1850,12 +1882,13 @@ def plan_orders(settings: Settings, forecast_file: str, stock_file: str, catalog
     mapping = column_mapping(columns)
     demand = _read_demand(forecast_file, mapping)
     stock = _read_kind(stock_file, "stock", mapping)
-    catalog = _read_kind(catalog_file, "catalog", mapping)
+    catalog, catalog_line = _read_lines(catalog_file, "catalog", mapping)
     stores = load_store_configs(stores_file) if stores_file else None
     result = order_plan(demand, stock, catalog, stores=stores, service_level=service_level,
                         distribution=distribution,
                         sources={"forecast": forecast_file, "stock": stock_file,
-                                 "catalog": catalog_file})  # fmt: skip
+                                 "catalog": catalog_file},
+                        first_lines={"catalog": catalog_line})  # fmt: skip
     for line in result.summary():
         settings.info(line)
     write_table(result.lines, output, fmt)
@@ -1871,14 +1904,16 @@ def plan_orders(settings: Settings, forecast_file: str, stock_file: str, catalog
 @click.option("--horizon", type=click.IntRange(1), default=28, show_default=True,
               help="Days to plan.")
 @click.option("--country", default="FI", show_default=True, help="Holiday calendar.")
-@click.option("--service-time", type=click.FloatRange(0, min_open=True), metavar="SECONDS",
+@click.option("--service-time", type=float, callback=_limit("service_time_s"), metavar="SECONDS",
               help="Mean time to serve a customer (overrides store.toml).")
-@click.option("--wait-target", type=click.FloatRange(0), metavar="SECONDS",
+@click.option("--wait-target", type=float, callback=_limit("wait_target_s"), metavar="SECONDS",
               help="The wait the service target refers to (overrides store.toml).")
-@click.option("--service-target", type=float, callback=_probability, metavar="P",
+@click.option("--service-target", type=float, callback=_limit("service_target"), metavar="P",
               help="Share of customers served within the wait target, e.g. 0.8.")
-@click.option("--min-staff", type=click.IntRange(0), help="Least cashiers in any open hour.")
-@click.option("--max-staff", type=click.IntRange(1), help="Most cashiers in any open hour.")
+@click.option("--min-staff", type=int, callback=_limit("min_cashiers"),
+              help="Least cashiers in any open hour.")
+@click.option("--max-staff", type=int, callback=_limit("max_cashiers"),
+              help="Most cashiers in any open hour.")
 @click.option("--daily", "daily_file", type=click.Path(dir_okay=False),
               help="Also write staff hours per store and day here.")
 @column_options
@@ -1954,8 +1989,10 @@ def plan_staffing(settings: Settings, traffic_file: str, stores_file: str,
               help="Catalog with department, category, unit_volume_l and lead_time_days.")
 @_STORES_OPTION
 @click.option("--capacity", "capacities", multiple=True, metavar="[STORE=]LITRES",
-              help="Freezer capacity (overrides store.toml); repeat per store.")
-@click.option("--service-level", type=float, callback=_probability, metavar="P",
+              callback=lambda ctx, param, value: _capacity_values(value),
+              help="Freezer capacity (overrides store.toml); repeat per store. LITRES alone is "
+              "every other store's.")
+@click.option("--service-level", type=float, callback=_limit("service_level"), metavar="P",
               help="Service level of the safety stock (overrides store.toml).")
 @click.option("--review-days", type=click.IntRange(1), default=7, show_default=True,
               help="Days between deliveries of frozen goods.")
@@ -1967,7 +2004,7 @@ def plan_staffing(settings: Settings, traffic_file: str, stores_file: str,
 @output_options()
 @click.pass_obj
 def plan_freezer(settings: Settings, forecast_file: str, catalog_file: str,
-                 stores_file: str | None, capacities: tuple[str, ...],
+                 stores_file: str | None, capacities: dict[str, float],
                  service_level: float | None, review_days: int, department: str,
                  skus_file: str | None, output: str | None, fmt: str | None,
                  **columns: Any) -> None:  # fmt: skip
@@ -1991,15 +2028,16 @@ def plan_freezer(settings: Settings, forecast_file: str, catalog_file: str,
     _distinct_outputs(output, skus_file)
     mapping = column_mapping(columns)
     demand = _read_demand(forecast_file, mapping)
-    catalog = _read_kind(catalog_file, "catalog", mapping)
+    catalog, catalog_line = _read_lines(catalog_file, "catalog", mapping)
     stores = load_store_configs(stores_file) if stores_file else {}
     daily, cut = full_weeks(frozen_demand(demand, catalog, department=department,
-                                          source=catalog_file), source=forecast_file)  # fmt: skip
+                                          source=catalog_file, first_line=catalog_line),
+                            source=forecast_file)  # fmt: skip
     litres = _capacities(capacities, sorted(daily["store"].unique()))
     if not stores and not litres:
         raise click.UsageError("give the freezer capacity with --capacity or --stores store.toml")
     result = freezer_plans(daily, catalog, stores, capacity=litres, service_level=service_level,
-                           review_days=review_days)  # fmt: skip
+                           review_days=review_days, source=stores_file or "<stores>")  # fmt: skip
     if cut:
         settings.info(f"Left out {cut} days of the forecast's first and last weeks, which are "
                       "not whole weeks (Monday to Sunday)")  # fmt: skip
@@ -2016,24 +2054,42 @@ def _round_floats(frame: Any, digits: int = 3) -> Any:
     return frame.round(dict.fromkeys(frame.select_dtypes("float").columns, digits))
 
 
-def _capacities(values: tuple[str, ...], stores: list[str]) -> dict[str, float]:
-    """``--capacity 1800`` (every store) or ``--capacity HKI=1800`` into litres per store."""
+def _capacity_values(values: tuple[str, ...]) -> dict[str, float]:
+    """``--capacity 1800`` (key ``""``: every store) and ``--capacity HKI=1800``, checked as
+    :func:`forecasting.stores.limit_problem` checks store.toml; a store given twice is refused."""
+    from forecasting.stores import limit_problem
+
     out: dict[str, float] = {}
     for value in values:
         store, _, litres = value.rpartition("=")
+        store = store.strip()
         try:
             amount = float(litres)
         except ValueError:
             raise click.BadParameter(f"{value!r} is not LITRES or STORE=LITRES",
                                      param_hint="--capacity") from None  # fmt: skip
-        if amount <= 0:
-            raise click.BadParameter(f"{value!r}: capacity must be positive",
+        problem = limit_problem("freezer_capacity_litres", amount)
+        if problem is not None:
+            raise click.BadParameter(f"{value!r}: capacity {problem.split(' = ', 1)[1]}",
                                      param_hint="--capacity")  # fmt: skip
-        if store and store not in stores:
-            raise click.BadParameter(f"{store!r} is not a store of the forecast "
-                                     f"({', '.join(stores)})", param_hint="--capacity")  # fmt: skip
-        out.update({store: amount} if store else dict.fromkeys(stores, amount))
+        if store in out:
+            which = f"store {store!r}" if store else "LITRES without a store"
+            raise click.BadParameter(f"{which} is given twice ({out[store]:g} and {amount:g}); "
+                                     "give each store once",
+                                     param_hint="--capacity")  # fmt: skip
+        out[store] = amount
     return out
+
+
+def _capacities(values: dict[str, float], stores: list[str]) -> dict[str, float]:
+    """Litres per store of the forecast: the ``--capacity`` of the store, else the one without
+    a store."""
+    unknown = [store for store in values if store and store not in stores]
+    if unknown:
+        raise click.BadParameter(f"{unknown[0]!r} is not a store of the forecast "
+                                 f"({', '.join(stores)})", param_hint="--capacity")  # fmt: skip
+    every = {store: values[""] for store in stores} if "" in values else {}
+    return {**every, **{store: litres for store, litres in values.items() if store}}
 
 
 def _write_sample(outdir: Path, settings: Settings, **kwargs: Any) -> dict[str, Path]:

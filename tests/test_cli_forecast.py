@@ -111,7 +111,7 @@ def test_backtest_reports_every_model_beside_naive(runner, small, tmp_path):
     [
         (["--horizon", "0"], 2, "a horizon of 0 periods"),
         (["--country", "XX"], 2, "unknown country code 'XX'"),
-        (["--level", "120"], 2, "interval level 120 is not between 0 and 100"),
+        (["--level", "120"], 2, "interval level 120 is not above 0 and at most 99.9"),
         (["--quantiles", "0.5,x"], 2, "not a comma-separated list"),
         (["--temperature-offset", "2"], 2, "--temperature-offset needs --weather"),
         (["--horizon", "200000"], 2, "a horizon of 200,000 days reaches more than 5 years"),
@@ -171,7 +171,58 @@ def test_too_little_history_for_the_backtest(runner, tmp_path):
                   "quantity": 3}).to_csv(tmp_path / "short.csv", index=False)
     result = _run(runner, "forecast", "backtest", tmp_path / "short.csv")
     assert result.exit_code == 2
-    assert "leave 0 periods of history before the first origin" in result.stderr
+    line = _error_line(result)
+    assert "leave 0 periods of history before the first origin" in line
+    assert line.startswith(f"Error: {tmp_path / 'short.csv'}: ")
+    assert "(the history has 30 periods)" in line
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--quantiles", "1.5"], "quantile 1.5 is not between 0.001 and 0.999"),
+        (["--quantiles", "0.999999999"], "quantile 0.999999999 is not between 0.001 and 0.999"),
+        (["--quantiles", "0.9,0.9"], "quantiles 0.9 and 0.9 would both be column q90"),
+        (["--quantiles", "0.12345678"], "quantile 0.12345678 has more than 6 decimals"),
+        (["--level", "120"], "interval level 120 is not above 0 and at most 99.9"),
+        (["--level", "99.9999999"], "interval level 99.9999999 is not above 0 and at most 99.9"),
+        (["--level", "80", "80"], "interval levels 80 and 80 would both be column lo80"),
+        (["--level", "nan"], "interval level nan is not above 0"),
+    ],
+)  # fmt: skip
+def test_levels_and_quantiles_are_refused_before_any_file_is_read(runner, tmp_path, args,
+                                                                  message):  # fmt: skip
+    sales = tmp_path / "sales.csv"
+    sales.write_text("not, a sales file\n")  # never read: the option is refused first
+    for command in (["run"], ["backtest"]) if args[0] == "--level" else (["run"],):
+        result = _run(runner, "forecast", *command, sales, *args)
+        assert result.exit_code == 2, result.output
+        line = _error_line(result)
+        assert message in line and "sales.csv" not in line
+
+
+def test_interval_and_quantile_columns_are_named_exactly(runner, small):
+    result = _run(runner, "-q", "forecast", "run", small / "sales.csv", "--horizon", "3",
+                  "--level", "99.9", "--level", "80", "--quantiles", "0.001,0.999,0.125")
+    assert result.exit_code == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert [c for c in table.columns if c[:2] in ("lo", "hi") or c.startswith("q")] == [
+        "lo99.9", "hi99.9", "lo80", "hi80", "q0.1", "q12.5", "q99.9"]
+    assert table[["hi99.9", "q99.9"]].apply(lambda c: c.between(0, 1e9)).all().all()
+
+
+def test_weekly_series_from_daily_sales_leave_out_partial_weeks(runner, small, tmp_path):
+    sales = pd.read_csv(small / "sales.csv", dtype=str)
+    # Wednesday 2024-12-04 to Wednesday 2025-11-26: 5 days of the first week, 3 of the last.
+    sales[(sales["date"] >= "2024-12-04") & (sales["date"] <= "2025-11-26")].to_csv(
+        tmp_path / "mid.csv", index=False)
+    result = _run(runner, "forecast", "run", tmp_path / "mid.csv", "--freq", "W", "--horizon", "2")
+    assert result.exit_code == 0, result.stderr
+    assert "(weekly, 2024-12-15 to 2025-11-23)" in result.stderr
+    assert "of a partial week (5 days, 2024-12-04 to 2024-12-08)" in result.stderr
+    assert "of a partial week (3 days, 2025-11-24 to 2025-11-26)" in result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert sorted(table["date"].unique()) == ["2025-11-30", "2025-12-07"]
 
 
 @pytest.mark.slow  # an end-to-end run: CI runs it, the quick local run skips it

@@ -90,7 +90,7 @@ def test_orders_bad_input_gives_one_error_line(runner, plans, tmp_path):
                   plans / "stock.csv", "--catalog", tmp_path / "catalog.csv")  # fmt: skip
     assert result.exit_code == 1 and "pack_size" in _error_line(result)
     result = _orders(runner, plans, "--service-level", "1.2")
-    assert result.exit_code == 2 and "1.2 must be above 0 and below 1" in result.stderr
+    assert result.exit_code == 2 and "--service-level 1.2 is not above 0" in result.stderr
     negative = tmp_path / "neg.csv"
     negative.write_text("store,sku,on_hand\nHKI,K1001,-3\n")
     result = _run(runner, "plan", "orders", plans / "forecast.csv", "--stock", negative,
@@ -172,7 +172,7 @@ def test_weekly_gapped_inverted_or_category_forecasts_are_refused(runner, plans,
         "gap.csv": (forecast[forecast["date"] != "2025-12-10"],
                     "this one is gapped (HKI K1001 jumps to 2025-12-11)"),
         "inverted.csv": (forecast.assign(lo80=forecast["lo80"].where(forecast.index > 0, "500")),
-                         "1 rows have lo80 above hi80"),
+                         "lo80 500"),
         "by_category.csv": (forecast.rename(columns={"sku": "category"}),
                             "plans need forecasts per sku"),
         "no80.csv": (forecast.drop(columns=["lo80", "hi80"]), "has no 80% interval"),
@@ -237,3 +237,127 @@ def test_staffing_horizon_is_bounded(runner, plans, horizon, message):
                   plans / "store.toml", "--horizon", horizon)  # fmt: skip
     assert result.exit_code == 2
     assert message in _error_line(result)
+
+
+def test_store_toml_typos_are_one_error_line_before_any_plan(runner, plans, tmp_path):
+    text = (plans / "store.toml").read_text()
+    text = (text.replace("[stores.HKI.ordering]", "[stores.HKI.orderin]")
+            .replace('"Christmas Eve"', '"Christmas Evee"', 1)
+            .replace('"Good Friday"', '"Goood Friday"', 1)
+            .replace('"12-31"', '"02-30"', 1)
+            .replace("freezer_capacity_litres", "freezer_capacty", 1))  # fmt: skip
+    (tmp_path / "store.toml").write_text(text)
+    for command in (["staffing", plans / "traffic.csv"],
+                    ["orders", plans / "forecast.csv", "--stock", plans / "stock.csv",
+                     "--catalog", plans / "catalog.csv"],
+                    ["freezer", plans / "year.csv", "--catalog", plans / "catalog.csv"]):  # fmt: skip
+        result = _run(runner, "plan", *command, "--stores", tmp_path / "store.toml")
+        assert result.exit_code == 1, result.output
+        line = _error_line(result)
+        assert line.startswith(f"Error: {tmp_path / 'store.toml'}: 5 problems: ")
+        for fragment in ("unknown key 'freezer_capacty' ([stores.HKI]). Did you mean "
+                         "'freezer_capacity_litres'?",
+                         "unknown table [stores.HKI.orderin] ([stores.HKI]). Did you mean "
+                         "[stores.HKI.ordering]?",
+                         "'Christmas Evee' is not a holiday of FI ([stores.HKI].special_hours). "
+                         "Did you mean 'Christmas Eve'?",
+                         "'02-30' is not a day of the year",
+                         "'Goood Friday' is not a holiday of FI ([stores.HKI].closed_on)"):  # fmt: skip
+            assert fragment in line
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragment"),
+    [("service_time_s = 95.0", "service_time_s = 1e308",
+      "service_time_s = 1e+308 is not between 1 and 3,600"),
+     ("wait_target_s = 120.0", "wait_target_s = 1e9", "wait_target_s = 1e+09 is not between"),
+     ("max_cashiers = 6", "max_cashiers = 100000", "max_cashiers = 100000 is not between 1"),
+     ("service_level = 0.95", "service_level = 0.9999999", "service_level = 1 is not above 0"),
+     ("freezer_capacity_litres = 1800.0", "freezer_capacity_litres = 1e308",
+      "freezer_capacity_litres = 1e+308 is not above 0 and at most 1,000,000")],
+)  # fmt: skip
+def test_absurd_standards_in_store_toml_are_refused_with_the_reason(runner, plans, tmp_path, old,
+                                                                    new, fragment):  # fmt: skip
+    (tmp_path / "store.toml").write_text((plans / "store.toml").read_text().replace(old, new, 1))
+    result = _run(runner, "plan", "staffing", plans / "traffic.csv", "--stores",
+                  tmp_path / "store.toml")  # fmt: skip
+    assert result.exit_code == 1
+    line = _error_line(result)
+    assert str(tmp_path / "store.toml") in line and fragment in line and ": " in line
+    assert "RuntimeWarning" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "fragment"),
+    [("staffing", ["--service-time", "1e308"], "--service-time 1e+308 is not between 1 and 3,600"),
+     ("staffing", ["--wait-target", "-1"], "--wait-target -1 is not between 0 and 3,600"),
+     ("staffing", ["--service-target", "0.9999"], "--service-target 0.9999 is not above 0"),
+     ("staffing", ["--max-staff", "100000"], "--max-staff 100000 is not between 1 and 200"),
+     ("orders", ["--service-level", "95"], "--service-level 95 is not above 0 and at most 0.999"),
+     ("freezer", ["--capacity", "1e308"], "'1e308': capacity 1e+308 is not above 0"),
+     ("freezer", ["--capacity", "HKI=0"], "'HKI=0': capacity 0 is not above 0"),
+     ("freezer", ["--capacity", "HKI=10", "--capacity", "HKI=20"],
+      "store 'HKI' is given twice (10 and 20); give each store once"),
+     ("freezer", ["--capacity", "10", "--capacity", "20"], "LITRES without a store is given twice")],
+)  # fmt: skip
+def test_absurd_or_repeated_options_are_refused_before_any_file_is_read(runner, tmp_path, command,
+                                                                        args, fragment):  # fmt: skip
+    junk = tmp_path / "junk.csv"
+    junk.write_text("not,a,plan input\n")  # never read: the option is refused first
+    files = {"staffing": [junk, "--stores", junk],
+             "orders": [junk, "--stock", junk, "--catalog", junk],
+             "freezer": [junk, "--catalog", junk]}[command]  # fmt: skip
+    result = _run(runner, "plan", command, *files, *args)
+    assert result.exit_code == 2, result.output
+    line = _error_line(result)
+    assert fragment in line and "junk.csv" not in line
+
+
+def test_a_store_capacity_wins_over_the_one_for_every_store_in_any_order(runner, plans):
+    for args in (["HKI=150", "--capacity", "90"], ["90", "--capacity", "HKI=150"]):
+        result = _run(runner, "-q", "plan", "freezer", plans / "year.csv", "--catalog",
+                      plans / "catalog.csv", "--capacity", *args)  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        used = pd.read_csv(io.StringIO(result.stdout)).groupby("store")["allocated_l"].max()
+        assert 90 < used["HKI"] <= 150 + 0.01 and used["TRE"] <= 90 + 0.01
+
+
+def test_catalog_faults_name_the_catalog_its_lines_and_skus(runner, plans, tmp_path):
+    catalog = pd.read_csv(plans / "catalog.csv", dtype=str)
+    days = catalog.assign(order_days="")
+    days.loc[days["sku"] == "K1040", "order_days"] = "mon funday"
+    days.to_csv(tmp_path / "days.csv", index=False)
+    line_of = 2 + int(days.index[days["sku"] == "K1040"][0])
+    result = _run(runner, "plan", "orders", plans / "forecast.csv", "--stock", plans / "stock.csv",
+                  "--catalog", tmp_path / "days.csv")  # fmt: skip
+    assert result.exit_code == 1
+    assert _error_line(result) == (
+        f"Error: {tmp_path / 'days.csv'}: order_days are not weekdays in 1 row (line {line_of} "
+        "sku K1040: 'mon funday'). Write order days as weekdays, e.g. \"mon thu\", or leave them "
+        "blank for the store's order days")  # fmt: skip
+    volume = catalog.copy()
+    volume.loc[volume["sku"] == "K1091", "unit_volume_l"] = "0"
+    volume.to_csv(tmp_path / "volume.csv", index=False)
+    result = _run(runner, "plan", "freezer", plans / "year.csv", "--catalog",
+                  tmp_path / "volume.csv", "--capacity", "500")  # fmt: skip
+    assert result.exit_code == 1
+    line = _error_line(result)
+    assert line.startswith(f"Error: {tmp_path / 'volume.csv'}: ") and "unit_volume_l" in line
+    assert f"line {2 + int(volume.index[volume['sku'] == 'K1091'][0])}" in line
+    assert "in the forecast" not in line and "1.4223999" not in line
+
+
+def test_a_missing_freezer_capacity_names_store_toml_and_the_store(runner, plans, tmp_path):
+    text = (plans / "store.toml").read_text().replace("freezer_capacity_litres = 1300.0\n", "")
+    (tmp_path / "store.toml").write_text(text)
+    result = _run(runner, "plan", "freezer", plans / "year.csv", "--catalog",
+                  plans / "catalog.csv", "--stores", tmp_path / "store.toml")  # fmt: skip
+    assert result.exit_code == 1
+    assert _error_line(result) == (
+        f"Error: {tmp_path / 'store.toml'}: no freezer capacity for store TRE ([stores.TRE] has "
+        "no freezer_capacity_litres). Set freezer_capacity_litres in [stores.TRE], or give "
+        "--capacity TRE=LITRES")  # fmt: skip
+    result = _run(runner, "-q", "plan", "freezer", plans / "year.csv", "--catalog",
+                  plans / "catalog.csv", "--stores", tmp_path / "store.toml", "--capacity",
+                  "TRE=700")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
