@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecasting.problems import SHOWN, Problem
+from forecasting.problems import SHOWN, Problem, escaped
 
 OUTLIER_RATIO = 10.0
 """A sales value is implausible when it is more than this many times the largest of the rest
@@ -76,7 +76,7 @@ def outliers(
     name = present[column]
     shown = "; ".join(
         f"line {lines[row]}: {_number(values[row])} for "
-        + ", ".join(f"{present[k]} {parsed[k].iloc[row]}" for k in keys)
+        + ", ".join(f"{present[k]} {escaped(parsed[k].iloc[row])}" for k in keys)
         + f", whose next-largest is {_number(rest_max)}"
         for row, rest_max in zip(rows[:SHOWN], largest[:SHOWN])
     ) + ("; ..." if len(rows) > SHOWN else "")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -12,6 +13,9 @@ from forecasting.errors import SchemaError
 
 SHOWN = 5
 """Offending lines and values quoted per problem."""
+
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+"""A control character other than tab (C0, DEL, C1): never part of an id or a name."""
 
 
 @dataclass(frozen=True)
@@ -26,8 +30,10 @@ class Problem:
     check : str
         What was checked: ``missing_column``, ``blank``, ``unparseable_date``, ``non_numeric``,
         ``not_finite``, ``not_integer``, ``below_range``, ``above_range``, ``duplicate``,
-        ``gap``, ``no_rows``, ``not_hour_start``, ``outlier`` (a value far above the rest of
-        its series) or ``late_date`` (newest rows stranded far after all the others).
+        ``gap``, ``no_rows``, ``not_hour_start``, ``time_of_day`` (a time in a column of
+        days), ``date_out_of_range`` (before 1970 or after 2100), ``control_character``,
+        ``outlier`` (a value far above the rest of its series) or ``late_date`` (newest rows
+        stranded far after all the others).
     column : str
         The column in the file, or ``""`` for the whole file.
     count : int
@@ -132,3 +138,14 @@ def problem(
         f"(line{'s' if count > 1 else ''} {line_list}: {examples}). {fix}"
     )
     return Problem(severity, check, name, count, tuple(int(lines[i]) for i in shown), message)
+
+
+def escaped(value: object) -> str:
+    """``value`` as text with its control characters escaped (``HK\\x00I``), safe to print.
+
+    Examples
+    --------
+    >>> print(escaped("HK\\x00I"))
+    HK\\x00I
+    """
+    return CONTROL.sub(lambda match: repr(match.group())[1:-1], str(value))

@@ -1,6 +1,7 @@
 """Check a data file of the store before anything is computed from it.
 
 Every problem is reported at once, not only the first: missing columns, unparseable dates,
+dates outside 1970-2100, times of day in columns of days, control characters in ids and names,
 non-numeric, non-finite or negative quantities, duplicates and gaps, and in sales files values
 far above the rest of their series and newest rows stranded far after all the others. Each
 problem says where it is (the first offending lines and values) and how to fix it.
@@ -18,11 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from forecasting.dates import check_date_format, parse_dates
+from forecasting.dates import WINDOW, check_date_format, outside_window, parse_dates, time_of_day
 from forecasting.errors import ParameterError
 from forecasting.plausibility import late_dates, outliers
+from forecasting.problems import CONTROL, Problem, ValidationReport, escaped
 from forecasting.problems import SHOWN as _SHOW
-from forecasting.problems import Problem, ValidationReport
 from forecasting.problems import problem as _problem
 
 __all__ = ["COLUMN_OPTIONS", "KINDS", "SCHEMAS", "Column", "Problem", "Schema",
@@ -39,12 +40,16 @@ class Column:
     name : str
         Canonical name (the default column name in the file).
     kind : str
-        ``"id"`` (non-blank text), ``"text"``, ``"date"``, ``"datetime"``, ``"hour"`` (a time
-        at the start of an hour), ``"number"`` or ``"integer"``.
+        ``"id"`` (non-blank text), ``"text"``, ``"date"`` (a day, at most with the time
+        00:00:00), ``"datetime"``, ``"hour"`` (a time at the start of an hour), ``"number"`` or
+        ``"integer"``. Ids and text hold no control characters (tab aside); dates and times
+        lie from 1970-01-01 to 2100-12-31 (see :data:`forecasting.dates.EARLIEST`).
     required : bool
         Whether the file must have the column.
     low, high : float, optional
-        Allowed range of a numeric column, inclusive.
+        Allowed range of a numeric column, inclusive (``low`` exclusive with ``above_low``).
+    above_low : bool
+        Whether ``low`` itself is out of range too, e.g. a product volume must be above 0.
     low_is_error : bool
         Whether a value below ``low`` is an error (else a warning, e.g. returns on receipts).
     blank_is_error : bool
@@ -57,6 +62,7 @@ class Column:
     required: bool = True
     low: float | None = None
     high: float | None = None
+    above_low: bool = False
     low_is_error: bool = True
     blank_is_error: bool = True
 
@@ -135,7 +141,7 @@ SCHEMAS: dict[str, Schema] = {
                 Column("name", "id"),
                 Column("category", "id"),
                 Column("department", "text", required=False),
-                Column("unit_volume_l", "number", required=False, low=0),
+                Column("unit_volume_l", "number", required=False, low=0, above_low=True),
                 Column("pack_size", "integer", required=False, low=1),
                 Column("lead_time_days", "integer", required=False, low=0),
                 Column("shelf_life_days", "integer", required=False, low=1),
@@ -233,25 +239,39 @@ def validate_table(
 
     Notes
     -----
-    Numbers must be finite (``inf`` is refused like ``nan``). Two checks guard a sales file
-    against values that would distort every forecast made from it:
+    Numbers must be finite (``inf`` is refused like ``nan``). Dates and times must lie from
+    :data:`~forecasting.dates.EARLIEST` (1970-01-01) to :data:`~forecasting.dates.LATEST`
+    (2100-12-31): before 1970 the time from a date to pandas' last timestamp overflows
+    ``pandas.Timedelta`` (a forecast of sales from 1960 crashes), after 2100 the ``holidays``
+    package has no public holidays (Christmas would be forecast as an ordinary day). A column of
+    days (sales, weather and forecast ``date``) may not hold a time of day other than
+    00:00:00: a row stamped 13:00 would put the day's sales beside, not on, that day's
+    closures and holidays. Ids and names may not hold control characters (tab aside): a NUL
+    makes ``HK\\x00I`` a second store.
 
-    * **outlier**: the top values of a series (store and sku) are implausible when they are
-      more than :data:`~forecasting.plausibility.OUTLIER_RATIO` (10) times the largest of the rest of that series and at
-      least :data:`~forecasting.plausibility.OUTLIER_FLOOR` (100) units; at most :data:`~forecasting.plausibility.OUTLIER_ROWS` (3) values of a
-      series are taken together, and only in series with at least :data:`~forecasting.plausibility.OUTLIER_HISTORY` (8)
-      other values. Comparing with the series' *next-largest* value, not its typical level,
-      lets seasonal peaks pass: a Christmas ham selling 30 times its summer level peaks over
-      several days and several Christmases, each near the others (the sample's largest ratio
-      of a series' peak to its next-largest value is 2.2; real Walmart departments with eight
-      weeks or more stay below 8.3). A typed 1e308, or 5,000 for a product that never sold
-      more than 60, is more than ten times anything else of its series.
+    Two checks guard a sales file against values that would distort every forecast made
+    from it:
+
+    * **outlier**: the top values of a series (store and sku) are implausible
+      when they are more than :data:`~forecasting.plausibility.OUTLIER_RATIO` (10) times the
+      largest of the rest of that series and at least
+      :data:`~forecasting.plausibility.OUTLIER_FLOOR` (100) units; at most
+      :data:`~forecasting.plausibility.OUTLIER_ROWS` (3) values of a series are taken
+      together, and only in series with at least
+      :data:`~forecasting.plausibility.OUTLIER_HISTORY` (8) other values. Comparing with the
+      series' *next-largest* value, not its typical level, lets seasonal peaks pass: a
+      Christmas ham selling 30 times its summer level peaks over several days and several
+      Christmases, each near the others (the sample's largest ratio of a series' peak to its
+      next-largest value is 2.2; real Walmart departments with eight weeks or more stay below
+      8.3). A typed 1e308, or 5,000 for a product that never sold more than 60, is more
+      than ten times anything else of its series.
     * **late_date**: the newest rows are stranded when a gap of more than
-      :data:`~forecasting.plausibility.LATE_GAP_DAYS` (28) days, and of more than :data:`~forecasting.plausibility.LATE_GAP_SPACINGS` (8) times
-      the median spacing of the file's dates, separates them from all the others, and they
-      are at most :data:`~forecasting.plausibility.LATE_SHARE` (1%) of the rows (or a single row). Such rows (a mistyped
-      year, a test row) would move the forecast origin of every series; a whole chain closed
-      for four weeks, then selling for more than 1% of its history, passes.
+      :data:`~forecasting.plausibility.LATE_GAP_DAYS` (28) days, and of more than
+      :data:`~forecasting.plausibility.LATE_GAP_SPACINGS` (8) times the median spacing of the
+      file's dates, separates them from all the others, and they are at most
+      :data:`~forecasting.plausibility.LATE_SHARE` (1%) of the rows (or a single row). Such
+      rows (a mistyped year, a test row) would move the forecast origin of every series; a
+      whole chain closed for four weeks, then selling for more than 1% of its history, passes.
 
     Examples
     --------
@@ -477,10 +497,17 @@ def _check_column(
                 _problem("warning", "blank", name, blank.to_numpy(), lines, values, "blank",
                          "Those lines are left out of basket analysis and counted")
             )  # fmt: skip
-    if column.kind == "id":
-        return text.mask(blank), problems
-    if column.kind == "text":
-        return text, problems
+    if column.kind in ("id", "text"):
+        control = _control_characters(text)
+        if control.any():
+            problems.append(
+                _problem("error", "control_character", name, control, lines, values,
+                         "a control character",
+                         "Ids and names hold printable text only: remove the control "
+                         "characters (a NUL or line break left by a broken export), or "
+                         "export the file again")
+            )  # fmt: skip
+        return (text.mask(blank) if column.kind == "id" else text), problems
     if column.kind in ("date", "datetime", "hour"):
         parsed = parse_dates(values, date_format)
         bad = parsed.isna().to_numpy() & ~blank.to_numpy()
@@ -495,6 +522,26 @@ def _check_column(
             what = "not a date" if column.kind == "date" else "not a date and time"
             problems.append(_problem("error", "unparseable_date", name, bad, lines, values, what,
                                      hint))  # fmt: skip
+        outside = outside_window(parsed)
+        if outside.any():
+            problems.append(
+                _problem("error", "date_out_of_range", name, outside, lines, values,
+                         f"outside {WINDOW}",
+                         "Correct the year: kori computes with dates from 1970 (earlier ones "
+                         "overflow pandas' time arithmetic) to 2100 (the last year the "
+                         "holidays package has public holidays for)")
+            )  # fmt: skip
+            parsed = parsed.mask(outside)  # so that the checks of the whole file can trust it
+        if column.kind == "date":
+            timed = time_of_day(parsed)
+            if timed.any():
+                day = parsed.iloc[int(np.flatnonzero(timed)[0])]
+                problems.append(
+                    _problem("error", "time_of_day", name, timed, lines, values,
+                             "a date with a time of day",
+                             f"The column holds days: write the day alone ({day:%Y-%m-%d}), "
+                             "or sum the rows per day (a time of 00:00:00 passes)")
+                )  # fmt: skip
         if column.kind == "hour":
             off = (parsed.notna() & (parsed != parsed.dt.floor("h"))).to_numpy()
             if off.any():
@@ -530,7 +577,15 @@ def _check_column(
                 _problem("error", "not_integer", name, fractional, lines, values,
                          "not a whole number", "Use whole numbers")
             )  # fmt: skip
-    if column.low is not None:
+    if column.low is not None and column.above_low:
+        low = valid & (numbers.fillna(column.low + 1) <= column.low).to_numpy()
+        if low.any():
+            what = "zero or negative" if column.low == 0 else f"not above {column.low:g}"
+            problems.append(
+                _problem("error", "below_range", name, low, lines, values, what,
+                         f"Correct them: only values above {column.low:g} make sense here")
+            )  # fmt: skip
+    elif column.low is not None:
         low = valid & (numbers.fillna(column.low) < column.low).to_numpy()
         if low.any():
             severity = "error" if column.low_is_error else "warning"
@@ -553,6 +608,18 @@ def _check_column(
     return numbers, problems
 
 
+def _control_characters(text: pd.Series) -> np.ndarray:
+    """Which values hold a control character other than tab.
+
+    Ids repeat: the distinct values are searched, not every row.
+    """
+    codes, uniques = pd.factorize(text)
+    hit = pd.Series(uniques, dtype="string").str.contains(CONTROL.pattern, regex=True)
+    if not hit.any():
+        return np.zeros(len(text), dtype=bool)
+    return np.isin(codes, np.flatnonzero(hit.to_numpy(dtype=bool, na_value=False)))
+
+
 def _duplicates(
     schema: Schema,
     parsed: dict[str, pd.Series],
@@ -567,7 +634,7 @@ def _duplicates(
     shown = where[:_SHOW]
     first = ", ".join(str(lines[i]) for i in shown) + (", ..." if len(where) > _SHOW else "")
     example = ", ".join(
-        f"{present[name]}={_show(parsed[name].iloc[where[0]])}" for name in schema.key
+        f"{present[name]}={escaped(_show(parsed[name].iloc[where[0]]))}" for name in schema.key
     )
     key = ", ".join(present[name] for name in schema.key)
     count = len(where)
