@@ -1,7 +1,8 @@
-"""Plausibility checks of sales files: values far above the rest of their series, and newest
-rows stranded far after all the others. Both would distort every forecast made from the file
-(a typed 1e308 forecasts 10^13 units a day; a stray row six months late moves the forecast origin
-of every series), so :func:`forecasting.validation.validate_table` reports them as errors.
+"""Plausibility checks of sales files: values far above the rest of their series, and the
+newest or oldest rows stranded far from all the others. Both would distort every forecast made
+from the file (a typed 1e308 forecasts 10^13 units a day; a stray row six months late moves the
+forecast origin of every series, one 34 years early moves its series' forecast by a fifth), so
+:func:`forecasting.validation.validate_table` reports them as errors.
 
 The rules, and why a genuine Christmas peak passes, are in the notes of
 :func:`forecasting.validation.validate_table`.
@@ -23,12 +24,12 @@ OUTLIER_ROWS = 3
 """At most this many top values of a series are taken as implausible together."""
 OUTLIER_HISTORY = 8
 """Series need at least this many other values before any of theirs is called implausible."""
-LATE_GAP_DAYS = 28
-"""The newest rows are stranded when a gap of more than this many days separates them from
-all the others, ..."""
-LATE_GAP_SPACINGS = 8
+STRANDED_GAP_DAYS = 28
+"""The newest (or oldest) rows are stranded when a gap of more than this many days separates
+them from all the others, ..."""
+STRANDED_GAP_SPACINGS = 8
 """... a gap also more than this many times the median spacing of the file's dates, ..."""
-LATE_SHARE = 0.01
+STRANDED_SHARE = 0.01
 """... and they are at most this share of the rows (or a single row)."""
 
 
@@ -117,40 +118,76 @@ def _number(value: float) -> str:
     return f"{value:,.6g}" if abs(value) < 1e15 else f"{value:.3g}"
 
 
-def late_dates(dates: pd.Series, name: str, lines: np.ndarray, raw: pd.Series) -> list[Problem]:
-    """The newest rows, when a long gap strands them after all the other rows.
+def stranded_dates(dates: pd.Series, name: str, lines: np.ndarray,
+                   raw: pd.Series) -> list[Problem]:  # fmt: skip
+    """The newest rows stranded after all the others, and the oldest stranded before them.
+
+    Rows are stranded when a gap of more than :data:`STRANDED_GAP_DAYS` days, and of more than
+    :data:`STRANDED_GAP_SPACINGS` times the median spacing of the file's dates, separates them
+    from all the others, and they are at most :data:`STRANDED_SHARE` of the rows (or a single
+    row). Gives a ``late_date`` problem for the newest such rows and an ``early_date`` problem
+    for the oldest.
 
     ``dates`` are parsed, ``raw`` as written in column ``name``; ``lines`` numbers the rows.
     """
-    days = pd.DatetimeIndex(dates.dropna()).as_unit("ns")
-    unique, counts = np.unique(days.asi8, return_counts=True)
+    values = dates.to_numpy()
+    unit = np.datetime_data(values.dtype)[0]
+    known = values.view("i8")[~np.isnat(values)]  # integers sort faster than datetime64
+    unique, counts = np.unique(known, return_counts=True)
     if len(unique) < 3:
         return []
-    steps = np.diff(unique)
+    steps = np.diff(unique) / (np.timedelta64(1, "D") / np.timedelta64(1, unit))
     usual = float(np.median(steps))
-    least = max(LATE_GAP_SPACINGS * usual, float(pd.Timedelta(days=LATE_GAP_DAYS).value))
-    newer = np.cumsum(counts[::-1])[::-1][1:]  # rows after each gap
-    stranded = (steps > least) & (newer <= max(1.0, LATE_SHARE * len(days)))
-    if not stranded.any():
-        return []
-    at = int(np.flatnonzero(stranded)[0])
-    last, first = pd.Timestamp(unique[at]), pd.Timestamp(unique[at + 1])
-    mask = (dates > last).to_numpy()
-    gap = (first - last).days
-    where = np.flatnonzero(mask)
+    wide = steps > max(STRANDED_GAP_SPACINGS * usual, float(STRANDED_GAP_DAYS))
+    few = max(1.0, STRANDED_SHARE * len(known))
+    older = np.cumsum(counts)[:-1]  # rows before each gap
+    newer = len(known) - older  # rows after each gap
+    problems = []
+    late = np.flatnonzero(wide & (newer <= few))
+    if len(late):
+        at = int(late[0])
+        problems.append(_stranded("late", dates, name, lines, raw, usual,
+                                  *_stamps(unique[at : at + 2], unit)))
+    early = np.flatnonzero(wide & (older <= few))
+    if len(early):
+        at = int(early[-1])
+        problems.append(_stranded("early", dates, name, lines, raw, usual,
+                                  *_stamps(unique[at : at + 2], unit)))
+    return problems  # fmt: skip
+
+
+def _stamps(ticks: np.ndarray, unit: str) -> list[pd.Timestamp]:
+    return [pd.Timestamp(np.datetime64(int(tick), unit)) for tick in ticks]
+
+
+def _stranded(
+    end: str,
+    dates: pd.Series,
+    name: str,
+    lines: np.ndarray,
+    raw: pd.Series,
+    usual: float,
+    before: pd.Timestamp,
+    after: pd.Timestamp,
+) -> Problem:
+    """The problem of the rows on one side of the gap from ``before`` to ``after``."""
+    late = end == "late"
+    where = np.flatnonzero((dates > before) if late else (dates < after))
     count = len(where)
     quoted = "; ".join(f"line {lines[i]}: {str(raw.iloc[i])!r}" for i in where[:SHOWN])
     rows = f"{count} row{'s' if count > 1 else ''}"
-    return [
-        Problem(
-            "error", "late_date", name, count, tuple(int(lines[i]) for i in where[:SHOWN]),
-            f"column {name!r}: {rows} dated {gap} days after all the others, which end on "
-            f"{last:%Y-%m-%d} ({quoted}{'; ...' if count > SHOWN else ''}; the dates are "
-            f"usually {_duration(pd.Timedelta(int(usual)))} apart). "
-            f"{'They' if count > 1 else 'It'} would move the forecast origin of every series: "
-            f"correct or remove {'them' if count > 1 else 'it'}",
-        )
-    ]  # fmt: skip
+    it, them = ("They", "them") if count > 1 else ("It", "it")
+    side = (f"after all the others, which end on {before:%Y-%m-%d}" if late
+            else f"before all the others, which start on {after:%Y-%m-%d}")  # fmt: skip
+    harm = ("would move the forecast origin of every series" if late
+            else f"would stretch the history of {'their' if count > 1 else 'its'} series over "
+            "the gap and move the forecast")
+    return Problem(
+        "error", f"{end}_date", name, count, tuple(int(lines[i]) for i in where[:SHOWN]),
+        f"column {name!r}: {rows} dated {(after - before).days:,} days {side} "
+        f"({quoted}{'; ...' if count > SHOWN else ''}; the dates are usually "
+        f"{_duration(pd.Timedelta(days=usual))} apart). {it} {harm}: correct or remove {them}",
+    )  # fmt: skip
 
 
 def _duration(delta: pd.Timedelta) -> str:

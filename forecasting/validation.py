@@ -3,8 +3,8 @@
 Every problem is reported at once, not only the first: missing columns, unparseable dates,
 dates outside 1970-2100, times of day in columns of days, control characters in ids and names,
 non-numeric, non-finite or negative quantities, duplicates and gaps, and in sales files values
-far above the rest of their series and newest rows stranded far after all the others. Each
-problem says where it is (the first offending lines and values) and how to fix it.
+far above the rest of their series and the newest or oldest rows stranded far from all the
+others. Each problem says where it is (the first offending lines and values) and how to fix it.
 
 Dates and times keep the local wall-clock time as written: an offset (``+02:00``, ``Z``) or the
 time zone of a typed Parquet column is dropped, so ``2025-11-03T00:00:00+02:00`` is
@@ -21,7 +21,7 @@ import pandas as pd
 
 from forecasting.dates import WINDOW, check_date_format, outside_window, parse_dates, time_of_day
 from forecasting.errors import ParameterError
-from forecasting.plausibility import late_dates, outliers
+from forecasting.plausibility import outliers, stranded_dates
 from forecasting.problems import CONTROL, Problem, ValidationReport, escaped
 from forecasting.problems import SHOWN as _SHOW
 from forecasting.problems import problem as _problem
@@ -73,7 +73,8 @@ class Schema:
 
     ``gap_column`` is the date column checked for missing days per store; ``outlier_column``
     the amount checked for values far above the rest of each series of ``series_key``;
-    ``late_column`` the date column checked for newest rows stranded after a long gap.
+    ``stranded_column`` the date column checked for newest and oldest rows stranded by a long
+    gap.
     """
 
     kind: str
@@ -85,7 +86,7 @@ class Schema:
     description: str = ""
     series_key: tuple[str, ...] = ()
     outlier_column: str | None = None
-    late_column: str | None = None
+    stranded_column: str | None = None
 
 
 SCHEMAS: dict[str, Schema] = {
@@ -119,7 +120,7 @@ SCHEMAS: dict[str, Schema] = {
             description="units sold per day, store and product",
             series_key=("store", "sku"),
             outlier_column="quantity",
-            late_column="date",
+            stranded_column="date",
         ),
         Schema(
             "weather",
@@ -249,7 +250,7 @@ def validate_table(
     closures and holidays. Ids and names may not hold control characters (tab aside): a NUL
     makes ``HK\\x00I`` a second store.
 
-    Two checks guard a sales file against values that would distort every forecast made
+    Three checks guard a sales file against values that would distort every forecast made
     from it:
 
     * **outlier**: the top values of a series (store and sku) are implausible
@@ -265,13 +266,14 @@ def validate_table(
       next-largest value is 2.2; real Walmart departments with eight weeks or more stay below
       8.3). A typed 1e308, or 5,000 for a product that never sold more than 60, is more
       than ten times anything else of its series.
-    * **late_date**: the newest rows are stranded when a gap of more than
-      :data:`~forecasting.plausibility.LATE_GAP_DAYS` (28) days, and of more than
-      :data:`~forecasting.plausibility.LATE_GAP_SPACINGS` (8) times the median spacing of the
-      file's dates, separates them from all the others, and they are at most
-      :data:`~forecasting.plausibility.LATE_SHARE` (1%) of the rows (or a single row). Such
-      rows (a mistyped year, a test row) would move the forecast origin of every series; a
-      whole chain closed for four weeks, then selling for more than 1% of its history, passes.
+    * **late_date** and **early_date**: the newest (or oldest) rows are stranded when
+      a gap of more than :data:`~forecasting.plausibility.STRANDED_GAP_DAYS` (28) days, and of
+      more than :data:`~forecasting.plausibility.STRANDED_GAP_SPACINGS` (8) times the median
+      spacing of the file's dates, separates them from all the others, and they are at most
+      :data:`~forecasting.plausibility.STRANDED_SHARE` (1%) of the rows (or a single row).
+      Such rows (a mistyped year, a test row) would move the forecast origin of every series,
+      or stretch the history of a series over decades; a whole chain closed for four weeks,
+      then selling for more than 1% of its history, passes.
 
     Examples
     --------
@@ -374,9 +376,10 @@ def _validate(
     if schema.outlier_column in parsed and all(name in parsed for name in schema.series_key):
         problems += outliers(schema.outlier_column, schema.series_key, parsed, present,
                              line_numbers)
-    if schema.late_column in parsed and len(frame):
-        problems += late_dates(parsed[schema.late_column], present[schema.late_column],
-                               line_numbers, frame[present[schema.late_column]])  # fmt: skip
+    if schema.stranded_column in parsed and len(frame):
+        problems += stranded_dates(parsed[schema.stranded_column],
+                                   present[schema.stranded_column], line_numbers,
+                                   frame[present[schema.stranded_column]])  # fmt: skip
     report = ValidationReport(source=source, kind=kind, rows=len(frame), problems=tuple(problems))
     return report, parsed
 

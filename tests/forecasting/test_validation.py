@@ -424,3 +424,29 @@ def test_a_catalog_volume_must_be_above_zero():
     with pytest.raises(SchemaError, match="catalog.csv: column 'unit_volume_l': zero"):
         parse_table(frame, "catalog", source="catalog.csv")
     assert validate_table(frame.iloc[:1], "catalog").ok
+
+
+def test_a_stray_oldest_row_far_before_the_rest_is_an_error():
+    frame = pd.concat([_daily([7], start="1990-01-05"), _daily([5] * 300, start="2024-12-01")],
+                      ignore_index=True)  # fmt: skip
+    report = validate_table(frame, "sales", source="s.csv", country=None)
+    early = [p for p in report.errors if p.check == "early_date"]
+    assert len(early) == 1 and early[0].lines == (2,) and early[0].count == 1, report.problems
+    assert ("1 row dated 12,749 days before all the others, which start on 2024-12-01 (line 2: "
+            "'1990-01-05'; the dates are usually 1 day apart)") in early[0].message
+    assert "correct or remove it" in early[0].message
+    with pytest.raises(SchemaError, match="before all the others"):
+        parse_table(frame, "sales")
+    # A late opening after a first short season, holding more than 1% of the rows, passes.
+    reopened = pd.concat([_daily([5] * 10, start="2024-01-01"), _daily([5] * 300, start="2024-03-01")])
+    assert validate_table(reopened, "sales", country=None).ok
+
+
+def test_stray_rows_at_both_ends_are_both_reported():
+    frame = pd.concat([_daily([7, 7], start="2020-03-01"), _daily([5] * 300, start="2024-01-01"),
+                       _daily([9], start="2026-01-01")], ignore_index=True)  # fmt: skip
+    report = validate_table(frame, "sales", country=None)
+    found = {p.check: p for p in report.errors}
+    assert set(found) == {"early_date", "late_date"}, report.problems
+    assert found["early_date"].lines == (2, 3) and found["late_date"].lines == (304,)
+    assert "2 rows dated" in found["early_date"].message
