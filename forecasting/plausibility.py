@@ -1,7 +1,8 @@
-"""Plausibility checks of sales files: values far above the rest of their series, and the
-newest or oldest rows stranded far from all the others. Both would distort every forecast made
-from the file (a typed 1e308 forecasts 10^13 units a day; a stray row six months late moves the
-forecast origin of every series, one 34 years early moves its series' forecast by a fifth), so
+"""Plausibility checks: values far above the rest of their series (in sales and forecast
+files), and the newest or oldest rows stranded far from all the others (in sales files). Both
+would distort what is computed from the file (a typed 1e308 forecasts 10^13 units a day, a
+hi80 of 1e12 orders billions of packs; a stray row six months late moves the forecast origin of
+every series, one 34 years early moves its series' forecast by a fifth), so
 :func:`forecasting.validation.validate_table` reports them as errors.
 
 The rules, and why a genuine Christmas peak passes, are in the notes of
@@ -34,7 +35,7 @@ STRANDED_SHARE = 0.01
 
 
 def outliers(
-    column: str,
+    columns: tuple[str, ...],
     series_key: tuple[str, ...],
     parsed: dict[str, pd.Series],
     present: dict[str, str],
@@ -42,23 +43,25 @@ def outliers(
 ) -> list[Problem]:
     """The top values of each series of ``series_key`` far above the rest of it.
 
+    The values of all ``columns`` of a series are one series: a forecast file's ``forecast``,
+    ``lo80`` and ``hi80`` are amounts of the same product, so a bound is compared with its
+    own forecast and with every other day's, and a 7-day forecast is checked too. Gives one
+    problem per column with implausible values.
+
     ``parsed`` holds the parsed columns by canonical name, ``present`` their names in the
     file, ``lines`` the line number of each row. Negative and non-finite values are left to
     the range checks.
     """
-    keys = list(series_key)
-    values = parsed[column].to_numpy(dtype=float, na_value=np.nan)
-    candidates = _candidates(values, [parsed[k] for k in keys])
+    rows_in = len(lines)
+    code = np.tile(_series_code([parsed[k] for k in series_key]), len(columns))
+    values = np.concatenate([parsed[c].to_numpy(dtype=float, na_value=np.nan) for c in columns])
+    candidates = _candidates(values, code)
     if not len(candidates):
         return []
-    frame = pd.DataFrame({**{k: parsed[k].to_numpy()[candidates] for k in keys},
-                          "value": values[candidates], "row": candidates})  # fmt: skip
-    frame = frame.sort_values([*keys, "value"], ascending=[True] * len(keys) + [False],
-                              kind="stable")  # fmt: skip
-    if frame.empty:
-        return []
-    groups = frame.groupby(keys, sort=False)
-    code = groups.ngroup().to_numpy()
+    frame = pd.DataFrame({"code": code[candidates], "value": values[candidates],
+                          "at": candidates})  # fmt: skip
+    frame = frame.sort_values(["code", "value"], ascending=[True, False], kind="stable")
+    groups = frame.groupby("code", sort=False)
     rank = groups.cumcount().to_numpy()
     after = groups["value"].shift(-1).to_numpy()  # the next-largest value of the series
     rest = groups["value"].transform("size").to_numpy() - rank - 1
@@ -68,43 +71,71 @@ def outliers(
     if not jump.any():
         return []
     # The first jump of a series cuts its implausible top values from the rest.
-    cut = pd.Series(np.where(jump, rank, len(values))).groupby(code).transform("min").to_numpy()
-    below = pd.Series(np.where(rank == cut + 1, value, np.nan)).groupby(code).transform("max")
+    group = frame["code"].to_numpy()
+    cut = pd.Series(np.where(jump, rank, len(values))).groupby(group).transform("min").to_numpy()
+    below = pd.Series(np.where(rank == cut + 1, value, np.nan)).groupby(group).transform("max")
     flagged = (rank <= cut) & (cut < len(values))
-    order = np.argsort(frame["row"].to_numpy()[flagged], kind="stable")
-    rows = frame["row"].to_numpy()[flagged][order]
-    largest = below.to_numpy()[flagged][order]
+    at = frame["at"].to_numpy()[flagged]
+    largest = below.to_numpy()[flagged]
+    problems = []
+    for index, column in enumerate(columns):
+        mine = (at // rows_in) == index
+        order = np.argsort(at[mine], kind="stable")
+        rows = at[mine][order] - index * rows_in
+        if len(rows):
+            problems.append(_outlier_problem(column, columns, series_key, parsed, present, lines,
+                                             rows, largest[mine][order]))  # fmt: skip
+    return problems
+
+
+def _outlier_problem(
+    column: str,
+    columns: tuple[str, ...],
+    keys: tuple[str, ...],
+    parsed: dict[str, pd.Series],
+    present: dict[str, str],
+    lines: np.ndarray,
+    rows: np.ndarray,
+    largest: np.ndarray,
+) -> Problem:
     name = present[column]
+    values = parsed[column]
     shown = "; ".join(
-        f"line {lines[row]}: {_number(values[row])} for "
+        f"line {lines[row]}: {_number(values.iloc[row])} for "
         + ", ".join(f"{present[k]} {escaped(parsed[k].iloc[row])}" for k in keys)
         + f", whose next-largest is {_number(rest_max)}"
         for row, rest_max in zip(rows[:SHOWN], largest[:SHOWN])
     ) + ("; ..." if len(rows) > SHOWN else "")
     count = len(rows)
-    return [
-        Problem(
-            "error", "outlier", name, count, tuple(int(lines[r]) for r in rows[:SHOWN]),
-            f"column {name!r}: {count} value{'s' if count > 1 else ''} more than "
-            f"{OUTLIER_RATIO:g} times anything else of {'their' if count > 1 else 'its'} "
-            f"series ({shown}). Correct or remove the row{'s' if count > 1 else ''}",
-        )
-    ]  # fmt: skip
+    quoted = [repr(present[c]) for c in columns]
+    scope = f" in {', '.join(quoted[:-1])} and {quoted[-1]}" if len(columns) > 1 else ""
+    return Problem(
+        "error", "outlier", name, count, tuple(int(lines[r]) for r in rows[:SHOWN]),
+        f"column {name!r}: {count} value{'s' if count > 1 else ''} more than "
+        f"{OUTLIER_RATIO:g} times anything else of {'their' if count > 1 else 'its'} "
+        f"series{scope} ({shown}). Correct or remove the row{'s' if count > 1 else ''}",
+    )  # fmt: skip
 
 
-def _candidates(values: np.ndarray, keys: list[pd.Series]) -> np.ndarray:
+def _series_code(keys: list[pd.Series]) -> np.ndarray:
+    """One integer per series of the ``keys`` columns, -1 where a key is missing."""
+    code = np.zeros(len(keys[0]) if keys else 0, dtype=np.int64)
+    usable = np.ones(len(code), dtype=bool)
+    for key in keys:
+        part, uniques = pd.factorize(key)
+        usable &= part >= 0
+        code = code * (len(uniques) + 1) + part
+    return np.where(usable, code, -1)
+
+
+def _candidates(values: np.ndarray, code: np.ndarray) -> np.ndarray:
     """Rows of the series that may hold an implausible top value: a cheap screen by hashing,
     so that only those few series are sorted.
 
     A jump at rank r <= 2 leaves every value from rank r + 1 on below a tenth of the series'
     largest, so such a series has at most ``OUTLIER_ROWS`` values above that tenth.
     """
-    usable = np.isfinite(values) & (values >= 0)
-    code = np.zeros(len(values), dtype=np.int64)
-    for key in keys:
-        part, uniques = pd.factorize(key)
-        usable &= part >= 0
-        code = code * (len(uniques) + 1) + part
+    usable = np.isfinite(values) & (values >= 0) & (code >= 0)
     value = pd.Series(np.where(usable, values, -1.0))
     largest = value.groupby(code).transform("max").to_numpy()
     above = pd.Series(usable & (value.to_numpy() > largest / OUTLIER_RATIO))

@@ -32,9 +32,9 @@ class Problem:
         ``not_finite``, ``not_integer``, ``below_range``, ``above_range``, ``duplicate``,
         ``gap``, ``no_rows``, ``not_hour_start``, ``time_of_day`` (a time in a column of
         days), ``date_out_of_range`` (before 1970 or after 2100), ``control_character``,
-        ``outlier`` (a value far above the rest of its series), ``late_date`` (newest rows
-        stranded far after all the others) or ``early_date`` (oldest rows stranded far before
-        all the others).
+        ``interval_order`` (a forecast outside its interval), ``outlier`` (a value far above
+        the rest of its series), ``late_date`` (newest rows stranded far after all the others)
+        or ``early_date`` (oldest rows stranded far before all the others).
     column : str
         The column in the file, or ``""`` for the whole file.
     count : int

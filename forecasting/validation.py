@@ -2,9 +2,10 @@
 
 Every problem is reported at once, not only the first: missing columns, unparseable dates,
 dates outside 1970-2100, times of day in columns of days, control characters in ids and names,
-non-numeric, non-finite or negative quantities, duplicates and gaps, and in sales files values
-far above the rest of their series and the newest or oldest rows stranded far from all the
-others. Each problem says where it is (the first offending lines and values) and how to fix it.
+non-numeric, non-finite or negative quantities, duplicates and gaps, forecasts outside their
+interval, values far above the rest of their series (in sales and forecast files), and the
+newest or oldest rows of a sales file stranded far from all the others. Each problem says where
+it is (the first offending lines and values) and how to fix it.
 
 Dates and times keep the local wall-clock time as written: an offset (``+02:00``, ``Z``) or the
 time zone of a typed Parquet column is dropped, so ``2025-11-03T00:00:00+02:00`` is
@@ -71,10 +72,11 @@ class Column:
 class Schema:
     """Columns and keys of one kind of data file.
 
-    ``gap_column`` is the date column checked for missing days per store; ``outlier_column``
-    the amount checked for values far above the rest of each series of ``series_key``;
-    ``stranded_column`` the date column checked for newest and oldest rows stranded by a long
-    gap.
+    ``gap_column`` is the date column checked for missing days per store; ``outlier_columns``
+    the amounts checked for values far above the rest of each series of ``series_key`` (taken
+    together as one series); ``stranded_column`` the date column checked for newest and oldest
+    rows stranded by a long gap; ``interval_columns`` the lower bound, point and upper bound
+    that must be in order on every row.
     """
 
     kind: str
@@ -85,8 +87,9 @@ class Schema:
     gap_column: str | None = None
     description: str = ""
     series_key: tuple[str, ...] = ()
-    outlier_column: str | None = None
+    outlier_columns: tuple[str, ...] = ()
     stranded_column: str | None = None
+    interval_columns: tuple[str, ...] = ()
 
 
 SCHEMAS: dict[str, Schema] = {
@@ -119,7 +122,7 @@ SCHEMAS: dict[str, Schema] = {
             gap_column="date",
             description="units sold per day, store and product",
             series_key=("store", "sku"),
-            outlier_column="quantity",
+            outlier_columns=("quantity",),
             stranded_column="date",
         ),
         Schema(
@@ -180,6 +183,9 @@ SCHEMAS: dict[str, Schema] = {
             key=("date", "store", "sku"),
             duplicate_hint="Keep one model's forecast per date, store and sku",
             description="a `kori forecast run` table per sku (the 80% interval is needed)",
+            series_key=("store", "sku"),
+            outlier_columns=("forecast", "lo80", "hi80"),
+            interval_columns=("lo80", "forecast", "hi80"),
         ),
         Schema(
             "traffic",
@@ -248,12 +254,13 @@ def validate_table(
     days (sales, weather and forecast ``date``) may not hold a time of day other than
     00:00:00: a row stamped 13:00 would put the day's sales beside, not on, that day's
     closures and holidays. Ids and names may not hold control characters (tab aside): a NUL
-    makes ``HK\\x00I`` a second store.
+    makes ``HK\\x00I`` a second store. In a forecast file every row needs
+    ``lo80 <= forecast <= hi80``.
 
-    Three checks guard a sales file against values that would distort every forecast made
-    from it:
+    Three checks guard against values that would distort everything computed from the file:
 
-    * **outlier**: the top values of a series (store and sku) are implausible
+    * **outlier** (sales ``quantity``; forecast ``forecast``, ``lo80`` and ``hi80`` taken
+      together as one series): the top values of a series (store and sku) are implausible
       when they are more than :data:`~forecasting.plausibility.OUTLIER_RATIO` (10) times the
       largest of the rest of that series and at least
       :data:`~forecasting.plausibility.OUTLIER_FLOOR` (100) units; at most
@@ -264,9 +271,10 @@ def validate_table(
       Christmas ham selling 30 times its summer level peaks over several days and several
       Christmases, each near the others (the sample's largest ratio of a series' peak to its
       next-largest value is 2.2; real Walmart departments with eight weeks or more stay below
-      8.3). A typed 1e308, or 5,000 for a product that never sold more than 60, is more
-      than ten times anything else of its series.
-    * **late_date** and **early_date**: the newest (or oldest) rows are stranded when
+      8.3); a forecast's peak day has its own interval and point beside it. A typed 1e308, a
+      hi80 of 1e12, or 5,000 for a product that never sold more than 60, is more than ten
+      times anything else of its series.
+    * **late_date** and **early_date** (sales): the newest (or oldest) rows are stranded when
       a gap of more than :data:`~forecasting.plausibility.STRANDED_GAP_DAYS` (28) days, and of
       more than :data:`~forecasting.plausibility.STRANDED_GAP_SPACINGS` (8) times the median
       spacing of the file's dates, separates them from all the others, and they are at most
@@ -373,9 +381,11 @@ def _validate(
         problems += _gaps(
             parsed[schema.gap_column], parsed["store"], present[schema.gap_column], country
         )
-    if schema.outlier_column in parsed and all(name in parsed for name in schema.series_key):
-        problems += outliers(schema.outlier_column, schema.series_key, parsed, present,
-                             line_numbers)
+    if schema.interval_columns and all(name in parsed for name in schema.interval_columns):
+        problems += _interval_order(schema.interval_columns, parsed, present, line_numbers)
+    amounts = tuple(name for name in schema.outlier_columns if name in parsed)
+    if amounts and all(name in parsed for name in schema.series_key):
+        problems += outliers(amounts, schema.series_key, parsed, present, line_numbers)
     if schema.stranded_column in parsed and len(frame):
         problems += stranded_dates(parsed[schema.stranded_column],
                                    present[schema.stranded_column], line_numbers,
@@ -621,6 +631,49 @@ def _control_characters(text: pd.Series) -> np.ndarray:
     if not hit.any():
         return np.zeros(len(text), dtype=bool)
     return np.isin(codes, np.flatnonzero(hit.to_numpy(dtype=bool, na_value=False)))
+
+
+def _interval_order(
+    columns: tuple[str, ...],
+    parsed: dict[str, pd.Series],
+    present: dict[str, str],
+    lines: np.ndarray,
+) -> list[Problem]:
+    """Rows whose bounds are reversed or whose point forecast lies outside its interval.
+
+    A point forecast (a mean) above its upper bound passes where the lower bound is 0: the
+    negative binomial of a product that sells nothing on most days has a mean above its 90%
+    quantile (kori's slow-mover forecast 0.17 with ``hi80`` 0). A Poisson or negative binomial
+    never has it otherwise, nor a mean below its 10% quantile. A billionth of the point
+    forecast is tolerated, for floating-point noise.
+    """
+    low, point, high = (parsed[name].to_numpy(dtype=float, na_value=np.nan) for name in columns)
+    finite = np.isfinite(low) & np.isfinite(point) & np.isfinite(high)  # else refused already
+    low, point, high = (np.where(finite, values, 0.0) for values in (low, point, high))
+    slack = 1e-9 * np.maximum(1.0, np.abs(point))
+    bad = ((low > high + slack) | (low > point + slack)
+           | ((point > high + slack) & (low > slack)))  # fmt: skip
+    if not bad.any():
+        return []
+    low_name, point_name, high_name = (present[name] for name in columns)
+    where = np.flatnonzero(bad)
+    shown = "; ".join(
+        f"line {lines[i]}: {low_name} {low[i]:g}, {point_name} {point[i]:g}, "
+        f"{high_name} {high[i]:g}"
+        for i in where[:_SHOW]
+    ) + ("; ..." if len(where) > _SHOW else "")
+    count = len(where)
+    return [
+        Problem(
+            "error", "interval_order", point_name, count,
+            tuple(int(lines[i]) for i in where[:_SHOW]),
+            f"column {point_name!r}: interval out of order in {count} row{'s' if count > 1 else ''}"
+            f" ({shown}). Every row needs {low_name} <= {point_name} <= {high_name} "
+            f"({point_name} above {high_name} only where {low_name} is 0, for a product that "
+            "sells nothing on most days): correct the values, or make the forecast again with "
+            "`kori forecast run`",
+        )
+    ]  # fmt: skip
 
 
 def _duplicates(

@@ -438,7 +438,8 @@ def test_a_stray_oldest_row_far_before_the_rest_is_an_error():
     with pytest.raises(SchemaError, match="before all the others"):
         parse_table(frame, "sales")
     # A late opening after a first short season, holding more than 1% of the rows, passes.
-    reopened = pd.concat([_daily([5] * 10, start="2024-01-01"), _daily([5] * 300, start="2024-03-01")])
+    reopened = pd.concat([_daily([5] * 10, start="2024-01-01"),
+                          _daily([5] * 300, start="2024-03-01")])  # fmt: skip
     assert validate_table(reopened, "sales", country=None).ok
 
 
@@ -450,3 +451,67 @@ def test_stray_rows_at_both_ends_are_both_reported():
     assert set(found) == {"early_date", "late_date"}, report.problems
     assert found["early_date"].lines == (2, 3) and found["late_date"].lines == (304,)
     assert "2 rows dated" in found["early_date"].message
+
+
+def _forecast_file(planted=None, horizon=7):
+    days = pd.date_range("2025-12-01", periods=horizon, freq="D").strftime("%Y-%m-%d")
+    frame = pd.concat([pd.DataFrame({"date": days, "store": "HKI", "sku": sku,
+                                     "forecast": [f"{30 + d % 3}" for d in range(horizon)],
+                                     "lo80": "20", "hi80": "45", "model": "regression"})
+                       for sku in ("K1001", "K1002")], ignore_index=True)  # fmt: skip
+    for (row, column), value in (planted or {}).items():
+        frame.loc[row, column] = value
+    return frame
+
+
+@pytest.mark.parametrize("column", ["hi80", "forecast", "lo80"])
+def test_a_forecast_value_far_above_the_rest_of_its_series_is_an_error(column):
+    # A bound above its forecast, a forecast with its upper bound, or a whole row.
+    above = {"hi80": ["hi80"], "forecast": ["forecast", "hi80"],
+             "lo80": ["lo80", "forecast", "hi80"]}[column]  # fmt: skip
+    values = {(3, name): "1e12" for name in above}
+    frame = _forecast_file(values)
+    report = validate_table(frame, "forecast", source="fc.csv")
+    found = [p for p in report.errors if p.check == "outlier" and p.column == column]
+    assert len(found) == 1 and found[0].lines == (5,), report.problems
+    assert ("line 5: 1e+12 for store HKI, sku K1001, whose next-largest is 45" in
+            found[0].message)  # fmt: skip
+    assert "anything else of its series in 'forecast', 'lo80' and 'hi80' (line 5" in (
+        found[0].message)
+    assert set(checks(report, "error")) == {"outlier"}
+    with pytest.raises(SchemaError, match="more than 10 times anything else"):
+        parse_table(frame, "forecast")
+    assert validate_table(_forecast_file(), "forecast").problems == ()
+
+
+@pytest.mark.parametrize(
+    "planted, shown",
+    [({(2, "lo80"): "35"}, "line 4: lo80 35, forecast 32, hi80 45"),
+     ({(2, "hi80"): "25"}, "line 4: lo80 20, forecast 32, hi80 25"),
+     ({(2, "lo80"): "50", (2, "forecast"): "40"}, "line 4: lo80 50, forecast 40, hi80 45")],
+)  # fmt: skip
+def test_a_forecast_outside_its_interval_is_an_error(planted, shown):
+    report = validate_table(_forecast_file(planted), "forecast", source="fc.csv")
+    assert checks(report, "error") == ["interval_order"], report.problems
+    problem = report.errors[0]
+    assert problem.lines == (4,) and problem.count == 1
+    assert f"column 'forecast': interval out of order in 1 row ({shown})" in problem.message
+    assert "Every row needs lo80 <= forecast <= hi80" in problem.message
+
+
+def test_a_mean_above_a_zero_lower_bound_count_interval_passes():
+    # kori's slow-mover model: the negative binomial mean of an intermittent product can lie
+    # above its 90% quantile, but only where the 10% quantile is 0.
+    frame = _forecast_file({(2, "forecast"): "0.17", (2, "lo80"): "0", (2, "hi80"): "0"})
+    assert validate_table(frame, "forecast").ok
+    frame = _forecast_file({(2, "forecast"): "0.17", (2, "lo80"): "0.1", (2, "hi80"): "0"})
+    assert checks(validate_table(frame, "forecast"), "error") == ["interval_order"]
+
+
+@pytest.mark.parametrize("written", ["nan", "NaN", ""])
+def test_a_forecast_without_a_number_is_an_error(written):
+    report = validate_table(_forecast_file({(1, "hi80"): written}), "forecast")
+    assert checks(report, "error") == ["blank" if not written else "non_numeric"]
+    typed = _forecast_file().astype({"forecast": float, "lo80": float, "hi80": float})
+    typed.loc[1, "lo80"] = float("nan")
+    assert checks(validate_table(typed, "forecast"), "error") == ["blank"]
