@@ -274,7 +274,10 @@ def solve_cashiers(
     low, high = low.astype(np.int64), high.astype(np.int64)
 
     load = arrivals * service / 3600.0
-    cashiers = np.where(load == 0, low, 0).astype(np.int64)
+    # Nobody arriving, not a load of 0: a tiny rate can underflow to a load of 0.0 and still
+    # needs a cashier.
+    idle = arrivals == 0
+    cashiers = np.where(idle, low, 0).astype(np.int64)
     p_wait = np.zeros(shape)
     level = np.ones(shape)
     mean_wait = np.zeros(shape)
@@ -282,9 +285,9 @@ def solve_cashiers(
     # The search starts where the queue is stable and the minimum is met; a maximum below that
     # start is returned as it is, with the measures of an unstable or under-staffed queue.
     start = np.maximum(np.maximum(low, 1), np.floor(load).astype(np.int64) + 1)
-    capped_early = (load > 0) & (high < start)
+    capped_early = ~idle & (high < start)
     start = np.where(capped_early, high, start)
-    todo = np.flatnonzero(load > 0)
+    todo = np.flatnonzero(~idle)
     blocking = np.ones(todo.size)
     k = 0
     while todo.size:

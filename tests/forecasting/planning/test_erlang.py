@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from forecasting.errors import ForecastError, ParameterError
@@ -233,6 +233,7 @@ def test_service_level_grows_with_servers(n: int, fraction: float, s: float, t: 
 
 @settings(max_examples=100, deadline=None)
 @given(rates, service_times, targets, st.integers(0, 30))
+@example(5e-324, 5.0, 0.5, 0)  # a rate whose load underflows to 0.0 still needs a cashier
 def test_min_cashiers_respected(rate: float, s: float, target: float, low: int) -> None:
     assert cashiers_needed(rate, s, 120.0, target, min_cashiers=low) >= low
     assert cashiers_needed(rate, s, 120.0, target, min_cashiers=low, max_cashiers=low + 1) in (
