@@ -1783,8 +1783,9 @@ def _sample_end(ctx: click.Context, param: click.Parameter, value: str | None) -
 
     day = _date(ctx, param, value)
     if day is not None and not END_RANGE[0] <= day <= END_RANGE[1]:
-        raise click.BadParameter(f"{value!r} is outside {END_RANGE[0]} to {END_RANGE[1]}, the "
-                                 "years the simulation has Finnish holidays for")  # fmt: skip
+        raise click.BadParameter(f"{value!r} is outside {END_RANGE[0]} to {END_RANGE[1]}: the "
+                                 "sample's dates must stay within 1970-2100, the dates kori "
+                                 "reads")  # fmt: skip
     return day
 
 
@@ -2134,7 +2135,7 @@ def sample_options(command: Callable) -> Callable:
         ),
         click.option(
             "--end", callback=_sample_end, metavar="DATE",
-            help="Last day of the history, 1900-01-01 to 2099-12-31.  [default: 2025-11-30]",
+            help="Last day of the history, 1990-01-01 to 2099-12-31.  [default: 2025-11-30]",
         ),
         click.option(
             "--receipt-weeks", type=click.IntRange(0), default=12, show_default=True,

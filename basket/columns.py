@@ -18,6 +18,40 @@ _SHOW = 5
 _OFFSET = r"(?i)(\d:\d\d(?::\d\d(?:[.,]\d+)?)?)\s*(?:z|utc|gmt|[+-]\d\d(?::?\d\d)?)$"
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""A control character other than tab, line feed and carriage return: never part of a label.
+(A quoted label may hold a line break; kori writes it quoted and neutralised.) The validator,
+``kori data validate receipts``, refuses the same characters."""
+
+
+def refuse_control(
+    codes: np.ndarray, labels: np.ndarray, name: str, source: str, first_line: int | None
+) -> None:
+    """Refuse labels holding a control character (an escape sequence, a NUL, a bell).
+
+    ``codes`` gives each row's label in ``labels`` (as from :func:`pandas.factorize`); only
+    the distinct labels are searched. ``first_line`` None quotes the labels without lines (a
+    basket file, whose rows are not lines).
+    """
+    text = pd.Series(labels, dtype="string")
+    hit = text.str.contains(CONTROL.pattern, regex=True).to_numpy(dtype=bool, na_value=False)
+    if not hit.any():
+        return
+    bad = np.isin(codes, np.flatnonzero(hit))
+    if first_line is None:
+        shown = ", ".join(repr(str(label)) for label in labels[hit][:_SHOW])
+    else:
+        shown = ", ".join(f"line {first_line + i}: {str(labels[codes[i]])!r}"
+                          for i in np.flatnonzero(bad)[:_SHOW])  # fmt: skip
+    raise SchemaError(
+        f"column {name!r}: a control character in {_rows(bad)}",
+        source=source,
+        where=shown + (", ..." if bad.sum() > _SHOW else ""),
+        fix="Labels hold printable text only: remove the control characters (an escape "
+        "sequence or NUL left by a broken export), or export the file again",
+    )
+
+
 def read_quantities(values: pd.Series, name: str, source: str, first_line: int) -> np.ndarray:
     """The quantities as floats; blanks, text, ``nan`` and infinities are refused together."""
     numbers = pd.to_numeric(values.astype("string").str.strip(), errors="coerce")
@@ -93,7 +127,9 @@ def read_timestamps(
     return parsed
 
 
-_END_DAY = int(np.datetime64("2200-01-01", "D").astype(np.int64))  # days since 1970-01-01
+# The window of every date kori reads (forecasting.dates.EARLIEST to LATEST): the holidays
+# package has no calendar after 2100.
+_END_DAY = int(np.datetime64("2101-01-01", "D").astype(np.int64))  # days since 1970-01-01
 _GAP_DAYS = 28  # a gap longer than this, and longer than ...
 _GAP_SPACINGS = 8  # ... this many median spacings between receipt days, strands the lines
 _STRANDED_SHARE = 0.01  # beyond it when they are at most this share of all lines (or one)
@@ -102,7 +138,7 @@ _STRANDED_SHARE = 0.01  # beyond it when they are at most this share of all line
 def check_dates(
     parsed: pd.DatetimeIndex, values: pd.Series, name: str, source: str, first_line: int
 ) -> None:
-    """Refuse dates outside 1970-2199 and dates stranded far from all the others.
+    """Refuse dates outside 1970-2100 and dates stranded far from all the others.
 
     A line dated 1800, or 2019 among a year of 2025 lines, is a typing error or a
     placeholder: let through, it would open a month of its own under ``--by month`` and
@@ -120,7 +156,7 @@ def check_dates(
     outside = (days < 0) | (days >= _END_DAY)
     if outside.any():
         raise SchemaError(
-            f"column {name!r}: a date outside 1970-2199 in {_rows(outside)}",
+            f"column {name!r}: a date outside 1970-2100 in {_rows(outside)}",
             source=source,
             where=_where(values, outside, first_line),
             fix="Correct or remove those lines (a mistyped year, or a placeholder date)",

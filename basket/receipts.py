@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from basket.columns import read_quantities, read_timestamps
+from basket.columns import read_quantities, read_timestamps, refuse_control
 from basket.errors import ParameterError, SchemaError
 
 if TYPE_CHECKING:
@@ -192,7 +192,7 @@ def from_long(
     ------
     SchemaError
         If a column is missing, a quantity is not a finite number (blank, text, ``nan``,
-        ``inf``), a timestamp does not parse, is outside 1970-2199 or is stranded far from all
+        ``inf``), a timestamp does not parse, is outside 1970-2100 or is stranded far from all
         the others (see :func:`basket.columns.check_dates`), or no receipt is left.
     """
     receipt_cols = [receipt] if isinstance(receipt, str) else list(receipt)
@@ -202,6 +202,7 @@ def from_long(
     # out of Python objects.
     item_code, item_labels = pd.factorize(_as_text(frame[item]), sort=True)
     item_labels = np.asarray(item_labels, dtype=object)
+    refuse_control(item_code, item_labels, item, source, first_line)
     blank = np.flatnonzero(item_labels == "")
     keep = (item_code >= 0) & ~np.isin(item_code, blank)
     _count(dropped, "lines without an item", int((~keep).sum()))
@@ -230,6 +231,7 @@ def from_long(
     stores = None
     if store and store in frame.columns:
         stores = _as_text(frame[store]).fillna("").to_numpy(dtype=object)
+        refuse_control(*pd.factorize(stores), store, source, first_line)
     first_rows = None
     if stamps is not None or stores is not None:
         first_rows = np.unique(receipt_code, return_index=True)[1][int(no_id.any()):]
@@ -356,6 +358,7 @@ def from_baskets(
         raise _one_item_each(n, head[int(header):], delimiter, source, first=1 + int(header))
     item_code, item_labels = pd.factorize(np.asarray(labels, dtype=object), sort=True)
     codes = np.asarray(receipt_code, dtype=np.int64)
+    refuse_control(item_code, np.asarray(item_labels, dtype=object), "item", source, None)
     return _assemble(
         receipt_code=codes,
         item_code=item_code,

@@ -14,8 +14,10 @@ from forecasting.errors import SchemaError
 SHOWN = 5
 """Offending lines and values quoted per problem."""
 
-CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-"""A control character other than tab (C0, DEL, C1): never part of an id or a name."""
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""A control character other than tab, line feed and carriage return (C0, DEL, C1): never part
+of an id or a name. A quoted label may hold a line break (it is valid CSV, and kori writes it
+quoted); the rules reader (``basket.columns.CONTROL``) refuses the same characters."""
 
 
 @dataclass(frozen=True)

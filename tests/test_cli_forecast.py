@@ -320,7 +320,7 @@ def test_holiday_years_are_bounded(runner, years, message):
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--end", "9999-12-31"], "'9999-12-31' is outside 1900-01-01 to 2099-12-31"),
+    [(["--end", "9999-12-31"], "'9999-12-31' is outside 1990-01-01 to 2099-12-31"),
      (["--end", "1850-01-01"], "'1850-01-01' is outside"),
      (["--forecast-days", "1000000000"], "forecast days must be between 0 and 366")],
 )  # fmt: skip

@@ -627,8 +627,10 @@ add(
 # E. Injection: labels that break lines, run as formulas or drive the terminal.
 CR_BASKETS = ([("A", "\r=2+2", "\n@SUM(1)")] * 12 + [("A", "=1+1", "+x", "-x")] * 8
               + [("C", "D")] * 10)  # fmt: skip
-MARKUP = ("[link=http://x]a[/link]", "[bold]b", "\x1b[31mred", "\x1b]0;title\x07t")
+MARKUP = ("[link=http://x]a[/link]", "[bold]b", "[red on white]c[/]")
 MARKUP_BASKETS = [("A", *MARKUP)] * 12 + [("C", "D")] * 10
+ESCAPES = ("\x1b[31mred", "\x1b]0;title\x07t")  # never labels: refused where they are read
+ESCAPE_BASKETS = [("A", *ESCAPES)] * 12 + [("C", "D")] * 10
 WIDE = {"COLUMNS": "400"}
 add(
     Case("E-cr-label-validates", ["data", "validate", "receipts", "r.csv", "-f", "csv"],
@@ -646,8 +648,14 @@ add(
     Case("E-markup-mine-table", ["rules", "mine", "r.csv", "--max-p", "1", "-f", "table"],
          {"r.csv": receipts_text(MARKUP_BASKETS)}, 0, env=WIDE, check=_no_escapes()),
     Case("E-markup-forecast-table", [*RUN, "-f", "table"],
-         {"s.csv": sales_text(("[bold]A", "\x1b[31mB"))}, 0, env=WIDE,
-         check=_no_escapes("[bold]A")),
+         {"s.csv": sales_text(("[bold]A", "[link=http://x]B[/link]"))}, 0, env=WIDE,
+         check=_no_escapes("[bold]A", "[link=http://x]B[/link]")),
+    Case("E-escape-label-mine", ["rules", "mine", "r.csv", "--max-p", "1", "-f", "table"],
+         {"r.csv": receipts_text(ESCAPE_BASKETS)}, 1, r"control character.*line \d+"),
+    Case("E-escape-label-validate", ["data", "validate", "receipts", "r.csv", "-f", "csv"],
+         {"r.csv": receipts_text(ESCAPE_BASKETS)}, 1, r"control character"),
+    Case("E-escape-sku-forecast", [*RUN, "-f", "table"],
+         {"s.csv": sales_text(("A", "\x1b[31mB"))}, 1, r"control character"),
     Case("E-markup-validate-table", ["data", "validate", "sales", "s.csv", "-f", "table"],
          {"s.csv": edit(SALES, 3, "quantity", "[bold]x\x1b[31m")}, 1, r"\bline 3\b", env=WIDE,
          check=_no_escapes("[bold]x")),

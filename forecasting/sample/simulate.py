@@ -28,10 +28,10 @@ from forecasting.stores import (
 
 DEFAULT_END = dt.date(2025, 11, 30)
 """The last day of the sample history: the 28 days after it hold the Christmas rush."""
-END_RANGE = (dt.date(1900, 1, 1), dt.date(2099, 12, 31))
-"""First and last possible end of the history: the simulation needs Finnish holidays from
-twenty years before it to the year after it, and the ``holidays`` package has them for
-1853-2100."""
+END_RANGE = (dt.date(1990, 1, 1), dt.date(2099, 12, 31))
+"""First and last possible end of the history: twenty years of history and a year of weather
+forecast must fall within the dates every kori command reads, 1970-01-01 to 2100-12-31
+(:data:`forecasting.dates.EARLIEST` and ``LATEST``; the ``holidays`` package stops at 2100)."""
 MAX_FORECAST_DAYS = 366
 """Most days of weather forecast after the history."""
 

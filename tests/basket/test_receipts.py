@@ -231,13 +231,13 @@ def year_of_lines(n=400):
                          "timestamp": days.strftime("%Y-%m-%d 10:00").tolist()})  # fmt: skip
 
 
-@pytest.mark.parametrize("stamp", ["1800-01-01", "1969-12-31 23:59", "2200-01-01", "3000-06-01"])
-def test_a_date_outside_1970_to_2199_is_refused_with_its_line(stamp):
+@pytest.mark.parametrize("stamp", ["1800-01-01", "1969-12-31 23:59", "2101-01-01", "3000-06-01"])
+def test_a_date_outside_1970_to_2100_is_refused_with_its_line(stamp):
     frame = year_of_lines()
     frame.loc[5, "timestamp"] = stamp
     with pytest.raises(SchemaError) as info:
         from_long(frame, source="r.csv")
-    assert f"a date outside 1970-2199 in 1 row (line 7: '{stamp}')" in str(info.value)
+    assert f"a date outside 1970-2100 in 1 row (line 7: '{stamp}')" in str(info.value)
 
 
 @pytest.mark.parametrize("stamp, rows", [
@@ -264,3 +264,19 @@ def test_a_gap_with_more_than_one_percent_of_the_lines_beyond_it_is_real_data():
     sparse.loc[39, "timestamp"] = "2026-02-28 10:00"
     with pytest.raises(SchemaError, match="1 row dated more than 72 days away"):
         from_long(sparse)
+
+
+@pytest.mark.parametrize("label, shown", [("\x1b[31mred", "\\x1b[31mred"), ("a\x00b", "a\\x00b"),
+                                          ("t\x1b]0;x\x07", "t\\x1b]0;x\\x07")])
+def test_labels_with_control_characters_are_refused_with_their_line(label, shown):
+    frame = pd.DataFrame({"receipt_id": ["1", "1", "2"], "sku": ["a", label, "a"]})
+    with pytest.raises(SchemaError) as info:
+        from_long(frame, source="r.csv")
+    assert f"column 'sku': a control character in 1 row (line 3: '{shown}')" in str(info.value)
+    with pytest.raises(SchemaError, match="a control character"):
+        from_baskets([f"a,{label}\n", "a,b\n"], source="b.csv")
+
+
+def test_a_line_break_inside_a_label_is_kept_as_written():
+    frame = pd.DataFrame({"receipt_id": ["1", "1", "2"], "sku": ["a", "x\r=2+2", "a"]})
+    assert sorted(from_long(frame).items) == ["a", "x\r=2+2"]

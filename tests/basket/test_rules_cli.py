@@ -337,7 +337,7 @@ def test_a_receipt_line_dated_far_from_the_rest_is_refused(runner, tmp_path):
     result = run(runner, "rules", "mine", path, "--by", "month")
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert result.exit_code == 1 and len(errors) == 1, result.output
-    assert "a date outside 1970-2199 in 1 row (line 9: '1800-01-01')" in errors[0]
+    assert "a date outside 1970-2100 in 1 row (line 9: '1800-01-01')" in errors[0]
     lines[7] = "3,b,2019-01-01"
     path.write_text("receipt_id,sku,timestamp\n" + "\n".join(lines) + "\n")
     result = run(runner, "rules", "mine", path, "--from", "2025-03-01")
