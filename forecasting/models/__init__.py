@@ -3,6 +3,11 @@
 ``run_model`` runs a model on a :class:`~forecasting.models.base.Task`, hands the series it
 cannot forecast to its fallback (each such series' ``notes`` say why), and finalises the result:
 never negative, zero on closed days.
+
+One guard checks every model's output before it is used (:func:`implausible`): a series whose
+forecast is NaN or infinite, or rises above :data:`MAX_RISE` times its highest sales, is refused
+to a simpler model (:data:`FALLBACKS`) with a note saying why. The guard sits here, not in the
+models, so that no model (a new one included) can hand a planner an absurd number silently.
 """
 
 from __future__ import annotations
@@ -26,6 +31,27 @@ MODELS: dict[str, str] = {
 }
 """Model names and what they are."""
 DEFAULT_MODEL = "regression"
+
+MAX_RISE = 4.0
+"""A point forecast above this multiple of the series' highest observed sales (plus one, so that
+a series that sold 0 or 1 may still be forecast a few units) is refused as implausible."""
+FALLBACKS: dict[str, str] = {
+    "regression": "naive",
+    "ets": "naive",
+    "stl": "naive",
+    "sarimax": "regression",
+    "prophet": "regression",
+    "slow": "mean",
+    "auto": "naive",
+    "naive": "mean",
+}
+"""Where the guard sends a series a model forecast implausibly: a simpler model that cannot
+itself run away. Seasonal naive repeats observed values, so it never exceeds the history;
+``slow`` goes to the mean instead, because for an intermittent series seasonal naive would copy
+single sales to the same date a season later, while the mean of the last season is the usual
+forecast of intermittent demand. ``mean`` is the last resort and is not guarded: it averages
+observed values, and a non-finite mean is a bug that :func:`~forecasting.models.base.finalise`
+reports."""
 
 
 def model_function(name: str) -> Callable[[Task], Output]:
@@ -70,11 +96,56 @@ def run_model(name: str, task: Task) -> Output:
     Output
         Finalised: never negative, zero on closed days.
     """
-    return finalise(_run(name, task, depth=0), task.closed[task.n_hist:])
+    return finalise(_run(name, task, depth=0), task.closed[task.n_hist:], task=task)
+
+
+def implausible(output: Output, task: Task) -> None:
+    """Refuse, in place, every series whose forecast cannot be ordered from.
+
+    A series is refused to its model's entry in :data:`FALLBACKS` (with a note) when, on an open
+    forecast period, its point forecast or a quantile is NaN or infinite, or its point forecast
+    is above :data:`MAX_RISE` x (its highest observed value + 1). Series the model already
+    refused, and the ``mean`` model (the last resort), are left alone. Closed periods are not
+    checked: :func:`~forecasting.models.base.finalise` sets them to zero.
+
+    Examples
+    --------
+    A model that forecast 1.07e13 for a series that sold at most 1,362 gets the note
+    ``slow: forecast 1.07e13, over 4 times the highest sales 1,362 of the history``.
+    """
+    open_ = ~task.closed[task.n_hist:]
+    history = np.where(np.isnan(task.y), 0.0, task.y)
+    highest = history.max(axis=0) if len(history) else np.zeros(task.y.shape[1])
+    point = output.point[open_]
+    quantiles = output.quantiles[:, open_]
+    for j in range(task.y.shape[1]):
+        model = output.models[j]
+        if output.fallback[j] is not None or model == "mean" or model not in FALLBACKS:
+            continue
+        if not np.isfinite(point[:, j]).all():
+            bad = point[:, j][~np.isfinite(point[:, j])][0]
+            note = f"{model}: forecast {bad} (not a number); not used"
+        elif not np.isfinite(quantiles[:, :, j]).all():
+            bad = quantiles[:, :, j][~np.isfinite(quantiles[:, :, j])][0]
+            note = f"{model}: quantile {bad} (not a number); not used"
+        elif len(point) and point[:, j].max() > MAX_RISE * (highest[j] + 1.0):
+            note = (f"{model}: forecast {_amount(point[:, j].max())}, over {MAX_RISE:g} times "
+                    f"the highest sales {_amount(highest[j])} of the history")
+        else:
+            continue
+        output.refuse(j, note, FALLBACKS[model])
+
+
+def _amount(value: float) -> str:
+    """``1,362`` or ``42.6`` or ``1.07e13``: readable at any size."""
+    if abs(value) >= 1e6:
+        return f"{value:.3g}".replace("e+", "e")
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
 def _run(name: str, task: Task, depth: int) -> Output:
     output = model_function(name)(task)
+    implausible(output, task)
     refused = np.array([f is not None for f in output.fallback], dtype=bool)
     if not refused.any():
         return output

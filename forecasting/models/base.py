@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from forecasting.errors import ForecastError
+
 
 @dataclass(frozen=True)
 class Task:
@@ -150,12 +152,30 @@ def normal_quantiles(mean: np.ndarray, sd: np.ndarray, probs: tuple[float, ...],
     return np.expm1(values) if log else values
 
 
-def finalise(output: Output, closed: np.ndarray) -> Output:
+def finalise(output: Output, closed: np.ndarray, *, task: Task | None = None) -> Output:
     """Never negative, zero on closed days (``closed`` of the forecast periods), quantiles in
-    order."""
-    output.point = np.clip(np.nan_to_num(output.point, nan=0.0), 0.0, None)
+    order.
+
+    Raises
+    ------
+    ForecastError
+        If a forecast is still NaN or infinite on an open period. The runner's guard
+        (:func:`forecasting.models.implausible`) hands such series to a fallback, so this is a
+        bug; it is raised, naming the series (position in ``task``'s store), rather than written
+        as 0.
+    """
+    output.point, output.quantiles = output.point.copy(), output.quantiles.copy()
     output.point[closed] = 0.0
-    quantiles = np.clip(np.nan_to_num(output.quantiles, nan=0.0), 0.0, None)
+    output.quantiles[:, closed] = 0.0
+    bad = ~np.isfinite(output.point).all(axis=0) | ~np.isfinite(output.quantiles).all(axis=(0, 1))
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        where = f"series {j}" if task is None else \
+            f"store {task.store}, series {int(task.columns[j])}"  # fmt: skip
+        raise ForecastError(f"model {output.models[j]} returned a forecast that is not a number",
+                            where=where, fix="This is a bug in kori; please report it")  # fmt: skip
+    output.point = np.clip(output.point, 0.0, None)
+    quantiles = np.clip(output.quantiles, 0.0, None)
     quantiles = np.maximum.accumulate(quantiles, axis=0)
     quantiles[:, closed] = 0.0
     output.quantiles = quantiles
