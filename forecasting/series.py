@@ -3,7 +3,8 @@
 A missing day is a zero sale only when the store was open: closed days (from the store
 configuration, or inferred as days on which the whole store sold nothing) stay missing, so that
 no model learns that Christmas Day sells nothing and no metric scores it. Days before a series'
-first sale are missing too (the product was not yet listed). Every fill is counted.
+first sale (its first positive value) are missing too, rows of zero sales among them: the
+product was not yet listed. Every fill and every row left out is counted.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ class FillReport:
     partial_weeks : tuple of (pandas.Timestamp, pandas.Timestamp, int)
         Daily sales summed into weeks: the first and last day sold and the rows of a first or
         last week that the sales do not cover whole, left out.
+    before_first_sale : int
+        Rows of zero (or, summed, not positive) sales before a series' first positive sale,
+        left missing (see :func:`first_sale_onwards`).
     """
 
     rows: int
@@ -52,6 +56,7 @@ class FillReport:
     closures_inferred: bool
     sales_on_closed_days: int = 0
     partial_weeks: tuple[tuple[pd.Timestamp, pd.Timestamp, int], ...] = ()
+    before_first_sale: int = 0
 
     def lines(self) -> list[str]:
         """The report as sentences for the command line."""
@@ -63,6 +68,9 @@ class FillReport:
         if self.sales_on_closed_days:
             out.append(f"{self.sales_on_closed_days:,} rows have sales on a day the store "
                        "configuration says is closed; they were kept")  # fmt: skip
+        if self.before_first_sale:
+            out.append(f"{self.before_first_sale:,} rows of zero sales before a series' first "
+                       "sale left out: a product is not history before it first sells")  # fmt: skip
         for first, last, rows in self.partial_weeks:
             days = (last - first).days + 1
             span = f"{first:%Y-%m-%d}" + (f" to {last:%Y-%m-%d}" if days > 1 else "")
@@ -239,8 +247,10 @@ def sales_series(
     store_of = series_keys["store"].to_numpy()
     open_matrix = is_open[store_of].to_numpy()
     present = ~np.isnan(values)
-    started = np.maximum.accumulate(present, axis=0)
+    started = first_sale_onwards(values)
     on_closed = int((present & ~open_matrix).sum())
+    before_sale = present & ~started
+    values[before_sale] = np.nan
     fill = started & ~present & open_matrix
     values[fill] = 0.0
     report = FillReport(
@@ -250,9 +260,31 @@ def sales_series(
         closures_inferred=inferred,
         sales_on_closed_days=on_closed if not inferred else 0,
         partial_weeks=partial,
+        before_first_sale=int(before_sale.sum()),
     )
     return SeriesSet(freq=freq, dates=dates, keys=series_keys, values=values, is_open=is_open,
                      level=level, report=report)  # fmt: skip
+
+
+def first_sale_onwards(values: np.ndarray) -> np.ndarray:
+    """Whether each period of each column of ``values`` is at or after the series' first sale.
+
+    The first sale is the first positive value. Periods before it are not history: a Walmart
+    department that opened mid-history, or whose only early row is a return (a negative week
+    clipped to 0), would otherwise look like a series of zero sales, be called intermittent
+    and get a count model fitted to weeks in which it did not exist. A series that never sold
+    starts at its first row, so that its zeros still say it sells nothing.
+
+    Examples
+    --------
+    >>> first_sale_onwards(np.array([[np.nan], [0.0], [3.0], [0.0]]))[:, 0].tolist()
+    [False, False, True, True]
+    """
+    present = ~np.isnan(values)
+    sold = present & (values > 0)
+    never = ~sold.any(axis=0)
+    marks = np.where(never[None, :], present, sold)
+    return np.maximum.accumulate(marks, axis=0)
 
 
 def _whole_weeks(data: pd.DataFrame, freq: str, source: str
