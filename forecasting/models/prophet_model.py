@@ -1,9 +1,10 @@
 """prophet with kori's holiday windows and weather regressors.
 
-Holidays are handed over with their windows (``lower_window``, ``upper_window``); for weekly data
-they are bucketed into the weeks first, because prophet applies a holiday only when its date is a
-row of the data. Seasonality is multiplicative, like shop sales. Stan's and prophet's chatter is
-kept off stdout and out of the log.
+Holidays are handed over as kori's calendar columns: every day of an event's window (for weekly
+data, every week, bucketed first because prophet applies a holiday only when its date is a row of
+the data) is a one-day holiday of its own, which is what prophet makes of a window, and stays
+valid where the horizon cuts a window. Seasonality is multiplicative, like shop sales. Stan's and
+prophet's chatter is kept off stdout and out of the log.
 """
 
 from __future__ import annotations
@@ -43,22 +44,21 @@ def _quiet_logs() -> None:
 
 
 def _holidays(task: Task) -> pd.DataFrame | None:
-    if task.freq == "D":
-        events = task.events
-        if len(events) == 0:
-            return None
-        table = events.groupby(["event", "event_date"])["offset"].agg(["min", "max"])
-        table = table.reset_index()
-        return pd.DataFrame({"holiday": table["event"], "ds": table["event_date"],
-                             "lower_window": table["min"], "upper_window": table["max"]})
-    rows = [(column, day) for column in task.calendar.columns
-            for day in task.calendar.index[task.calendar[column].to_numpy() > 0]]
-    if not rows:
+    """Every window day of every event as its own one-day holiday (``Christmas Eve-3``).
+
+    This is what prophet makes of a holiday with a window (one effect per day of it), but it
+    stays valid where the data cut a window: an event just past the horizon keeps only its days
+    before it, so a window rebuilt from those days would end before the event, which prophet
+    refuses ("Holiday upper_window should be >= 0"). Weekly calendars are already bucketed into
+    weeks, each window week its own column.
+    """
+    calendar = task.calendar
+    hits = calendar.to_numpy() > 0
+    if not hits.any():
         return None
-    frame = pd.DataFrame(rows, columns=["holiday", "ds"])
-    frame["lower_window"] = 0
-    frame["upper_window"] = 0
-    return frame
+    rows, columns = np.nonzero(hits)
+    return pd.DataFrame({"holiday": calendar.columns[columns], "ds": calendar.index[rows],
+                         "lower_window": 0, "upper_window": 0})  # fmt: skip
 
 
 def _one(y: np.ndarray, task: Task, holidays: pd.DataFrame | None
