@@ -147,7 +147,9 @@ def test_slow_models_keep_the_contract(series, regressors, model, capfd):
 
 def test_holt_winters_falls_back_on_short_series_and_says_so():
     days = pd.date_range("2025-11-01", periods=10, freq="D")
-    sales = pd.DataFrame({"date": days, "store": "S", "sku": "A", "quantity": np.arange(10.0)})
+    # Sales from the first day on: a leading zero would not be history (before the first sale).
+    sales = pd.DataFrame({"date": days, "store": "S", "sku": "A",
+                          "quantity": np.arange(1.0, 11.0)})  # fmt: skip
     result = forecast(sales_series(sales), horizon=5, model="ets")
     assert set(result.table["model"]) == {"naive"}
     assert "needs two full seasons (14 periods), has 10" in result.table["note"].iloc[0]
