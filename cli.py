@@ -1398,7 +1398,7 @@ def _years(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int,
 @click.option("--years", required=True, callback=_years, metavar="YEAR[-YEAR]",
               help="Calendar years to show, e.g. 2026 or 2025-2027.")
 @click.option("--events", "events_file", type=click.Path(exists=True, dir_okay=False),
-              help="User events: date,name[,lower,upper] (campaigns, local events).")
+              help="User events: date,name[,lower,upper,store] (campaigns, local events).")
 @output_options(default="table")
 @click.pass_obj
 def forecast_holidays(settings: Settings, country: str, subdiv: str | None,
@@ -1407,10 +1407,11 @@ def forecast_holidays(settings: Settings, country: str, subdiv: str | None,
     """Show the calendar events the forecasting models will see, day by day.
 
     One row per day and event: the event (a public holiday from the `holidays` package, or a
-    user event), the day's offset from it (-7 is a week before Christmas Eve) and its date.
-    Finnish holidays that move the most shopping get longer windows (Christmas Eve a week,
-    Easter Thursday to Monday, Midsummer Eve three days); every other holiday has the day
-    before it and the day itself.
+    user event), the day's offset from it (-7 is a week before Christmas Eve), its date, and
+    the store a user event is given for (blank for holidays and chain-wide events). Finnish
+    holidays that move the most shopping get longer windows (Christmas Eve a week, Easter
+    Thursday to Monday, Midsummer Eve three days); every other holiday has the day before it and
+    the day itself.
 
     \b
     Examples:

@@ -61,14 +61,15 @@ def calendar_events(
         Windows by holiday name; others get :data:`DEFAULT_WINDOW`. Defaults to
         :data:`FINNISH_WINDOWS` for Finland, none otherwise.
     events : pandas.DataFrame, optional
-        User events (campaigns, local events): ``date``, ``name``, optional ``lower`` and
-        ``upper`` (see :func:`read_events`).
+        User events (campaigns, local events): ``date``, ``name``, optional ``lower``,
+        ``upper`` and ``store`` (see :func:`read_events`).
 
     Returns
     -------
     pandas.DataFrame
-        ``date, event, offset, event_date, source`` (``holiday`` or ``user``), sorted by date
-        then event; a day in two windows appears twice.
+        ``date, event, offset, event_date, source, store``: ``source`` is ``holiday`` or
+        ``user``; ``store`` is the one store a user event applies to, blank for holidays and
+        chain-wide events. Sorted by date then event; a day in two windows appears twice.
 
     Raises
     ------
@@ -92,29 +93,48 @@ def calendar_events(
         for name in names.split("; "):
             rows += _window_rows(day, name, windows.get(name, DEFAULT_WINDOW), "holiday")
     if events is not None:
-        for day, name, lower, upper in zip(events["date"], events["name"], events["lower"],
-                                           events["upper"]):  # fmt: skip
+        stores = events["store"] if "store" in events.columns else [""] * len(events)
+        for day, name, lower, upper, store in zip(events["date"], events["name"],
+                                                  events["lower"], events["upper"], stores):
             rows += _window_rows(pd.Timestamp(day), str(name), Window(int(lower), int(upper)),
-                                 "user")  # fmt: skip
-    table = pd.DataFrame(rows, columns=["date", "event", "offset", "event_date", "source"])
+                                 "user", str(store))  # fmt: skip
+    table = pd.DataFrame(rows, columns=["date", "event", "offset", "event_date", "source",
+                                        "store"])  # fmt: skip
     table = table[(table["date"] >= first) & (table["date"] <= last)]
     return table.sort_values(["date", "event", "offset"], ignore_index=True)
 
 
-def _window_rows(day: pd.Timestamp, name: str, window: Window, source: str) -> list[tuple]:
+def _window_rows(day: pd.Timestamp, name: str, window: Window, source: str,
+                 store: str = "") -> list[tuple]:  # fmt: skip
     return [
-        (day + pd.Timedelta(days=offset), name, offset, day, source)
+        (day + pd.Timedelta(days=offset), name, offset, day, source, store)
         for offset in range(window.lower, window.upper + 1)
     ]
 
 
 def read_events(frame: pd.DataFrame, *, source: str = "<events>") -> pd.DataFrame:
-    """User events from a table: ``date``, ``name``, optional ``lower`` and ``upper``.
+    """User events from a table: ``date``, ``name``, optional ``lower``, ``upper``, ``store``.
+
+    A blank or missing ``store`` makes the event chain-wide; a store code makes it apply to that
+    store alone (a local event, one store's campaign). Which stores exist is known only with the
+    sales: :func:`check_event_stores` checks the codes then.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date, name, lower, upper, store`` (``store`` blank for chain-wide events), one row per
+        line of the file and in its order; ``attrs["source"]`` is ``source``.
 
     Raises
     ------
     SchemaError
         If a column is missing, a date does not parse, or a window is the wrong way round.
+
+    Examples
+    --------
+    >>> read_events(pd.DataFrame({"date": ["2025-11-28"], "name": ["Black Friday"],
+    ...                           "store": ["TRE"]}))["store"].tolist()
+    ['TRE']
     """
     missing = [c for c in ("date", "name") if c not in frame.columns]
     if missing:
@@ -152,4 +172,44 @@ def read_events(frame: pd.DataFrame, *, source: str = "<events>") -> pd.DataFram
             where=f"line {row + 2}: lower={out['lower'].iloc[row]}, upper={out['upper'].iloc[row]}",
             fix="Use lower <= 0 <= upper",
         )
+    if "store" in frame.columns:
+        out["store"] = frame["store"].astype("string").str.strip().fillna("").astype(str)
+    else:
+        out["store"] = ""
+    out = out.reset_index(drop=True)
+    out.attrs["source"] = source
     return out
+
+
+def check_event_stores(events: pd.DataFrame, stores: list[str],
+                       *, source: str | None = None) -> None:  # fmt: skip
+    """Refuse events given for a store that is not in the sales.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        From :func:`read_events` (lines are counted from its rows, the header being line 1).
+    stores : list of str
+        The stores of the sales.
+    source : str, optional
+        The events file, for the message; defaults to ``events.attrs["source"]``.
+
+    Raises
+    ------
+    SchemaError
+        Naming the file, the first line with an unknown store, how many lines have one, and the
+        stores known.
+    """
+    if "store" not in events.columns:
+        return
+    given = events["store"].astype(str)
+    unknown = ((given != "") & ~given.isin(stores)).to_numpy()
+    if unknown.any():
+        first = int(unknown.argmax())
+        raise SchemaError(
+            f"column 'store': {int(unknown.sum())} events for a store not in the sales",
+            source=source or events.attrs.get("source", "<events>"),
+            where=f"line {first + 2}: {given.iloc[first]!r}; stores in the sales: "
+            f"{', '.join(sorted(stores))}",
+            fix="Use one of those store codes, or leave store blank for every store",
+        )

@@ -37,7 +37,8 @@ class Design:
     weather_filled : int
         History periods without weather that were interpolated.
     events : pandas.DataFrame
-        The event days behind ``calendar`` (``date, event, offset, event_date, source``).
+        The event days of this store behind ``calendar`` (``date, event, offset, event_date,
+        source, store``).
     """
 
     dates: pd.DatetimeIndex
@@ -228,25 +229,41 @@ def store_designs(
     country, subdiv : str
         Holiday calendar (see :func:`forecasting.events.calendar_events`).
     events : pandas.DataFrame, optional
-        User events (see :func:`forecasting.events.read_events`).
+        User events (see :func:`forecasting.events.read_events`). An event given for one store
+        is in every store's calendar columns but zero outside that store, so all stores share
+        the columns.
     weather : pandas.DataFrame, optional
         Parsed weather file; without it the designs have no weather.
     temperature_offset : float
         What-if shift of the future temperature, degrees.
     holidays : bool, default True
         False leaves out public holidays (user events stay), to measure what they add.
-    """
-    from forecasting.events import calendar_events
 
+    Raises
+    ------
+    SchemaError
+        If an event is given for a store not in ``stores``
+        (:func:`forecasting.events.check_event_stores`), or the weather lacks a store.
+    """
+    from forecasting.events import calendar_events, check_event_stores
+
+    if events is not None:
+        check_event_stores(events, stores)
     first = dates[0] - pd.Timedelta(days=7)
     last = dates[-1] + pd.Timedelta(days=7)
     days = calendar_events(first.date(), last.date(), country=country, subdiv=subdiv,
                            events=events)  # fmt: skip
     if not holidays:
         days = days[days["source"] == "user"].reset_index(drop=True)
-    calendar = calendar_columns(days, dates, freq)
+    chain = calendar_columns(days, dates, freq)
+    local = days["store"] != ""
     designs = {}
     for store in stores:
+        calendar, store_days = chain, days
+        if local.any():
+            store_days = days[~local | (days["store"] == store)].reset_index(drop=True)
+            calendar = calendar_columns(store_days, dates, freq).reindex(
+                columns=chain.columns, fill_value=0.0)
         if weather is not None:
             table, climate, filled = weather_columns(
                 weather, store, dates, freq, history_end,
@@ -255,5 +272,6 @@ def store_designs(
         else:
             table, climate, filled = None, np.zeros(len(dates), dtype=bool), 0
         designs[store] = Design(dates=dates, calendar=calendar, weather=table,
-                                climatology=climate, weather_filled=filled, events=days)  # fmt: skip
+                                climatology=climate, weather_filled=filled,
+                                events=store_days)  # fmt: skip
     return designs

@@ -33,7 +33,8 @@ class Regressors:
     holidays : bool
         Whether public holidays are regressors (user events always are).
     events : pandas.DataFrame, optional
-        User events (:func:`forecasting.events.read_events`).
+        User events (:func:`forecasting.events.read_events`); one with a ``store`` applies to
+        that store alone, and a store not in the sales is refused when the tasks are built.
     weather : pandas.DataFrame, optional
         Parsed weather file.
     weather_source : str

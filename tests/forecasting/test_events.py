@@ -7,6 +7,7 @@ import pytest
 from cli import kori
 from forecasting.errors import ParameterError, SchemaError
 from forecasting.events import Window, calendar_events, read_events
+from forecasting.tasks import Regressors
 
 
 def test_finnish_windows():
@@ -68,3 +69,70 @@ def test_event_dates_keep_the_day_as_written_whatever_the_offset():
                           "name": ["Black Friday", "Cyber Monday"]})  # fmt: skip
     events = read_events(frame)
     assert events["date"].tolist() == [pd.Timestamp("2025-11-27"), pd.Timestamp("2025-12-01")]
+
+
+def _campaign(store: str) -> pd.DataFrame:
+    days = pd.date_range(end="2025-12-09", periods=24, freq="42D")  # Tuesdays, one in the horizon
+    return read_events(pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "name": "Campaign",
+                                     "store": store}), source="campaigns.csv")  # fmt: skip
+
+
+def test_a_campaign_for_one_store_raises_that_store_alone(sample):
+    from forecasting.forecast import forecast
+    from forecasting.series import sales_series
+
+    sales = sample.sales[sample.sales["sku"].isin(["K1001", "K1002"])].copy()
+    events = _campaign("HKI")
+    planted = (sales["store"] == "HKI") & sales["date"].isin(events["date"])
+    sales.loc[planted, "quantity"] = (sales.loc[planted, "quantity"] * 1.8).round()
+    series = sales_series(sales, source="t")
+    without = forecast(series, horizon=28).table.set_index(["store", "sku", "date"])["forecast"]
+    with_ = forecast(series, horizon=28,
+                     regressors=Regressors(events=events)).table  # fmt: skip
+    with_ = with_.set_index(["store", "sku", "date"])["forecast"]
+    day = pd.Timestamp("2025-12-09")
+    for sku in ("K1001", "K1002"):
+        assert with_["HKI", sku, day] > 1.3 * without["HKI", sku, day]
+        other_days = with_.loc["HKI", sku].drop(day) / without.loc["HKI", sku].drop(day)
+        assert other_days.dropna().between(0.8, 1.25).all()  # Christmas Day is 0 either way
+    assert (with_.loc["TRE"] == without.loc["TRE"]).all()
+
+
+def test_events_for_unknown_stores_name_the_file_line_and_stores(sample):
+    from forecasting.forecast import forecast
+    from forecasting.series import sales_series
+
+    events = read_events(pd.DataFrame({"date": ["2025-12-02", "2025-12-03", "2025-12-04"],
+                                       "name": ["a", "b", "c"], "store": ["", "ESP", "OUL"]}),
+                         source="campaigns.csv")  # fmt: skip
+    assert events["store"].tolist() == ["", "ESP", "OUL"]
+    series = sales_series(sample.sales[sample.sales["sku"] == "K1001"], source="t")
+    with pytest.raises(SchemaError) as error:
+        forecast(series, horizon=7, regressors=Regressors(events=events))
+    message = str(error.value)
+    assert message.startswith("campaigns.csv: column 'store': 2 events for a store not in")
+    assert "line 3: 'ESP'; stores in the sales: HKI, TRE" in message
+
+
+def test_forecast_run_refuses_an_unknown_store_in_the_events(runner, sample_dir, tmp_path):
+    events = tmp_path / "ev.csv"
+    events.write_text("date,name,store\n2025-12-02,Campaign,HKI\n2025-12-03,Fair,ESP\n")
+    result = runner.invoke(kori, ["forecast", "run", str(sample_dir / "sales.csv"), "--events",
+                                  str(events), "--horizon", "7"])  # fmt: skip
+    assert result.exit_code == 1
+    assert f"{events}: column 'store'" in result.stderr and "line 3: 'ESP'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_forecast_holidays_shows_the_store_of_each_event(runner, tmp_path):
+    events = tmp_path / "ev.csv"
+    events.write_text("date,name,lower,upper,store\n2026-11-27,Black Friday,-1,0,\n"
+                      "2026-08-15,Tampere fair,0,1,TRE\n")  # fmt: skip
+    result = runner.invoke(kori, ["forecast", "holidays", "--years", "2026", "--events",
+                                  str(events), "-f", "csv"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(io.StringIO(result.stdout), keep_default_na=False)
+    stores = table.groupby("event")["store"].agg(set)
+    assert stores["Tampere fair"] == {"TRE"}
+    assert stores["Black Friday"] == {""} and stores["Christmas Eve"] == {""}
+    assert (table["event"] == "Tampere fair").sum() == 2
