@@ -931,6 +931,9 @@ def column_mapping(params: dict[str, Any]) -> dict[str, str]:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), help="Format of FILE.")
 @click.option("--date-format", metavar="FMT", help="strftime format of dates, e.g. %d.%m.%Y.")
+@click.option("--negative", type=click.Choice(["error", "clip", "drop"]), default="error",
+              show_default=True, help="Negative sales quantities: an error, or a warning that "
+              "they would be clipped to 0 or dropped (as `forecast run --negative`).")
 @column_options
 @output_options(default="table")
 @click.pass_obj
@@ -940,6 +943,7 @@ def data_validate(
     file: str,
     input_format: str | None,
     date_format: str | None,
+    negative: str,
     output: str | None,
     fmt: str | None,
     **columns: Any,
@@ -967,6 +971,7 @@ def data_validate(
         columns=column_mapping(columns),
         date_format=date_format,
         first_line=first_line,
+        negative=negative,
     )
     if report.problems or output or fmt not in (None, "table"):
         write_table(report.to_frame(), output, fmt, default="table")
@@ -1483,6 +1488,10 @@ forecast_input_options = _options(
     click.option("--country", default="FI", show_default=True, help="Holiday calendar (ISO code)."),
     click.option("--subdiv", help="Subdivision (state, province) of the holiday calendar."),
     click.option("--no-holidays", is_flag=True, help="Leave public holidays out of the models."),
+    click.option("--negative", type=click.Choice(["error", "clip", "drop"]), default="error",
+                 show_default=True,
+                 help="Negative quantities (returns): refuse the file, clip them to 0, or drop "
+                 "their rows (counted on stderr)."),
     click.option("--input-format", type=click.Choice(INPUT_FORMATS), help="Format of SALES."),
     click.option("--date-format", metavar="FMT", help="strftime format of dates, e.g. %d.%m.%Y."),
     click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
@@ -1508,7 +1517,9 @@ def _load_forecast_inputs(settings: Settings, options: dict[str, Any]) -> tuple[
     label = "<stdin>" if path == "-" else path
     frame, first_line = read_table(path, options["input_format"])
     sales = parse_table(frame, "sales", source=label, columns=_present(frame, mapping),
-                        date_format=options["date_format"], first_line=first_line)  # fmt: skip
+                        date_format=options["date_format"], first_line=first_line,
+                        negative=options.get("negative", "error"),
+                        notify=lambda message: settings.info(f"{label}: {message}"))  # fmt: skip
     stores = load_store_configs(options["stores_file"]) if options["stores_file"] else None
     names = None
     if stores:

@@ -14,7 +14,7 @@ time zone of a typed Parquet column is dropped, so ``2025-11-03T00:00:00+02:00``
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +27,7 @@ from forecasting.problems import CONTROL, Problem, ValidationReport, escaped
 from forecasting.problems import SHOWN as _SHOW
 from forecasting.problems import problem as _problem
 
-__all__ = ["COLUMN_OPTIONS", "KINDS", "SCHEMAS", "Column", "Problem", "Schema",
+__all__ = ["COLUMN_OPTIONS", "KINDS", "NEGATIVE", "SCHEMAS", "Column", "Problem", "Schema",
            "ValidationReport", "check_date_format", "guess_kind", "parse_dates", "parse_table",
            "validate_table"]
 
@@ -202,6 +202,10 @@ SCHEMAS: dict[str, Schema] = {
 }
 KINDS = tuple(SCHEMAS)
 
+NEGATIVE = ("error", "clip", "drop")
+"""What to do with negative quantities in a sales file (returns): refuse the file, set them to
+0, or leave their rows out."""
+
 
 def validate_table(
     frame: pd.DataFrame,
@@ -212,6 +216,7 @@ def validate_table(
     date_format: str | None = None,
     first_line: int = 2,
     country: str | None = "FI",
+    negative: str = "error",
 ) -> ValidationReport:
     """Check a table of one of the known kinds and report every problem.
 
@@ -233,6 +238,10 @@ def validate_table(
     country : str or None, default "FI"
         Days without rows that are public holidays of this country are reported as notes
         (stores close on some), other missing days as warnings. ``None`` treats all alike.
+    negative : str, default "error"
+        Negative quantities of a sales file (returns): an ``"error"``, or a warning that says
+        how many :func:`parse_table` sets to 0 (``"clip"``) or leaves out (``"drop"``). Only
+        sales files take another value than ``"error"``.
 
     Returns
     -------
@@ -241,8 +250,9 @@ def validate_table(
     Raises
     ------
     ParameterError
-        If ``kind`` is unknown, ``columns`` maps a column the kind does not have, or
-        ``date_format`` is not a ``strftime`` format.
+        If ``kind`` is unknown, ``columns`` maps a column the kind does not have,
+        ``date_format`` is not a ``strftime`` format, or ``negative`` is not one of
+        :data:`NEGATIVE` (or not ``"error"`` outside sales files).
 
     Notes
     -----
@@ -291,7 +301,7 @@ def validate_table(
     ['unparseable_date', 'non_numeric']
     """
     return _validate(frame, kind, source=source, columns=columns, date_format=date_format,
-                     first_line=first_line, country=country)[0]
+                     first_line=first_line, country=country, negative=negative)[0]
 
 
 def parse_table(
@@ -302,11 +312,25 @@ def parse_table(
     columns: Mapping[str, str] | None = None,
     date_format: str | None = None,
     first_line: int = 2,
+    negative: str = "error",
+    notify: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
     """A table of one of the known kinds with typed, canonically named columns.
 
     Takes the same parameters as :func:`validate_table`; optional columns that the file lacks
     are left out.
+
+    Parameters
+    ----------
+    negative : str, default "error"
+        Negative quantities of a sales file (returns): refuse the file (``"error"``), set them
+        to 0 (``"clip"``), or leave their rows out (``"drop"``). A dropped row's day is then a
+        day without a row: :func:`forecasting.series.sales_series` fills it with zero sales if
+        the store was open, and leaves it missing if the store was closed (without a store
+        configuration, a day on which the whole store has no positive sale counts as closed).
+    notify : callable, optional
+        Called with one sentence per change ``negative`` made, e.g. ``"column 'quantity':
+        clipped 466 negative quantities to 0 (lines 1204, ...)"``; the count is never silent.
 
     Returns
     -------
@@ -322,14 +346,32 @@ def parse_table(
         On the first error :func:`validate_table` finds (warnings and notes pass).
     ParameterError
         As :func:`validate_table`.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"date": ["2025-01-01", "2025-01-02"], "store": ["HKI", "HKI"],
+    ...                       "sku": ["K1", "K1"], "quantity": ["3", "-2"]})
+    >>> parse_table(frame, "sales", negative="clip", notify=print)["quantity"].tolist()
+    column 'quantity': clipped 1 negative quantity to 0 (line 3: '-2')
+    [3.0, 0.0]
     """
     report, parsed = _validate(frame, kind, source=source, columns=columns,
-                               date_format=date_format, first_line=first_line, country=None)
+                               date_format=date_format, first_line=first_line, country=None,
+                               negative=negative)  # fmt: skip
     report.raise_for_errors()
     table = pd.DataFrame(parsed)
     lenient = [c.name for c in SCHEMAS[kind].columns if not c.blank_is_error and c.name in table]
     if lenient:
         table = table[table[lenient].notna().all(axis=1)]
+    if negative != "error":
+        below = (table["quantity"] < 0).to_numpy()
+        if negative == "clip":
+            table.loc[below, "quantity"] = 0.0
+        else:
+            table = table[~below]
+        for found in report.problems:
+            if found.check == "below_range" and found.severity == "warning" and notify:
+                notify(found.message)
     table = table.reset_index(drop=True)
     for name, values in table.items():
         if pd.api.types.is_numeric_dtype(values):
@@ -348,8 +390,10 @@ def _validate(
     date_format: str | None,
     first_line: int,
     country: str | None,
+    negative: str = "error",
 ) -> tuple[ValidationReport, dict[str, pd.Series]]:
     schema = _schema(kind)
+    _check_negative(negative, kind)
     mapping = _mapping(schema, columns or {})
     check_date_format(date_format)
     problems: list[Problem] = []
@@ -371,7 +415,7 @@ def _validate(
         if column.name in present:
             values, found = _check_column(
                 frame[present[column.name]], column, present[column.name], line_numbers,
-                date_format,
+                date_format, negative if (kind, column.name) == ("sales", "quantity") else None,
             )  # fmt: skip
             parsed[column.name] = values
             problems += found
@@ -409,6 +453,15 @@ def guess_kind(columns: Iterable[object]) -> str | None:
     fits = [(sum(c.required for c in schema.columns), kind) for kind, schema in SCHEMAS.items()
             if all(c.name in found for c in schema.columns if c.required)]  # fmt: skip
     return max(fits)[1] if fits else None
+
+
+def _check_negative(negative: str, kind: str) -> None:
+    if negative not in NEGATIVE:
+        raise ParameterError(f"unknown way {negative!r} to treat negative quantities",
+                             fix=f"Use one of {', '.join(NEGATIVE)}")  # fmt: skip
+    if negative != "error" and kind != "sales":
+        raise ParameterError(f"negative={negative!r} applies to sales files, not {kind}",
+                             fix='Leave it at "error"')  # fmt: skip
 
 
 def _schema(kind: str) -> Schema:
@@ -494,8 +547,13 @@ def _check_column(
     name: str,
     lines: np.ndarray,
     date_format: str | None,
+    negative: str | None = None,
 ) -> tuple[pd.Series, list[Problem]]:
-    """Parse a column and report what does not parse or is out of range."""
+    """Parse a column and report what does not parse or is out of range.
+
+    ``negative`` (sales quantities only): ``"clip"`` or ``"drop"`` turn negative values from an
+    error into a warning (check ``below_range``) that counts what :func:`parse_table` does to them.
+    """
     problems: list[Problem] = []
     text = values.astype("string").str.strip()
     blank = text.isna() | (text == "")
@@ -600,10 +658,16 @@ def _check_column(
             )  # fmt: skip
     elif column.low is not None:
         low = valid & (numbers.fillna(column.low) < column.low).to_numpy()
-        if low.any():
+        if low.any() and negative in ("clip", "drop"):
+            problems.append(_negative(name, low, lines, values, negative))
+        elif low.any():
             severity = "error" if column.low_is_error else "warning"
             what = "negative" if column.low == 0 else f"below {column.low:g}"
-            if column.low == 0 and column.low_is_error:
+            if negative == "error":
+                fix = ("Counts cannot be negative: correct or remove those rows, or treat them "
+                       "as returns with --negative clip (set to 0) or --negative drop (rows left "
+                       "out)")
+            elif column.low == 0 and column.low_is_error:
                 fix = "Counts cannot be negative: correct or remove those rows"
             elif column.low == 0:
                 fix = "Returns and cancellations are left out of basket analysis and counted"
@@ -619,6 +683,25 @@ def _check_column(
                          f"Check the unit: at most {column.high:g} is expected")
             )  # fmt: skip
     return numbers, problems
+
+
+def _negative(name: str, mask: np.ndarray, lines: np.ndarray, values: pd.Series,
+              negative: str) -> Problem:
+    """The warning that negative quantities were clipped to 0 or their rows dropped."""
+    where = np.flatnonzero(mask)
+    shown = where[:_SHOW]
+    examples = ", ".join(repr(str(values.iloc[i])) for i in shown)
+    listed = ", ".join(str(lines[i]) for i in shown) + (", ..." if len(where) > _SHOW else "")
+    count = len(where)
+    many = count > 1
+    if negative == "clip":
+        what, after = f"clipped {count:,} negative quantit{'ies' if many else 'y'} to 0", ""
+    else:
+        what = f"dropped {count:,} row{'s' if many else ''} with a negative quantity"
+        after = ". Their days count as missing: zero sales where the store was open"
+    return Problem("warning", "below_range", name, count, tuple(int(lines[i]) for i in shown),
+                   f"column {name!r}: {what} (line{'s' if many else ''} {listed}: {examples})"
+                   f"{after}")  # fmt: skip
 
 
 def _control_characters(text: pd.Series) -> np.ndarray:

@@ -349,3 +349,56 @@ def test_plot_names_are_unique_when_skus_differ_only_in_unsafe_characters(runner
     assert _run(runner, "-q", "forecast", "run", path, "--model", "naive", "--horizon", "3",
                 "--plots", again, "-o", tmp_path / "g.csv").exit_code == 0
     assert sorted(p.name for p in again.iterdir()) == names
+
+
+def _returns(small, tmp_path):
+    """The small sales with two returns (negative quantities) of bananas in Helsinki."""
+    sales = pd.read_csv(small / "sales.csv", dtype=str)
+    bananas = sales.index[(sales["sku"] == "K1001") & (sales["store"] == "HKI")]
+    sales.loc[bananas[[30, 40]], "quantity"] = ["-3", "-1.5"]
+    return _write(sales, tmp_path / "returns.csv"), [bananas[30] + 2, bananas[40] + 2]
+
+
+@pytest.mark.parametrize("command", [["forecast", "run", "--model", "naive", "--horizon", "7"],
+                                     ["forecast", "backtest", "--models", "naive",
+                                      "--horizon", "7", "--windows", "1"]])  # fmt: skip
+@pytest.mark.parametrize(
+    ("negative", "code", "said"),
+    [(None, 1, "negative in 2 rows (lines {}, {}: '-3', '-1.5'). Counts cannot be negative"),
+     ("error", 1, "--negative clip (set to 0) or --negative drop (rows left out)"),
+     ("clip", 0, "clipped 2 negative quantities to 0 (lines {}, {}: '-3', '-1.5')"),
+     ("drop", 0, "dropped 2 rows with a negative quantity (lines {}, {}: '-3', '-1.5')")],
+)  # fmt: skip
+def test_negative_sales_are_refused_clipped_or_dropped(runner, small, tmp_path, command,
+                                                       negative, code, said):
+    path, lines = _returns(small, tmp_path)
+    option = ["--negative", negative] if negative else []
+    result = _run(runner, *command[:2], path, *command[2:], *option)
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    if code:
+        assert said.format(*lines) in _error_line(result)
+    else:
+        assert f"{path}: column 'quantity': {said.format(*lines)}" in result.stderr
+        assert not result.stdout.startswith("Error")
+
+
+def test_dropped_returns_are_missing_open_days_filled_with_zero(runner, small, tmp_path):
+    path, _ = _returns(small, tmp_path)
+    results = {negative: _run(runner, "forecast", "run", path, "--model", "naive", "--horizon",
+                              "7", "--stores", small / "store.toml", "--negative", negative)
+               for negative in ("clip", "drop")}  # fmt: skip
+    assert all(r.exit_code == 0 for r in results.values())
+    filled = [re.search(r"([\d,]+) missing open days filled", r.stderr).group(1)
+              for r in results.values()]  # fmt: skip
+    assert int(filled[1].replace(",", "")) == int(filled[0].replace(",", "")) + 2
+
+
+def test_validate_sales_keeps_negatives_an_error_unless_told(runner, small, tmp_path):
+    path, _ = _returns(small, tmp_path)
+    assert _run(runner, "data", "validate", "sales", path).exit_code == 1
+    result = _run(runner, "data", "validate", "sales", path, "--negative", "clip", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    report = pd.read_csv(io.StringIO(result.stdout))
+    row = report[report["check"] == "below_range"].iloc[0]
+    assert row["severity"] == "warning" and row["count"] == 2

@@ -524,3 +524,46 @@ def test_a_forecast_without_a_number_is_an_error(written):
     typed = _forecast_file().astype({"forecast": float, "lo80": float, "hi80": float})
     typed.loc[1, "lo80"] = float("nan")
     assert checks(validate_table(typed, "forecast"), "error") == ["blank"]
+
+
+def test_negative_sales_are_an_error_that_names_the_option_by_default():
+    frame = sales(quantity=["3", "-1", "4"])
+    with pytest.raises(SchemaError, match=r"negative in 1 row \(line 3: '-1'\).*--negative clip"):
+        parse_table(frame, "sales")
+    assert checks(validate_table(frame, "sales"), "error") == ["below_range"]
+
+
+@pytest.mark.parametrize(
+    "negative, quantities, dates, fragment",
+    [
+        ("clip", [3.0, 0.0, 0.0, 4.0], ["2025-01-01", "2025-01-02", "2025-01-03", "2025-01-04"],
+         "column 'quantity': clipped 2 negative quantities to 0 (lines 3, 4: '-1', '-2.5')"),
+        ("drop", [3.0, 4.0], ["2025-01-01", "2025-01-04"],
+         "column 'quantity': dropped 2 rows with a negative quantity (lines 3, 4: '-1', '-2.5'). "
+         "Their days count as missing"),
+    ],
+)
+def test_negative_sales_are_clipped_or_dropped_and_counted(negative, quantities, dates,
+                                                           fragment):
+    frame = sales(date=["2025-01-01", "2025-01-02", "2025-01-03", "2025-01-04"],
+                  store=["HKI"] * 4, sku=["K1"] * 4, quantity=["3", "-1", "-2.5", "4"])
+    told = []
+    table = parse_table(frame, "sales", negative=negative, notify=told.append)
+    assert table["quantity"].tolist() == quantities
+    assert table["date"].dt.strftime("%Y-%m-%d").tolist() == dates
+    assert len(told) == 1 and told[0].startswith(fragment)
+    report = validate_table(frame, "sales", negative=negative)
+    assert report.ok and [p.count for p in report.warnings if p.check == "below_range"] == [2]
+    assert parse_table(sales(), "sales", negative=negative, notify=told.append).equals(
+        parse_table(sales(), "sales"))  # nothing to change, nothing told
+    assert len(told) == 1
+
+
+def test_negative_takes_three_values_and_applies_to_sales_only():
+    with pytest.raises(ParameterError, match="unknown way 'zero'"):
+        parse_table(sales(), "sales", negative="zero")
+    weather = pd.DataFrame({"date": ["2025-01-01"], "store": ["HKI"], "temperature_c": ["1"]})
+    with pytest.raises(ParameterError, match="applies to sales files, not weather"):
+        validate_table(weather, "weather", negative="clip")
+    receipts = pd.DataFrame({"receipt_id": ["r1"], "sku": ["K1"], "quantity": ["-1"]})
+    assert checks(validate_table(receipts, "receipts"), "warning") == ["below_range"]
