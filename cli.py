@@ -1479,7 +1479,8 @@ forecast_input_options = _options(
     click.option("--stores", "stores_file", type=_FILE,
                  help="Store configuration (store.toml): opening hours and closed days."),
     click.option("--events", "events_file", type=_FILE,
-                 help="User events: date, name[, lower, upper] (campaigns, local events)."),
+                 help="User events: date, name[, lower, upper, store] (campaigns, local "
+                 "events; a blank store is every store)."),
     click.option("--catalog", "catalog_file", type=_FILE, help="Catalog, for --by category."),
     click.option("--by", "level", type=click.Choice(["sku", "category", "store"]), default="sku",
                  show_default=True, help="One series per sku x store, category x store or store."),
