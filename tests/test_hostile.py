@@ -974,6 +974,7 @@ def test_sigterm_during_sample_leaves_no_temporary_or_half_file(tmp_path: Path):
             assert len(rows) > 1 and all(len(row) == len(rows[0]) for row in rows), path.name
 
 
+@pytest.mark.slow  # seconds of real fitting or mining: CI runs it, the quick run skips it
 @pytest.mark.parametrize(
     "args",
     [["forecast", "holidays", "--years", "2000-2049"],

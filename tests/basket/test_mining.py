@@ -23,6 +23,7 @@ def mlxtend_itemsets(receipts, min_support, max_len, algorithm="fpgrowth"):
     return {tuple(sorted(s)): int(round(v * n)) for s, v in zip(found["itemsets"], found["support"])}
 
 
+@pytest.mark.slow  # seconds of real fitting or mining: CI runs it, the quick run skips it
 @pytest.mark.parametrize("min_support", [0.001, 0.006, 0.02])
 @pytest.mark.parametrize("max_len", [1, 2, 3])
 @pytest.mark.parametrize("engine", ["sparse", "mlxtend"])

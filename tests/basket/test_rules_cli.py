@@ -27,6 +27,7 @@ def test_mine_groceries_in_basket_layout(runner):
     assert "9,835 receipts, 169 items" in result.stderr
 
 
+@pytest.mark.slow  # seconds of real fitting or mining: CI runs it, the quick run skips it
 def test_mine_sample_with_catalog_csv_json_parquet(runner, sample_dir, tmp_path):
     base = ["rules", "mine", sample_dir / "receipts.csv", "--catalog", sample_dir / "catalog.csv"]
     as_csv = run(runner, *base)
@@ -46,6 +47,7 @@ def test_mine_sample_with_catalog_csv_json_parquet(runner, sample_dir, tmp_path)
     assert len(back) == len(table) and list(back["antecedent"].iloc[0])
 
 
+@pytest.mark.slow  # seconds of real fitting or mining: CI runs it, the quick run skips it
 def test_recommend_from_a_rules_file_in_each_format(runner, sample_dir, tmp_path):
     base = ["rules", "mine", sample_dir / "receipts.csv", "--catalog", sample_dir / "catalog.csv"]
     for suffix in ("csv", "json", "parquet"):
@@ -146,6 +148,7 @@ def test_bad_input_one_error_line(runner, tmp_path, args, code, fragment):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow  # seconds of real fitting or mining: CI runs it, the quick run skips it
 def test_one_item_receipts_and_kaggle_layout(runner):
     result = run(runner, "rules", "mine", DATA / "groceries_kaggle_member_date.csv",
                  "--receipt-col", "Member_number,Date", "--item-col", "itemDescription",
@@ -239,6 +242,7 @@ def test_filters_take_parts_of_names_like_recommend_does(runner, sample_dir):
     assert "Traceback" not in typo.output
 
 
+@pytest.mark.slow  # seconds of real fitting or mining: CI runs it, the quick run skips it
 def test_recommend_an_item_in_no_rule_says_it_exists_and_why(runner, sample_dir):
     base = ["rules", "recommend", sample_dir / "receipts.csv", "--catalog",
             sample_dir / "catalog.csv", "--item", "Milk 1 l"]  # fmt: skip

@@ -37,6 +37,7 @@ def _daily(result, sku, store):
     return table[(table["sku"] == sku) & (table["store"] == store)].set_index("date")
 
 
+@pytest.mark.slow  # seconds of real fitting or mining: CI runs it, the quick run skips it
 def test_ice_cream_sells_more_when_it_is_warmer(series, sample, result):
     hot = forecast(series, horizon=28, regressors=Regressors(weather=sample.weather,
                                                              temperature_offset=3.0))
@@ -65,6 +66,7 @@ def test_forecasts_are_zero_on_christmas_day_and_never_negative(result):
                              "TRE": [pd.Timestamp("2025-12-25")]}
 
 
+@pytest.mark.slow  # seconds of real fitting or mining: CI runs it, the quick run skips it
 def test_christmas_day_is_closed_without_store_config_too(series, sample):
     inferred = forecast(series, horizon=28, regressors=Regressors(weather=sample.weather))
     assert (inferred.table.loc[inferred.table["date"] == "2025-12-25", "forecast"] == 0).all()
@@ -78,6 +80,7 @@ def test_days_beyond_the_weather_forecast_use_climatology(result):
     assert len(result.climatology_days()["HKI"]) == 14
 
 
+@pytest.mark.slow  # seconds of real fitting or mining: CI runs it, the quick run skips it
 def test_default_model_beats_seasonal_naive_in_backtest(series, regressors):
     subset = series.select(np.arange(len(series.keys)) % 3 == 0)
     scores = run_backtest(subset, models=["regression"], horizon=28, windows=2,
@@ -93,6 +96,7 @@ def test_slow_movers_get_the_count_model(result):
     assert notes["note"].str.contains("intermittent").all()
 
 
+@pytest.mark.slow  # seconds of real fitting or mining: CI runs it, the quick run skips it
 def test_same_input_same_output(series, regressors, result):
     again = forecast(series, horizon=28, regressors=regressors, quantiles=(0.5, 0.9))
     pd.testing.assert_frame_equal(again.table, result.table)

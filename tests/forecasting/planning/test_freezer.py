@@ -369,6 +369,7 @@ def slack(capacity: float) -> float:
     return 1e-9 * max(1.0, capacity)
 
 
+@pytest.mark.slow  # seconds of real fitting or mining: CI runs it, the quick run skips it
 @settings(max_examples=60, deadline=None)
 @given(daily=forecasts(), capacity=capacities, level=st.floats(0.01, 0.99))
 def test_allocation_respects_capacity_and_need(daily, capacity, level):
@@ -399,6 +400,7 @@ def test_allocation_respects_capacity_and_need(daily, capacity, level):
     assert (plan.shortfalls["short_l"] > 0).all()
 
 
+@pytest.mark.slow  # seconds of real fitting or mining: CI runs it, the quick run skips it
 @settings(max_examples=60, deadline=None)
 @given(daily=forecasts(), capacity=capacities, extra=st.floats(0, 3000, allow_nan=False))
 def test_more_capacity_never_allocates_less(daily, capacity, extra):
@@ -411,6 +413,7 @@ def test_more_capacity_never_allocates_less(daily, capacity, extra):
     assert large.skus["short_l"].sum() <= small.skus["short_l"].sum() + slack(capacity + extra)
 
 
+@pytest.mark.slow  # seconds of real fitting or mining: CI runs it, the quick run skips it
 @settings(max_examples=30, deadline=None)
 @given(daily=forecasts(), capacity=capacities)
 def test_everything_fits_when_total_need_is_within_capacity(daily, capacity):
