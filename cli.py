@@ -46,7 +46,8 @@ _EXTENSIONS = {
     ".xlsx": "xlsx",
 }
 _KNOWN_SUFFIXES = tuple(_EXTENSIONS)
-_COMPRESSION = (".gz", ".bz2", ".xz")
+_COMPRESSORS = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}  # suffix: pandas' compression name
+_COMPRESSION = tuple(_COMPRESSORS)
 _TABLE_ROWS = 200  # rows shown by -f table; the rest is for -f csv
 _MODELS = ("regression", "naive", "ets", "stl", "sarimax", "prophet", "slow", "auto")
 
@@ -339,8 +340,6 @@ def _check_table_format(ctx: click.Context, param: click.Parameter, path: str) -
             f"{', '.join(_KNOWN_SUFFIXES)} (.csv and .json(l) may add .gz, .bz2 or .xz){how}",
             ctx,
         )
-    if fmt in _BINARY and path == "-" and sys.stdout.isatty():
-        raise click.UsageError(f"{fmt} is binary: write it to a file with -o FILE.{fmt}", ctx)
 
 
 # --------------------------------------------------------------------------- reading
@@ -482,22 +481,22 @@ def _decode(data: bytes, label: str) -> str:
 
 def _open_binary(path: str) -> bytes:
     """The bytes of a file, decompressed by its extension."""
-    opener: Callable[..., Any] = open
-    name = path.lower()
-    if name.endswith(".gz"):
-        import gzip
-
-        opener = gzip.open
-    elif name.endswith(".bz2"):
-        import bz2
-
-        opener = bz2.open
-    elif name.endswith(".xz"):
-        import lzma
-
-        opener = lzma.open
-    with opener(path, "rb") as handle:
+    with _opener(_compression(path))(path, "rb") as handle:
         return handle.read()
+
+
+def _compression(path: str) -> str | None:
+    """pandas' name of the compression a file's extension says (``gzip``, ``bz2``, ``xz``)."""
+    return _COMPRESSORS.get(os.path.splitext(path.lower())[1])
+
+
+def _opener(compression: str | None) -> Callable[..., Any]:
+    """``open``, or the ``open`` of the module that (de)compresses ``compression``."""
+    if compression is None:
+        return open
+    import importlib
+
+    return importlib.import_module({"xz": "lzma"}.get(compression, compression)).open
 
 
 def _open_text(path: str) -> Any:
@@ -621,8 +620,7 @@ def write_table(frame: pd.DataFrame, output: str | None, fmt: str | None, defaul
         _serialise(frame, stream, fmt, sep)
         stream.flush()
     else:
-        suffix = Path(output).suffix.lower()
-        compression = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}.get(suffix)
+        compression = _compression(output)
         atomic_write(Path(output), lambda path: _serialise(frame, path, fmt, sep, compression))
 
 
@@ -668,19 +666,7 @@ def _holds_cr(frame: pd.DataFrame) -> bool:
 
 
 def _text_writer(path: Path, compression: str | None) -> Any:
-    if compression == "gzip":
-        import gzip
-
-        return gzip.open(path, "wt", encoding="utf-8", newline="")
-    if compression == "bz2":
-        import bz2
-
-        return bz2.open(path, "wt", encoding="utf-8", newline="")
-    if compression == "xz":
-        import lzma
-
-        return lzma.open(path, "wt", encoding="utf-8", newline="")
-    return open(path, "w", encoding="utf-8", newline="")
+    return _opener(compression)(path, "wt", encoding="utf-8", newline="")
 
 
 def _json_text(frame: pd.DataFrame, *, lines: bool) -> str:
