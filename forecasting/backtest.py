@@ -1,9 +1,14 @@
 """Rolling-origin backtests: forecast from several past origins and score against what sold.
 
 Each window cuts the history at an origin, forecasts ``horizon`` periods and compares them with
-the actual sales of those periods (closed days are not scored). Regressors of the test periods
-are what the design holds for them, so weather is the observed weather: the backtest measures
-the model, not the weather forecast.
+the actual sales of those periods (closed days are not scored). Calendar regressors of the test
+periods are what the design holds for them. Their weather is either the observed weather
+(``weather_at="observed"``, the default: the backtest measures the model, not the weather
+forecast) or the weather as a planner knew it at the origin (``weather_at="origin"``): the weather
+file's first ``weather_days`` days after the origin, a stand-in for a short-range weather
+forecast, then the store's climatology from the weather up to the origin, exactly what
+``kori forecast run`` would have used then with a weather file ending ``weather_days`` days after
+the origin.
 """
 
 from __future__ import annotations
@@ -16,13 +21,16 @@ import numpy as np
 import pandas as pd
 
 from forecasting.engine import map_tasks
-from forecasting.errors import ParameterError
+from forecasting.errors import ParameterError, SchemaError
 from forecasting.models import run_model
-from forecasting.models.base import Task
+from forecasting.models.base import Output, Task
+from forecasting.regressors import weather_columns
 from forecasting.series import SeriesSet
 from forecasting.tasks import Regressors, build_tasks
 
 SUMS = ("n", "abs_error", "sq_error", "actual", "error", "scaled_mae")
+WEATHER_AT = ("observed", "origin")
+"""Weather of the test periods: as observed, or as known at each origin."""
 
 
 def origins(n_hist: int, horizon: int, windows: int, step: int, season: int, *,
@@ -65,11 +73,44 @@ def score_task(task: Task, model: str, starts: Sequence[int], horizon: int,
     ``task`` holds the whole history and no forecast periods. Returns one row per series and
     window: ``column, window`` and the sums in :data:`SUMS`, plus ``covered<level>``.
     """
+    return backtest_task(task, model, starts, horizon, levels, forecasts=False)[0]
+
+
+def backtest_task(task: Task, model: str, starts: Sequence[int], horizon: int,
+                  levels: Sequence[float], *, weather: Sequence[pd.DataFrame] | None = None,
+                  forecasts: bool = True) -> tuple[pd.DataFrame, pd.DataFrame | None]:  # fmt: skip
+    """Error sums and forecasts of one model on every series of ``task`` and every window.
+
+    Parameters
+    ----------
+    task : Task
+        The whole history and no forecast periods.
+    model : str
+    starts : sequence of int
+        Positions of the first forecast period of each window (see :func:`origins`).
+    horizon : int
+    levels : sequence of float
+        Interval levels, in percent.
+    weather : sequence of pandas.DataFrame, optional
+        Per window, the weather of the task's store up to the window's end, replacing the
+        task's (see :func:`weather_at_origins`); without it the task's own (observed) weather.
+    forecasts : bool, default True
+        Whether to return the forecasts too.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame or None)
+        The sums of :func:`score_task`; and one row per series, window and period: ``column,
+        window, period`` (positions in the series set, the windows and its dates), ``actual``
+        (NaN where not scored), ``forecast, lo<L>, hi<L>``.
+    """
     probs = level_probs(levels)
-    frames = []
+    frames, rows = [], []
     for window, origin in enumerate(starts):
         cut, actual = task.cut(origin, horizon)
-        cut = _with_probs(cut, probs)
+        cut = replace(cut, probs=probs)
+        if weather is not None:
+            cut = replace(cut, weather=weather[window])
         output = run_model(model, cut)
         frame = score(actual, output.point, output.quantiles, probs, levels,
                       scale=_mase_scale(cut.y, task.season))
@@ -77,11 +118,104 @@ def score_task(task: Task, model: str, starts: Sequence[int], horizon: int,
         frame.insert(0, "column", task.columns)
         frame["model_used"] = output.models
         frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+        if forecasts:
+            rows.append(_forecast_rows(task.columns, window, origin, actual, output, probs,
+                                       levels))  # fmt: skip
+    sums = pd.concat(frames, ignore_index=True)
+    return sums, pd.concat(rows, ignore_index=True) if forecasts else None
 
 
-def _with_probs(task: Task, probs: tuple[float, ...]) -> Task:
-    return replace(task, probs=probs)
+def _forecast_rows(columns: np.ndarray, window: int, origin: int, actual: np.ndarray,
+                   output: Output, probs: tuple[float, ...],
+                   levels: Sequence[float]) -> pd.DataFrame:  # fmt: skip
+    """One window's forecasts beside the actuals, series by series (``point.T.ravel()``)."""
+    from forecasting.forecast import level_name
+
+    h, k = actual.shape
+    frame = {
+        "column": np.repeat(columns.astype(np.int32), h),
+        "window": np.full(h * k, window, dtype=np.int32),
+        "period": np.tile(np.arange(origin, origin + h, dtype=np.int32), k),
+        "actual": actual.T.ravel(),
+        "forecast": output.point.T.ravel(),
+    }
+    for level in levels:
+        lo, hi = round((1 - level / 100) / 2, 6), round((1 + level / 100) / 2, 6)
+        frame[f"lo{level_name(level)}"] = output.quantiles[probs.index(lo)].T.ravel()
+        frame[f"hi{level_name(level)}"] = output.quantiles[probs.index(hi)].T.ravel()
+    return pd.DataFrame(frame)
+
+
+def weather_at_origins(series: SeriesSet, weather: pd.DataFrame, starts: Sequence[int],
+                       horizon: int, *, days: int = 0,
+                       source: str = "<weather>") -> dict[str, list[pd.DataFrame]]:  # fmt: skip
+    """The weather of each store as a planner knew it at each origin.
+
+    For the window from ``starts[i]``, the history before it keeps its observed weather (missing
+    days interpolated from that history alone); its periods ending at most ``days`` days after
+    the origin get the weather file's values (a stand-in for a short-range weather forecast);
+    the later ones the store's climatology computed from the weather up to the origin
+    (:func:`forecasting.regressors.weather_columns` with the file cut there). Nothing after the
+    origin plus ``days`` days is read. Weekly periods count by their last day, so ``days=7``
+    keeps one week.
+
+    Parameters
+    ----------
+    series : SeriesSet
+    weather : pandas.DataFrame
+        Parsed weather file (``date, store, temperature_c[, precipitation_mm]``).
+    starts : sequence of int
+        Position of each window's first forecast period in ``series.dates``.
+    horizon : int
+    days : int, default 0
+        Days after each origin whose weather is taken from the file.
+    source : str
+        The weather file, for messages.
+
+    Returns
+    -------
+    dict of str to list of pandas.DataFrame
+        Per store, per window, the weather indexed by ``series.dates`` up to the window's end.
+
+    Raises
+    ------
+    SchemaError
+        If a store has no weather on or before an origin.
+
+    Examples
+    --------
+    >>> frames = weather_at_origins(series, weather, starts=[700, 728], horizon=28, days=3)
+    >>> frames["HKI"][0].index[-1] == series.dates[727]
+    True
+    """
+    ends = []
+    for start in starts:
+        origin = series.dates[start - 1]
+        dates = series.dates[: start + horizon]
+        ends.append((origin, dates, dates[dates <= origin + pd.Timedelta(days=days)][-1]))
+    out: dict[str, list[pd.DataFrame]] = {}
+    store_of = weather["store"].astype(str).to_numpy()
+    for store in series.stores:
+        rows = weather[store_of == store]
+        out[store] = []
+        for origin, dates, known in ends:
+            if not (rows["date"] <= origin).any():
+                raise SchemaError(
+                    f"no weather for store {store!r} on or before the origin {origin:%Y-%m-%d}",
+                    source=source, fix="Give weather from before the first origin, or "
+                    "--weather-at observed",
+                )  # fmt: skip
+            table, _, _ = weather_columns(rows[rows["date"] <= known], store, dates, series.freq,
+                                          origin, source=source)  # fmt: skip
+            out[store].append(table)
+    return out
+
+
+def _backtest_item(item: tuple[Task, list[pd.DataFrame] | None], **options: object,
+                   ) -> tuple[pd.DataFrame, pd.DataFrame | None]:  # fmt: skip
+    """:func:`backtest_task` of a task and its store's weather at the origins (for map_tasks)."""
+    task, weather = item
+    return backtest_task(task, weather=weather, **options)  # type: ignore[arg-type]
 
 
 def score(actual: np.ndarray, point: np.ndarray, quantiles: np.ndarray, probs: Sequence[float],
@@ -137,7 +271,7 @@ def summarise(sums: pd.DataFrame, by: list[str], levels: Sequence[float]) -> pd.
 
 @dataclass(frozen=True)
 class BacktestResult:
-    """Scores of every model, beside seasonal naive.
+    """Scores of every model, beside seasonal naive, and the forecasts they were scored on.
 
     Attributes
     ----------
@@ -148,11 +282,18 @@ class BacktestResult:
         The same metrics per model and series.
     origins : list of pandas.Timestamp
         Last history period before each window.
+    forecasts : pandas.DataFrame
+        Every model's forecast beside the actual: one row per series, window, period and model,
+        ``store, <sku|category>, window`` (1 the oldest), ``origin, date, model, actual``
+        (empty where not scored: closed, or before the series began), ``forecast, lo<L>,
+        hi<L>``, rounded to 3 decimals. Per model, ``sum(|forecast - actual|) / sum(actual)``
+        over the scored rows is its WAPE.
     """
 
     overall: pd.DataFrame
     per_series: pd.DataFrame
     origins: list[pd.Timestamp]
+    forecasts: pd.DataFrame
 
 
 def run_backtest(
@@ -164,6 +305,8 @@ def run_backtest(
     step: int | None = None,
     levels: Sequence[float] = (80, 95),
     regressors: Regressors | None = None,
+    weather_at: str = "observed",
+    weather_days: int = 0,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     source: str = "<sales>",
@@ -184,43 +327,101 @@ def run_backtest(
     levels : sequence of float
         Interval levels whose coverage is reported.
     regressors : Regressors, optional
+    weather_at : {"observed", "origin"}, default "observed"
+        Weather of the test periods: the observed weather (measures the model alone), or the
+        weather as known at each origin (see :func:`weather_at_origins`), the honest setting for
+        models that use weather: a planner does not know next month's temperatures.
+    weather_days : int, default 0
+        With ``weather_at="origin"``: days after each origin whose weather is the file's.
     jobs : int
     progress : callable, optional
         Called with the number of series finished per model.
     source : str
         The sales file, for messages.
 
+    Returns
+    -------
+    BacktestResult
+
     Raises
     ------
     ParameterError
-        For counts below 1, unknown models, or too little history for the windows.
+        For counts below 1, unknown models, too little history for the windows, an unknown
+        ``weather_at``, or ``weather_days`` below 0 or given with observed weather.
+    SchemaError
+        With ``weather_at="origin"``, if a store has no weather before an origin.
+
+    Examples
+    --------
+    >>> result = run_backtest(series, models=["regression"], horizon=28, regressors=regressors,
+    ...                       weather_at="origin", weather_days=3)
+    >>> result.overall[["model", "wape", "wape_vs_naive"]]
     """
     from forecasting.forecast import check_levels
     from forecasting.models import model_function
 
     levels = check_levels(levels)
+    _check_weather_at(weather_at, weather_days)
     names = list(dict.fromkeys(["naive", *models]))
     for name in names:
         model_function(name)
     step = step or horizon
+    regressors = regressors or Regressors()
     starts = origins(len(series.dates), horizon, windows, step, series.season, source=source)
-    tasks, _ = build_tasks(series, series.dates[:0], regressors or Regressors(), ())
-    frames = []
+    tasks, _ = build_tasks(series, series.dates[:0], regressors, ())
+    known: dict[str, list[pd.DataFrame]] = {}
+    if weather_at == "origin" and regressors.weather is not None:
+        known = weather_at_origins(series, regressors.weather, starts, horizon, days=weather_days,
+                                   source=regressors.weather_source)  # fmt: skip
+    items = [(task, known.get(task.store)) for task in tasks]
+    sums, rows = [], []
     for name in names:
-        sums = map_tasks(partial(score_task, model=name, starts=starts, horizon=horizon,
-                                 levels=tuple(levels)),
-                         tasks, jobs=jobs, progress=progress,
-                         weight=lambda task: len(task.columns))  # fmt: skip
-        frame = pd.concat(sums, ignore_index=True)
-        frame.insert(0, "model", name)
-        frames.append(frame)
-    sums = pd.concat(frames, ignore_index=True)
-    keys = series.keys.iloc[sums["column"].to_numpy()].reset_index(drop=True)
-    sums = pd.concat([keys, sums], axis=1)
+        parts = map_tasks(partial(_backtest_item, model=name, starts=starts, horizon=horizon,
+                                  levels=tuple(levels)),
+                          items, jobs=jobs, progress=progress,
+                          weight=lambda item: len(item[0].columns))  # fmt: skip
+        sums.append(pd.concat([part[0] for part in parts], ignore_index=True))
+        sums[-1].insert(0, "model", name)
+        rows.append(pd.concat([part[1] for part in parts], ignore_index=True))
+        rows[-1].insert(0, "model", name)
+    table = pd.concat(sums, ignore_index=True)
+    keys = series.keys.iloc[table["column"].to_numpy()].reset_index(drop=True)
+    table = pd.concat([keys, table], axis=1)
     key_columns = list(series.keys.columns)
-    overall = summarise(sums, ["model"], levels)
+    overall = summarise(table, ["model"], levels)
     naive = overall.loc[overall["model"] == "naive", "wape"].iloc[0]
     overall["wape_vs_naive"] = overall["wape"] / naive
-    per_series = summarise(sums, key_columns + ["model"], levels)
+    per_series = summarise(table, key_columns + ["model"], levels)
     return BacktestResult(overall=overall, per_series=per_series,
-                          origins=[series.dates[s - 1] for s in starts])  # fmt: skip
+                          origins=[series.dates[s - 1] for s in starts],
+                          forecasts=_forecast_table(series, rows, names, starts))  # fmt: skip
+
+
+def _check_weather_at(weather_at: str, weather_days: int) -> None:
+    if weather_at not in WEATHER_AT:
+        raise ParameterError(f"weather at {weather_at!r} is neither of {', '.join(WEATHER_AT)}",
+                             fix="Give --weather-at observed or --weather-at origin")
+    if weather_days < 0:
+        raise ParameterError(f"--weather-days {weather_days} is below 0",
+                             fix="Give --weather-days 0 or more")
+    if weather_days and weather_at != "origin":
+        raise ParameterError(f"--weather-days {weather_days} is for weather as known at the "
+                             "origin; the observed weather is known every day",
+                             fix="Add --weather-at origin, or leave out --weather-days")
+
+
+def _forecast_table(series: SeriesSet, rows: list[pd.DataFrame], names: list[str],
+                    starts: Sequence[int]) -> pd.DataFrame:  # fmt: skip
+    """The rows of :func:`backtest_task` of every model as the table of
+    :attr:`BacktestResult.forecasts`: by series, window, date, then model in ``names`` order."""
+    frame = pd.concat(rows, ignore_index=True)
+    model = pd.Categorical(frame.pop("model"), categories=names).codes
+    column, window, period = (frame.pop(name).to_numpy() for name in ("column", "window", "period"))
+    order = np.lexsort((model, period, window, column))
+    out = series.keys.iloc[column[order]].reset_index(drop=True)
+    out["window"] = window[order] + 1
+    out["origin"] = series.dates[np.asarray(starts)[window[order]] - 1]
+    out["date"] = series.dates[period[order]]
+    out["model"] = np.asarray(names, dtype=object)[model[order]]
+    values = frame.iloc[order].reset_index(drop=True).round(3)
+    return pd.concat([out, values], axis=1)
