@@ -1682,27 +1682,37 @@ def _write_plots(settings: Settings, result: Any, folder: Path, top: int,
     """A PNG of the ``top`` series by forecast units (and of the items in ``include``)."""
     import numpy as np
 
-    from forecasting.plots import html_index, plot_file_names, plot_series, top_series
+    from forecasting.plots import plot_series, top_series
 
     positions = top_series(result, top)
     item = result.series.item_column
     if include and item:
         wanted = np.flatnonzero(result.series.keys[item].isin(include).to_numpy())
         positions = np.concatenate([wanted, positions[~np.isin(positions, wanted)]])
+    note = (f"{len(positions)} of {len(result.series.keys)} series, most forecast units first"
+            + (f" after {', '.join(include)}" if include else ""))
+    _write_pictures(settings, folder, "kori forecasts", result.series, positions,
+                    lambda position: plot_series(result, position), note)  # fmt: skip
+
+
+def _write_pictures(settings: Settings, folder: Path, title: str, series: Any, positions: Any,
+                    draw: Callable[[int], bytes], note: str) -> None:  # fmt: skip
+    """A PNG per series at ``positions`` of ``series.keys`` (``draw(position)``), atomically,
+    and an ``index.html`` with all of them."""
+    from forecasting.plots import html_index, plot_file_names
+
     folder.mkdir(parents=True, exist_ok=True)
-    labels = result.series.labels()
-    names = plot_file_names(result.series.keys)
+    labels = series.labels()
+    names = plot_file_names(series.keys)
     pictures = []
     with _Counter(settings, "Plotting", len(positions)) as progress:
         for position in positions:
-            png = plot_series(result, int(position))
+            png = draw(int(position))
             atomic_write(folder / names[position], lambda p, data=png: p.write_bytes(data))
             pictures.append((labels[position], png))
             if progress:
                 progress(1)
-    notes = [f"{len(positions)} of {len(labels)} series, most forecast units first"
-             + (f" after {', '.join(include)}" if include else "")]
-    page = html_index("kori forecasts", pictures, notes, [names[p] for p in positions])
+    page = html_index(title, pictures, [note], [names[p] for p in positions])
     atomic_write(folder / "index.html", lambda p: p.write_text(page, encoding="utf-8"))
     settings.info(f"Plots of {len(positions)} series: {folder / 'index.html'}")
 
@@ -1716,8 +1726,23 @@ def _write_plots(settings: Settings, result: Any, folder: Path, top: int,
               help="Periods forecast from each origin.")
 @click.option("--windows", type=int, default=3, show_default=True, help="Rolling origins.")
 @click.option("--step", type=int, help="Periods between origins (default: the horizon).")
+@click.option("--weather-at", type=click.Choice(["observed", "origin"]), default="observed",
+              show_default=True,
+              help="Weather of the test periods: as observed, or as known at each origin (the "
+              "file's first --weather-days days, then the climatology of the weather up to it).")
+@click.option("--weather-days", type=click.IntRange(0), default=0, show_default=True,
+              metavar="DAYS", help="With --weather-at origin: days after each origin whose "
+              "weather is the file's (a stand-in for a weather forecast).")
 @click.option("--per-series", "per_series_file", type=click.Path(dir_okay=False),
               help="Also write the metrics of every series and model here.")
+@click.option("--forecasts", "forecasts_file", type=click.Path(dir_okay=False),
+              help="Also write every model's forecast beside the actual, per series, window and "
+              "date, here.")
+@click.option("--plots", "plots_dir", type=click.Path(file_okay=False),
+              help="Write a PNG per series (actual against every model, per window) and an "
+              "index.html into this folder.")
+@click.option("--plot-top", type=click.IntRange(1), default=30, show_default=True,
+              help="Plot only this many series with the most units sold in the windows.")
 @output_options(default="table")
 @click.pass_obj
 def forecast_backtest(settings: Settings, output: str | None, fmt: str | None,
@@ -1728,30 +1753,73 @@ def forecast_backtest(settings: Settings, output: str | None, fmt: str | None,
     --horizon periods from the history before it. The table gives per model MAE, RMSE, WAPE
     (absolute error over units sold), MASE (error over seasonal naive's in-sample error), bias
     (over-forecast share) and interval coverage, with seasonal naive beside as the baseline
-    (wape_vs_naive below 1 beats it). Weather in the test periods is the observed weather.
+    (wape_vs_naive below 1 beats it). Weather in the test periods is the observed weather, or
+    with --weather-at origin the weather as known at each origin: the honest setting for models
+    that use weather.
 
     \b
     Examples:
       kori forecast backtest sales.csv --weather weather.csv --models regression,ets
       kori forecast backtest sales.csv --models all --horizon 26 --windows 1 --freq W
+      kori forecast backtest sales.csv --weather weather.csv --weather-at origin --weather-days 5
+      kori forecast backtest sales.csv --forecasts windows.parquet --plots backtest/
     """
     from forecasting.backtest import run_backtest
 
     names = _model_names(options["models"])
+    _check_backtest_weather(options)
     series, regressors = _load_forecast_inputs(settings, options)
     levels = options["levels"] or (80.0, 95.0)
     total = len(series.keys) * len({"naive", *names})
     with _Counter(settings, "Backtesting", total) as progress:
         result = run_backtest(series, models=names, horizon=options["horizon"],
                               windows=options["windows"], step=options["step"], levels=levels,
-                              regressors=regressors, jobs=options["jobs"], progress=progress,
+                              regressors=regressors, weather_at=options["weather_at"],
+                              weather_days=options["weather_days"], jobs=options["jobs"],
+                              progress=progress,
                               source="<stdin>" if options["sales"] == "-" else options["sales"])
     settings.info(f"Origins: {', '.join(f'{day:%Y-%m-%d}' for day in result.origins)}; "
-                  f"{options['horizon']} periods each")  # fmt: skip
+                  f"{options['horizon']} periods each" + _weather_note(options))  # fmt: skip
     write_table(result.overall, output, fmt, default="table")
-    if options["per_series_file"]:
-        write_table(result.per_series, options["per_series_file"], None)
-        settings.info(f"Metrics per series: {options['per_series_file']}")
+    _write_backtest_files(settings, result, series, options)
+
+
+def _check_backtest_weather(options: dict[str, Any]) -> None:
+    if options["weather_days"] and options["weather_at"] != "origin":
+        raise click.UsageError("--weather-days needs --weather-at origin")
+    if options["weather_at"] == "origin" and not options["weather_file"]:
+        raise click.UsageError("--weather-at origin needs --weather")
+
+
+def _weather_note(options: dict[str, Any]) -> str:
+    if not options["weather_file"]:
+        return ""
+    if options["weather_at"] == "observed":
+        return "; observed weather"
+    days = options["weather_days"]
+    return ("; weather as known at each origin: " + (f"the file's next {days} days, then " if days
+            else "") + "the climatology of the weather up to the origin")  # fmt: skip
+
+
+def _write_backtest_files(settings: Settings, result: Any, series: Any,
+                          options: dict[str, Any]) -> None:  # fmt: skip
+    """--per-series, --forecasts and --plots of a backtest."""
+    from forecasting.plots import plot_backtest, series_rows, top_backtested
+
+    for name, table, what in (("per_series_file", result.per_series, "Metrics per series"),
+                              ("forecasts_file", result.forecasts, "Forecasts per window")):
+        if options[name]:
+            write_table(table, options[name], None)
+            settings.info(f"{what}: {options[name]}")
+    if options["plots_dir"]:
+        positions = top_backtested(result.forecasts, series.keys, options["plot_top"])
+        labels = series.labels()
+        note = (f"{len(positions)} of {len(labels)} series, most units sold in the windows "
+                "first; each model's WAPE in each window beside its name")
+        _write_pictures(settings, Path(options["plots_dir"]), "kori backtest", series, positions,
+                        lambda position: plot_backtest(series_rows(result.forecasts,
+                                                                   series.keys.iloc[position]),
+                                                       labels[position]), note)  # fmt: skip
 
 
 def _model_names(text: str) -> list[str]:

@@ -2,7 +2,9 @@
 
 Each series gets one PNG: the last stretch of history, the forecast with its widest interval
 shaded, public holidays marked, and (for the dynamic regression) a second panel with the
-holiday and weather effects as factors. An HTML index shows them all on one page.
+holiday and weather effects as factors. A backtest gets one PNG per series too: a panel per
+window with the actual sales against every model's forecast. An HTML index shows them all on
+one page.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from forecasting.forecast import ForecastResult
 
 HISTORY_DAYS = 120
 """Days of history shown before a daily forecast (two years for weekly data)."""
+BACKTEST_PANELS = 6
+"""Windows shown in a backtest picture, the most recent (one panel each)."""
+BAND_LEVEL = 80.0
+"""Interval shaded in a backtest picture, for the first model (else its narrowest level)."""
 
 
 def plot_series(result: ForecastResult, position: int) -> bytes:
@@ -72,12 +78,102 @@ def plot_series(result: ForecastResult, position: int) -> bytes:
 
 
 def _rows(result: ForecastResult, key: pd.Series) -> pd.DataFrame:
-    table = result.table
-    mask = table["store"] == key["store"]
-    item = result.series.item_column
-    if item:
-        mask &= table[item] == key[item]
+    return series_rows(result.table, key)
+
+
+def series_rows(table: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
+    """The rows of ``table`` of one series, ``key`` a row of ``SeriesSet.keys``."""
+    mask = np.ones(len(table), dtype=bool)
+    for column, value in key.items():
+        mask &= (table[column] == value).to_numpy()
     return table[mask]
+
+
+def plot_backtest(rows: pd.DataFrame, label: str, *, band_model: str | None = None) -> bytes:
+    """The PNG of one series' backtest: per window, the actual against each model's forecast.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        The series' rows of :attr:`forecasting.backtest.BacktestResult.forecasts`.
+    label : str
+        Title, e.g. ``HKI K1001``.
+    band_model : str, optional
+        The model whose interval is shaded (the :data:`BAND_LEVEL` one, else its narrowest);
+        by default the first model other than ``naive``.
+
+    Returns
+    -------
+    bytes
+        One panel per window, the last :data:`BACKTEST_PANELS` of them; each model's legend
+        entry has its WAPE in that window.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    models = list(dict.fromkeys(rows["model"]))
+    if band_model is None:
+        band_model = next((m for m in models if m != "naive"), models[0] if models else None)
+    levels = sorted(float(c[2:]) for c in rows.columns if c.startswith("lo"))
+    band = f"{BAND_LEVEL:g}" if BAND_LEVEL in levels else (f"{levels[0]:g}" if levels else None)
+    windows = sorted(rows["window"].unique())
+    shown = windows[-BACKTEST_PANELS:]
+    figure, axes = plt.subplots(len(shown), 1, figsize=(10, 2.6 * len(shown) + 0.8),
+                                squeeze=False)  # fmt: skip
+    colours = {model: f"C{i}" for i, model in enumerate(m for m in models if m != "naive")}
+    for ax, window in zip(axes[:, 0], shown):
+        part = rows[rows["window"] == window]
+        actual = part[part["model"] == models[0]]
+        ax.plot(actual["date"], actual["actual"], color="black", lw=1.2, marker=".", ms=4,
+                label="actual")  # fmt: skip
+        for model in models:
+            mine = part[part["model"] == model]
+            if band is not None and model == band_model:
+                ax.fill_between(mine["date"], mine[f"lo{band}"], mine[f"hi{band}"],
+                                color=colours.get(model, "0.5"), alpha=0.15,
+                                label=f"{model} {band}% interval")  # fmt: skip
+            ax.plot(mine["date"], mine["forecast"], color=colours.get(model, "0.55"), lw=1.3,
+                    ls="--" if model == "naive" else "-",
+                    label=f"{model} (WAPE {_wape(mine)})")  # fmt: skip
+        origin = pd.Timestamp(part["origin"].iloc[0])
+        ax.set_title(f"window {window}: from {origin:%Y-%m-%d}", fontsize=9, loc="left")
+        ax.set_ylabel("units")
+        ax.legend(loc="upper left", fontsize=7, ncol=3)
+        locator = mdates.AutoDateLocator()  # each window its own dates: no shared axis
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    more = f" (last {len(shown)} of {len(windows)} windows)" if len(shown) < len(windows) else ""
+    figure.suptitle(label + more)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=90)
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def _wape(rows: pd.DataFrame) -> str:
+    scored = rows["actual"].notna()
+    sold = rows.loc[scored, "actual"].sum()
+    if sold <= 0:
+        return "-"
+    return f"{(rows.loc[scored, 'forecast'] - rows.loc[scored, 'actual']).abs().sum() / sold:.0%}"
+
+
+def top_backtested(forecasts: pd.DataFrame, keys: pd.DataFrame, count: int) -> np.ndarray:
+    """Positions in ``keys`` of the ``count`` series with the most units sold in the windows.
+
+    ``forecasts`` is :attr:`forecasting.backtest.BacktestResult.forecasts`; each period's
+    actual is counted once (from the first model's rows).
+    """
+    columns = list(keys.columns)
+    first = forecasts["model"].iloc[0] if len(forecasts) else None
+    sold = forecasts[forecasts["model"] == first].groupby(columns, sort=False)["actual"].sum()
+    index = pd.MultiIndex.from_frame(keys) if len(columns) > 1 else pd.Index(keys[columns[0]])
+    totals = sold.reindex(index).to_numpy(dtype=float)
+    return np.argsort(-np.nan_to_num(totals), kind="stable")[:count]
 
 
 def _component_rows(result: ForecastResult, key: pd.Series) -> pd.DataFrame | None:

@@ -847,7 +847,7 @@ def test_case_ids_are_unique():
 # Every command of the Click tree, every output it writes, aimed at each of its inputs.
 
 OUTPUT_OPTIONS = {"-o", "--output", "--html", "--excel", "--components", "--plots", "--per-series",
-                  "--daily", "--skus"}  # fmt: skip
+                  "--daily", "--skus", "--forecasts"}  # fmt: skip
 # command: invocations, each the arguments ("{param}" stands for the file of that input) and the
 # file of each input parameter. Together the invocations of a command give every input it has.
 WALK_BASE: dict[str, list[tuple[list[str], dict[str, str]]]] = {
