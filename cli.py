@@ -49,7 +49,7 @@ _KNOWN_SUFFIXES = tuple(_EXTENSIONS)
 _COMPRESSORS = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}  # suffix: pandas' compression name
 _COMPRESSION = tuple(_COMPRESSORS)
 _TABLE_ROWS = 200  # rows shown by -f table; the rest is for -f csv
-_MODELS = ("regression", "naive", "ets", "stl", "sarimax", "prophet", "slow", "auto")
+_MODELS = ("regression", "gbm", "naive", "ets", "stl", "sarimax", "prophet", "slow")
 
 
 class DataError(click.ClickException):
@@ -1825,7 +1825,7 @@ def _write_backtest_files(settings: Settings, result: Any, series: Any,
 def _model_names(text: str) -> list[str]:
     names = [name.strip() for name in text.split(",") if name.strip()]
     if names == ["all"]:
-        return [name for name in _MODELS if name != "auto"] + ["auto"]
+        return list(_MODELS)
     unknown = [name for name in names if name not in _MODELS]
     if unknown or not names:
         raise click.BadParameter(f"unknown model {unknown[0] if unknown else text!r}; use "

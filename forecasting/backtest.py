@@ -22,7 +22,7 @@ import pandas as pd
 
 from forecasting.engine import map_tasks
 from forecasting.errors import ParameterError, SchemaError
-from forecasting.models import run_model
+from forecasting.models import blocks, run_block, series_count
 from forecasting.models.base import Output, Task
 from forecasting.regressors import weather_columns
 from forecasting.series import SeriesSet
@@ -42,16 +42,18 @@ def origins(n_hist: int, horizon: int, windows: int, step: int, season: int, *,
     Raises
     ------
     ParameterError
-        If a count is below 1, or the first origin leaves less than two seasons of history.
+        If a count is below 1, or the first origin leaves less than a season and a horizon of
+        history: a season to learn the seasons from, and a horizon before it to calibrate the
+        intervals on (see :mod:`forecasting.models.calibration`).
     """
     for name, value in (("horizon", horizon), ("windows", windows), ("step", step)):
         if value < 1:
             raise ParameterError(f"--{name} {value} is below 1", fix=f"Give --{name} 1 or more")
     first = n_hist - horizon - (windows - 1) * step
-    if first < 2 * season:
+    if first < season + horizon:
         raise ParameterError(
             f"{windows} windows of {horizon} periods {step} apart leave {max(first, 0)} periods "
-            f"of history before the first origin; at least {2 * season} are needed",
+            f"of history before the first origin; at least {season + horizon} are needed",
             source=source, where=f"the history has {n_hist} periods",
             fix="Give fewer --windows, a shorter --horizon or --step, or more history",
         )
@@ -66,24 +68,16 @@ def level_probs(levels: Sequence[float]) -> tuple[float, ...]:
     return tuple(sorted(probs))
 
 
-def score_task(task: Task, model: str, starts: Sequence[int], horizon: int,
-               levels: Sequence[float]) -> pd.DataFrame:  # fmt: skip
-    """Error sums of one model on every series of ``task`` and every window.
-
-    ``task`` holds the whole history and no forecast periods. Returns one row per series and
-    window: ``column, window`` and the sums in :data:`SUMS`, plus ``covered<level>``.
-    """
-    return backtest_task(task, model, starts, horizon, levels, forecasts=False)[0]
-
-
-def backtest_task(task: Task, model: str, starts: Sequence[int], horizon: int,
-                  levels: Sequence[float], *, weather: Sequence[pd.DataFrame] | None = None,
-                  forecasts: bool = True) -> tuple[pd.DataFrame, pd.DataFrame | None]:  # fmt: skip
-    """Error sums and forecasts of one model on every series of ``task`` and every window.
+def backtest_block(tasks: Sequence[Task], model: str, starts: Sequence[int], horizon: int,
+                   levels: Sequence[float], *,
+                   weather: Sequence[Sequence[pd.DataFrame] | None] | None = None,
+                   forecasts: bool = True) -> tuple[pd.DataFrame, pd.DataFrame | None]:  # fmt: skip
+    """Error sums and forecasts of one model on every series of a block of tasks (fitted
+    together by a global model, see :func:`forecasting.models.blocks`) and every window.
 
     Parameters
     ----------
-    task : Task
+    tasks : sequence of Task
         The whole history and no forecast periods.
     model : str
     starts : sequence of int
@@ -91,36 +85,41 @@ def backtest_task(task: Task, model: str, starts: Sequence[int], horizon: int,
     horizon : int
     levels : sequence of float
         Interval levels, in percent.
-    weather : sequence of pandas.DataFrame, optional
-        Per window, the weather of the task's store up to the window's end, replacing the
-        task's (see :func:`weather_at_origins`); without it the task's own (observed) weather.
+    weather : sequence, optional
+        Per task, ``None`` or per window the weather of the task's store up to the window's
+        end, replacing the task's (see :func:`weather_at_origins`); without it the tasks' own
+        (observed) weather.
     forecasts : bool, default True
         Whether to return the forecasts too.
 
     Returns
     -------
     (pandas.DataFrame, pandas.DataFrame or None)
-        The sums of :func:`score_task`; and one row per series, window and period: ``column,
+        One row per series and window: ``column, window``, the sums in :data:`SUMS` and
+        ``covered<level>``; and one row per series, window and period: ``column,
         window, period`` (positions in the series set, the windows and its dates), ``actual``
         (NaN where not scored), ``forecast, lo<L>, hi<L>``.
     """
     probs = level_probs(levels)
+    weather = weather or [None] * len(tasks)
     frames, rows = [], []
     for window, origin in enumerate(starts):
-        cut, actual = task.cut(origin, horizon)
-        cut = replace(cut, probs=probs)
-        if weather is not None:
-            cut = replace(cut, weather=weather[window])
-        output = run_model(model, cut)
-        frame = score(actual, output.point, output.quantiles, probs, levels,
-                      scale=_mase_scale(cut.y, task.season))
-        frame.insert(0, "window", window)
-        frame.insert(0, "column", task.columns)
-        frame["model_used"] = output.models
-        frames.append(frame)
-        if forecasts:
-            rows.append(_forecast_rows(task.columns, window, origin, actual, output, probs,
-                                       levels))  # fmt: skip
+        cuts, actuals = [], []
+        for task, known in zip(tasks, weather):
+            cut, actual = task.cut(origin, horizon)
+            cut = replace(cut, probs=probs)
+            cuts.append(cut if known is None else replace(cut, weather=known[window]))
+            actuals.append(actual)
+        for task, cut, actual, output in zip(tasks, cuts, actuals, run_block(model, cuts)):
+            frame = score(actual, output.point, output.quantiles, probs, levels,
+                          scale=_mase_scale(cut.y, task.season))
+            frame.insert(0, "window", window)
+            frame.insert(0, "column", task.columns)
+            frame["model_used"] = output.models
+            frames.append(frame)
+            if forecasts:
+                rows.append(_forecast_rows(task.columns, window, origin, actual, output, probs,
+                                           levels))  # fmt: skip
     sums = pd.concat(frames, ignore_index=True)
     return sums, pd.concat(rows, ignore_index=True) if forecasts else None
 
@@ -211,11 +210,12 @@ def weather_at_origins(series: SeriesSet, weather: pd.DataFrame, starts: Sequenc
     return out
 
 
-def _backtest_item(item: tuple[Task, list[pd.DataFrame] | None], **options: object,
-                   ) -> tuple[pd.DataFrame, pd.DataFrame | None]:  # fmt: skip
-    """:func:`backtest_task` of a task and its store's weather at the origins (for map_tasks)."""
-    task, weather = item
-    return backtest_task(task, weather=weather, **options)  # type: ignore[arg-type]
+def _backtest_items(items: list[tuple[Task, list[pd.DataFrame] | None]], **options: object,
+                    ) -> tuple[pd.DataFrame, pd.DataFrame | None]:  # fmt: skip
+    """:func:`backtest_block` of a block of tasks and their stores' weather at the origins (for
+    map_tasks)."""
+    tasks, weather = zip(*items)
+    return backtest_block(tasks, weather=weather, **options)  # type: ignore[arg-type]
 
 
 def score(actual: np.ndarray, point: np.ndarray, quantiles: np.ndarray, probs: Sequence[float],
@@ -373,13 +373,14 @@ def run_backtest(
     if weather_at == "origin" and regressors.weather is not None:
         known = weather_at_origins(series, regressors.weather, starts, horizon, days=weather_days,
                                    source=regressors.weather_source)  # fmt: skip
-    items = [(task, known.get(task.store)) for task in tasks]
     sums, rows = [], []
     for name in names:
-        parts = map_tasks(partial(_backtest_item, model=name, starts=starts, horizon=horizon,
+        items = [[(task, known.get(task.store)) for task in block]
+                 for block in blocks(name, tasks)]  # fmt: skip
+        parts = map_tasks(partial(_backtest_items, model=name, starts=starts, horizon=horizon,
                                   levels=tuple(levels)),
                           items, jobs=jobs, progress=progress,
-                          weight=lambda item: len(item[0].columns))  # fmt: skip
+                          weight=lambda block: series_count([task for task, _ in block]))  # fmt: skip
         sums.append(pd.concat([part[0] for part in parts], ignore_index=True))
         sums[-1].insert(0, "model", name)
         rows.append(pd.concat([part[1] for part in parts], ignore_index=True))

@@ -17,7 +17,7 @@ import pandas as pd
 from forecasting.backtest import level_probs
 from forecasting.engine import map_tasks
 from forecasting.errors import ParameterError
-from forecasting.models import DEFAULT_MODEL, model_function, run_model
+from forecasting.models import DEFAULT_MODEL, blocks, model_function, run_block, series_count
 from forecasting.models.base import Output, Task
 from forecasting.regressors import Design
 from forecasting.series import SeriesSet, future_dates
@@ -210,8 +210,9 @@ def forecast(
     future = future_dates(series, horizon)
     probs = tuple(sorted(set(level_probs(levels)) | {float(q) for q in quantiles}))
     tasks, designs = build_tasks(series, future, regressors, probs, components=components)
-    outputs = map_tasks(partial(run_model, model), tasks, jobs=jobs, progress=progress,
-                        weight=lambda task: len(task.columns))  # fmt: skip
+    done = map_tasks(partial(run_block, model), blocks(model, tasks), jobs=jobs,
+                     progress=progress, weight=series_count)  # fmt: skip
+    outputs = [output for block in done for output in block]
     table = _long_table(series, tasks, outputs, future, designs, probs, levels, quantiles,
                         weather=regressors.weather is not None)  # fmt: skip
     parts = [_components(series, task, output) for task, output in zip(tasks, outputs)

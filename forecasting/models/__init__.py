@@ -12,7 +12,8 @@ models, so that no model (a new one included) can hand a planner an absurd numbe
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from forecasting.errors import ParameterError
 from forecasting.models.base import Output, Task, finalise
 
 MODELS: dict[str, str] = {
+    "gbm": "one LightGBM model over all series of a store: lags, calendar, holidays, weather",
     "regression": "dynamic regression on trend, seasons, holiday windows and weather (default)",
     "naive": "seasonal naive: the value a season ago (the baseline)",
     "ets": "Holt-Winters exponential smoothing (statsmodels ETS)",
@@ -27,7 +29,6 @@ MODELS: dict[str, str] = {
     "sarimax": "regression with ARMA errors (statsmodels SARIMAX)",
     "prophet": "prophet with holiday windows and weather regressors",
     "slow": "slow movers and seasonal items: Poisson regression, negative binomial quantiles",
-    "auto": "per series, the model with the best rolling-origin backtest",
 }
 """Model names and what they are."""
 DEFAULT_MODEL = "regression"
@@ -36,13 +37,13 @@ MAX_RISE = 4.0
 """A point forecast above this multiple of the series' highest observed sales (plus one, so that
 a series that sold 0 or 1 may still be forecast a few units) is refused as implausible."""
 FALLBACKS: dict[str, str] = {
+    "gbm": "regression",
     "regression": "naive",
     "ets": "naive",
     "stl": "naive",
     "sarimax": "regression",
     "prophet": "regression",
     "slow": "mean",
-    "auto": "naive",
     "naive": "mean",
 }
 """Where the guard sends a series a model forecast implausibly: a simpler model that cannot
@@ -54,8 +55,9 @@ observed values, and a non-finite mean is a bug that :func:`~forecasting.models.
 reports."""
 
 
-def model_function(name: str) -> Callable[[Task], Output]:
-    """The function that runs model ``name``.
+def model_function(name: str) -> Callable:
+    """The function that runs model ``name``: ``Task -> Output``, or for a global model
+    (:data:`GLOBAL`) ``list[Task] -> list[Output]``.
 
     Raises
     ------
@@ -63,7 +65,7 @@ def model_function(name: str) -> Callable[[Task], Output]:
         For an unknown model.
     """
     from forecasting.models import (
-        auto,
+        gbm,
         naive,
         prophet_model,
         regression,
@@ -72,6 +74,7 @@ def model_function(name: str) -> Callable[[Task], Output]:
     )
 
     functions = {
+        "gbm": gbm.global_gbm,
         "regression": regression.dynamic_regression,
         "naive": naive.seasonal_naive,
         "mean": naive.mean_model,
@@ -80,7 +83,6 @@ def model_function(name: str) -> Callable[[Task], Output]:
         "sarimax": smoothing.sarimax,
         "prophet": prophet_model.prophet,
         "slow": slow.slow_mover,
-        "auto": auto.auto_model,
     }
     if name not in functions:
         raise ParameterError(f"unknown model {name!r}",
@@ -88,15 +90,64 @@ def model_function(name: str) -> Callable[[Task], Output]:
     return functions[name]
 
 
-def run_model(name: str, task: Task) -> Output:
-    """Forecast ``task`` with model ``name``, falling back series by series where it cannot.
+GLOBAL = frozenset({"gbm"})
+"""Models fitted once over a block of tasks (many stores' series) rather than per task."""
+
+
+BLOCK_ROWS = 2_000_000
+"""Most history rows (periods x series) in one block of a global model: about 1 GB of
+features. A larger run is split into blocks of whole stores."""
+
+
+def blocks(name: str, tasks: Sequence[Task]) -> list[list[Task]]:
+    """The tasks grouped as model ``name`` fits them: one task per block, or for a global model
+    consecutive tasks (a store's batches stay together) up to :data:`BLOCK_ROWS` rows."""
+    if name not in GLOBAL:
+        return [[task] for task in tasks]
+    out: list[list[Task]] = []
+    rows = 0
+    for task in tasks:
+        size = task.y.size
+        new_store = not out or out[-1][-1].store != task.store
+        if not out or (new_store and rows + size > BLOCK_ROWS):
+            out.append([])
+            rows = 0
+        out[-1].append(task)
+        rows += size
+    return out
+
+
+def series_count(block: Sequence[Task]) -> int:
+    """Series in a block (for progress counts)."""
+    return sum(len(task.columns) for task in block)
+
+
+def run_model(name: str, task: Task, *, calibrate: bool = True) -> Output:
+    """Forecast ``task`` with model ``name``; see :func:`run_block`."""
+    return run_block(name, [task], calibrate=calibrate)[0]
+
+
+def run_block(name: str, tasks: Sequence[Task], *, calibrate: bool = True) -> list[Output]:
+    """Forecast a block of tasks with model ``name``, falling back series by series where it
+    cannot.
+
+    A global model (:data:`GLOBAL`) is fitted once over the whole block; the others task by
+    task. With ``calibrate`` the quantiles are moved by the conformal correction of
+    :func:`forecasting.models.calibration.calibrate`.
 
     Returns
     -------
-    Output
+    list of Output
         Finalised: never negative, zero on closed days.
     """
-    return finalise(_run(name, task, depth=0), task.closed[task.n_hist:], task=task)
+    from forecasting.models.calibration import calibrate as conformal
+
+    tasks = list(tasks)
+    outputs = _run(name, tasks, depth=0)
+    if calibrate:
+        conformal(tasks, outputs, partial(_run, name, depth=0))
+    return [finalise(output, task.closed[task.n_hist:], task=task)
+            for task, output in zip(tasks, outputs)]  # fmt: skip
 
 
 def implausible(output: Output, task: Task) -> None:
@@ -143,19 +194,25 @@ def _amount(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
-def _run(name: str, task: Task, depth: int) -> Output:
-    output = model_function(name)(task)
-    implausible(output, task)
+def _run(name: str, tasks: list[Task], depth: int) -> list[Output]:
+    function = model_function(name)
+    outputs = function(tasks) if name in GLOBAL else [function(task) for task in tasks]
+    for task, output in zip(tasks, outputs):
+        implausible(output, task)
+        _fall_back(name, task, output, depth)
+    return outputs
+
+
+def _fall_back(name: str, task: Task, output: Output, depth: int) -> None:
+    """Forecast, in place, the series ``output`` refused with their fallback models."""
     refused = np.array([f is not None for f in output.fallback], dtype=bool)
-    if not refused.any():
-        return output
     groups: dict[str, list[int]] = {}
     for j in np.flatnonzero(refused):
         groups.setdefault(output.fallback[j], []).append(int(j))
     for fallback, members in groups.items():
         if depth > 4 or fallback == name:
             fallback = "mean"
-        inner = _run(fallback, task.subset(np.array(members)), depth + 1)
+        inner = _run(fallback, [task.subset(np.array(members))], depth + 1)[0]
         output.point[:, members] = inner.point
         output.quantiles[:, :, members] = inner.quantiles
         for position, j in enumerate(members):
@@ -163,4 +220,3 @@ def _run(name: str, task: Task, depth: int) -> Output:
             output.fallback[j] = None
             extra = inner.notes[position]
             output.notes[j] = output.notes[j] + (f"; {extra}" if extra else "")
-    return output

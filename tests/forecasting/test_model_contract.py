@@ -7,7 +7,6 @@ holiday window cut by the end of the horizon reached prophet as a window ending 
 
 from __future__ import annotations
 
-import re
 
 import numpy as np
 import pandas as pd
@@ -19,7 +18,7 @@ from forecasting.models.prophet_model import _holidays, _quiet_logs
 from forecasting.series import future_dates, sales_series
 from forecasting.tasks import Regressors, build_tasks
 
-SLOW = {"prophet", "sarimax", "auto"}
+SLOW = {"prophet", "sarimax"}
 """Models whose fits take seconds per series: run in CI, skipped locally with -m 'not slow'."""
 
 HORIZONS = (14, 28)
@@ -58,15 +57,8 @@ def test_the_model_itself_forecasts_ordinary_series(ordinary, regressors, model,
     assert len(table) == horizon * len(ORDINARY)
     made = table.drop_duplicates(["store", "sku"]).set_index(["store", "sku"])
     assert sorted(made.index) == sorted(ORDINARY)
-    if model == "auto":
-        # auto forecasts with the candidate its backtest chose; that candidate must run itself
-        for (store, sku), row in made.iterrows():
-            chose = re.fullmatch(r"auto: chose (\w+) \(backtest abs\. error: [^;]*\)", row["note"])
-            assert chose, f"{store}/{sku}: {row['note']}"
-            assert row["model"] == chose.group(1), f"{store}/{sku}: {row['note']}"
-    else:
-        assert (made["model"] == model).all(), made[["model", "note"]].to_string()
-        assert (made["note"] == "").all(), made[["model", "note"]].to_string()
+    assert (made["model"] == model).all(), made[["model", "note"]].to_string()
+    assert (made["note"] == "").all(), made[["model", "note"]].to_string()
     assert np.isfinite(table["forecast"]).all()
 
 
