@@ -161,9 +161,10 @@ def _walmart(path: Path, origin: str | None = None):
                                     source=path.name), source=path.name)  # fmt: skip
 
 
-def _absurd_without_note(series, model: str) -> pd.DataFrame:
-    table = forecast(series, horizon=26, model=model, regressors=Regressors(country="US"),
-                     jobs=2).table  # fmt: skip
+def _absurd_without_note(series, model: str, *, horizon: int = 26,
+                         regressors: Regressors | None = None) -> pd.DataFrame:  # fmt: skip
+    table = forecast(series, horizon=horizon, model=model, jobs=2,
+                     regressors=regressors or Regressors(country="US")).table  # fmt: skip
     highest = pd.DataFrame({"store": series.keys["store"], "sku": series.keys["sku"],
                             "highest": np.nanmax(series.values, axis=0)})  # fmt: skip
     table = table.merge(highest, on=["store", "sku"])
@@ -171,7 +172,7 @@ def _absurd_without_note(series, model: str) -> pd.DataFrame:
     return table[over & (table["note"] == "")]
 
 
-@pytest.mark.parametrize("model", ["regression", "slow"])
+@pytest.mark.parametrize("model", ["regression", "slow", "gbm"])
 def test_no_absurd_forecast_on_the_walmart_sample(model):
     series = _walmart(DATA / "walmart_sales_sample.csv", origin="2012-04-27")
     assert len(_absurd_without_note(series, model)) == 0
@@ -179,10 +180,18 @@ def test_no_absurd_forecast_on_the_walmart_sample(model):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not FULL_WALMART.exists(), reason="the full Walmart file is not here")
-@pytest.mark.parametrize("model", ["regression", "slow"])
+@pytest.mark.parametrize("model", ["regression", "slow", "gbm"])
 def test_no_absurd_forecast_on_the_full_walmart_file(model):
     # Measured before the guard: 11 series above 4x (regression, no weather), store 16
     # department 93 forecast 14.1 million a week against a history maximum of 1,362.
     series = _walmart(FULL_WALMART, origin="2012-04-27")
     absurd = _absurd_without_note(series, model)
     assert len(absurd) == 0, absurd.drop_duplicates(["store", "sku"]).head()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("model", ["regression", "gbm"])
+def test_no_absurd_forecast_on_the_sample_store(sample, model):
+    series = sales_series(sample.sales, stores=sample.stores, source="sample")
+    regressors = Regressors(weather=sample.weather, stores=sample.stores)
+    assert len(_absurd_without_note(series, model, horizon=28, regressors=regressors)) == 0
