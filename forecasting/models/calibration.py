@@ -29,7 +29,7 @@ import numpy as np
 
 from forecasting.models.base import Output, Task
 
-MIN_SCORES = 200
+MIN_SCORES = 1000
 """Least misses behind each step's correction: steps either side are pooled until there are
 this many (all steps, when the block has few series)."""
 MIN_HISTORY = 14
