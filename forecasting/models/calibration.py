@@ -5,8 +5,9 @@ binomial, the spread of in-sample residuals), and on real sales they rarely hold
 of the regression covered 65% of the Walmart hold-out weeks. Orders are set from these
 quantiles, so a band that is too narrow means stock-outs, one too wide ties up money.
 
-:func:`calibrate` therefore runs the same model once more, from an origin one horizon before the
-real one, on the same series (a rolling origin), and compares that forecast with what then sold.
+:func:`calibrate` therefore runs the same model again on the same series from past origins (one
+horizon before the real one, and a year before it: :func:`calibration_origins`), and compares
+those forecasts with what then sold.
 For each quantile ``p`` and each series ``j`` the miss ``(actual - q_p) / w_j`` is measured in
 units of the model's own spread ``w`` (the width of its widest band, at least a tenth of the
 series' level), so that a slow mover and a best seller can share one pool. The ``p``-quantile
@@ -15,10 +16,11 @@ run's for the global model) and over the horizon steps near each step, is how fa
 move for ``p`` of the outcomes to fall below it; every series' ``q_p`` at that step moves by that
 many of its own ``w``. This is split conformal prediction in the normalised form of Lei et al.
 (2018) applied to each quantile on its own (conformalised quantile regression, Romano et al.
-2019), with the calibration window taking the place of the held-out set.
+2019), with the calibration windows taking the place of the held-out set.
 
-The point forecast is not changed. A block whose history is too short to leave a window before
-the calibration origin (a season and :data:`MIN_HISTORY` periods) keeps the model's own quantiles.
+The point forecast is not changed. A block whose history leaves no calibration window (see
+:func:`calibration_origins`), or fewer than :data:`MIN_BLOCK` misses, keeps the model's own
+quantiles.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ MIN_SCORES = 1000
 """Least misses behind each step's correction: steps either side are pooled until there are
 this many (all steps, when the block has few series)."""
 MIN_HISTORY = 14
-"""Least periods beyond a season before the calibration origin."""
+"""Half the least history before a calibration origin."""
 MIN_BLOCK = 50
 """Least misses in a block for a correction at all (one series of 28 days has too few): below,
 the model's own quantiles stand."""
@@ -61,16 +63,17 @@ def calibrate(tasks: Sequence[Task], outputs: Sequence[Output],
     """
     if not tasks or not tasks[0].probs or tasks[0].horizon == 0:
         return False
-    h, season = tasks[0].horizon, tasks[0].season
-    origin = tasks[0].n_hist - h
-    if origin < season + MIN_HISTORY:
+    first = tasks[0]
+    probs = np.asarray(first.probs)
+    windows = []
+    for origin in calibration_origins(first.n_hist, first.horizon, first.season, first.freq):
+        cuts, actuals = zip(*(task.cut(origin, first.horizon) for task in tasks))
+        past = run(list(cuts))
+        windows += [_misses(cut, actual, output, probs)
+                    for cut, actual, output in zip(cuts, actuals, past)]  # fmt: skip
+    if not windows:
         return False
-    cuts, actuals = zip(*(task.cut(origin, h) for task in tasks))
-    past = run(list(cuts))
-    probs = np.asarray(tasks[0].probs)
-    misses = np.concatenate([
-        _misses(cut, actual, output, probs) for cut, actual, output in zip(cuts, actuals, past)
-    ], axis=2)  # fmt: skip
+    misses = np.concatenate(windows, axis=2)
     if np.isfinite(misses[0]).sum() < MIN_BLOCK:
         return False
     shift = _corrections(misses, probs)
@@ -80,6 +83,35 @@ def calibrate(tasks: Sequence[Task], outputs: Sequence[Output],
         # (2010), which keeps each band as close as the correction allows
         output.quantiles = np.sort(output.quantiles + shift[:, :, None] * width[None], axis=0)
     return True
+
+
+def calibration_origins(n_hist: int, horizon: int, season: int, freq: str) -> list[int]:
+    """Where the calibration forecasts start: one horizon before the history ends, where that
+    leaves a season of history (and twice :data:`MIN_HISTORY` periods); and a year before it
+    ends (the same dates as the forecast, a year earlier), where that leaves twice
+    :data:`MIN_HISTORY` periods.
+
+    The year-ago window brings the season's own errors: an origin in late October is
+    calibrated on the last Christmas as well as on the quiet weeks just before it. Its history is
+    a year shorter, so its model may be weaker and its misses larger: the bands err wide, on the
+    side of fewer stock-outs.
+
+    Examples
+    --------
+    >>> calibration_origins(143, 26, 52, "W-FRI")
+    [117, 91]
+    >>> calibration_origins(91, 26, 52, "W-FRI")
+    [65, 39]
+    >>> calibration_origins(60, 28, 7, "D")
+    [32]
+    """
+    year = 364 if freq == "D" else 52
+    out = []
+    if n_hist - horizon >= max(season, 2 * MIN_HISTORY):
+        out.append(n_hist - horizon)
+    if n_hist - year >= 2 * MIN_HISTORY and n_hist - year not in out:
+        out.append(n_hist - year)
+    return out
 
 
 def _misses(task: Task, actual: np.ndarray, output: Output, probs: np.ndarray) -> np.ndarray:
