@@ -6,6 +6,12 @@ store. :mod:`forecasting.sample` simulates a Finnish supermarket to try everythi
 
 from __future__ import annotations
 
-from forecasting.errors import ConfigError, ForecastError, ParameterError, SchemaError
+from forecasting.errors import (
+    ConfigError,
+    ForecastError,
+    NotFittedError,
+    ParameterError,
+    SchemaError,
+)
 
-__all__ = ["ConfigError", "ForecastError", "ParameterError", "SchemaError"]
+__all__ = ["ConfigError", "ForecastError", "NotFittedError", "ParameterError", "SchemaError"]

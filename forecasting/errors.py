@@ -59,3 +59,8 @@ class ParameterError(ForecastError):
 
 class ConfigError(ForecastError):
     """A store configuration file is malformed or inconsistent."""
+
+
+class NotFittedError(ForecastError):
+    """A model was asked to forecast before it was fitted, or to forecast other series than it
+    was fitted on."""

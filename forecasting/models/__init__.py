@@ -1,13 +1,29 @@
-"""Forecasting models behind one contract (see :mod:`forecasting.models.base`).
+"""Forecasting models behind one contract, and the runner that applies it.
 
-``run_model`` runs a model on a :class:`~forecasting.models.base.Task`, hands the series it
-cannot forecast to its fallback (each such series' ``notes`` say why), and finalises the result:
-never negative, zero on closed days.
+Every model is a class (:func:`model_class`) that keeps the contract of
+:mod:`forecasting.models.contract`: ``fit(tasks)`` learns from the tasks' history alone and keeps
+what it learned in attributes ending in ``_``; ``predict(tasks)`` forecasts their horizon from
+that fitted state and the future regressors, one :class:`~forecasting.models.base.Output` per
+task. A per-series model fits each task (or series) on its own; a global model (:data:`GLOBAL`)
+fits one model over a block of tasks (:func:`blocks`). Series a model cannot fit come back
+refused, with a note and a fallback model.
+
+:func:`run_block` runs a model on a block of tasks, hands the series it refused to their
+fallback (each such series' ``notes`` say why, so every fallback is reported), calibrates the
+quantiles (:mod:`forecasting.models.calibration`) and finalises the result: never negative,
+zero on closed days.
 
 One guard checks every model's output before it is used (:func:`implausible`): a series whose
 forecast is NaN or infinite, or rises above :data:`MAX_RISE` times its highest sales, is refused
 to a simpler model (:data:`FALLBACKS`) with a note saying why. The guard sits here, not in the
 models, so that no model (a new one included) can hand a planner an absurd number silently.
+
+To add a model: write a class in its own module deriving from
+:class:`~forecasting.models.contract.PerSeriesModel` (one fit per series),
+:class:`~forecasting.models.contract.PerTaskModel` (one fit per task) or
+:class:`~forecasting.models.contract.Model` (global), give it a ``name``, and list it in
+:data:`MODELS`, :data:`FALLBACKS` and :func:`model_class` (and :data:`GLOBAL` if global);
+``tests/forecasting/test_model_classes.py`` then runs the contract's tests on it.
 """
 
 from __future__ import annotations
@@ -19,6 +35,7 @@ import numpy as np
 
 from forecasting.errors import ParameterError
 from forecasting.models.base import Output, Task, finalise
+from forecasting.models.contract import Model
 
 MODELS: dict[str, str] = {
     "gbm": "one LightGBM model over all series of a store: lags, calendar, holidays, weather",
@@ -55,43 +72,57 @@ observed values, and a non-finite mean is a bug that :func:`~forecasting.models.
 reports."""
 
 
+def model_class(name: str) -> type[Model]:
+    """The class of model ``name``: ``model_class(name)().fit(tasks).predict(tasks)``.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown model.
+
+    Examples
+    --------
+    >>> model = model_class("regression")().fit(tasks)
+    >>> outputs = model.predict(tasks)
+    """
+    from forecasting.models import gbm, naive, prophet_model, regression, slow, smoothing
+
+    classes: dict[str, type[Model]] = {
+        "gbm": gbm.GlobalGBM,
+        "regression": regression.Regression,
+        "naive": naive.SeasonalNaive,
+        "mean": naive.Mean,
+        "ets": smoothing.HoltWinters,
+        "stl": smoothing.STLETS,
+        "sarimax": smoothing.Sarimax,
+        "prophet": prophet_model.Prophet,
+        "slow": slow.SlowMover,
+    }
+    if name not in classes:
+        raise ParameterError(f"unknown model {name!r}",
+                             fix=f"Use one of {', '.join(MODELS)}")
+    return classes[name]
+
+
 def model_function(name: str) -> Callable:
-    """The function that runs model ``name``: ``Task -> Output``, or for a global model
-    (:data:`GLOBAL`) ``list[Task] -> list[Output]``.
+    """Model ``name`` as a function, fitting and forecasting in one call: ``Task -> Output``,
+    or for a global model (:data:`GLOBAL`) ``list[Task] -> list[Output]``. Without the
+    runner's fallbacks, guard and calibration (see :func:`run_block` for those).
 
     Raises
     ------
     ParameterError
         For an unknown model.
     """
-    from forecasting.models import (
-        gbm,
-        naive,
-        prophet_model,
-        regression,
-        slow,
-        smoothing,
-    )
-
-    functions = {
-        "gbm": gbm.global_gbm,
-        "regression": regression.dynamic_regression,
-        "naive": naive.seasonal_naive,
-        "mean": naive.mean_model,
-        "ets": smoothing.holt_winters,
-        "stl": smoothing.stl_ets,
-        "sarimax": smoothing.sarimax,
-        "prophet": prophet_model.prophet,
-        "slow": slow.slow_mover,
-    }
-    if name not in functions:
-        raise ParameterError(f"unknown model {name!r}",
-                             fix=f"Use one of {', '.join(MODELS)}")
-    return functions[name]
+    cls = model_class(name)
+    if cls.is_global:
+        return lambda tasks: cls().fit(tasks).predict(tasks)
+    return lambda task: cls().fit([task]).predict([task])[0]
 
 
 GLOBAL = frozenset({"gbm"})
-"""Models fitted once over a block of tasks (many stores' series) rather than per task."""
+"""Models fitted once over a block of tasks (many stores' series) rather than per task: those
+whose class is global (:attr:`~forecasting.models.contract.Model.is_global`)."""
 
 
 BLOCK_ROWS = 2_000_000
@@ -195,8 +226,9 @@ def _amount(value: float) -> str:
 
 
 def _run(name: str, tasks: list[Task], depth: int) -> list[Output]:
-    function = model_function(name)
-    outputs = function(tasks) if name in GLOBAL else [function(task) for task in tasks]
+    """Fit model ``name`` on ``tasks``, forecast them, guard the forecasts and hand the refused
+    series to their fallbacks."""
+    outputs = model_class(name)().fit(tasks).predict(tasks)
     for task, output in zip(tasks, outputs):
         implausible(output, task)
         _fall_back(name, task, output, depth)

@@ -1,15 +1,18 @@
-"""The contract every forecasting model keeps.
+"""What every forecasting model takes and returns: :class:`Task` and :class:`Output`.
 
-A model gets a :class:`Task` (a batch of series of one store that share dates and regressors)
-and returns an :class:`Output`: a point forecast and the asked quantiles per series. A model that
-cannot forecast a series says why and names a simpler model in ``fallback``; the runner then
-asks that one (see :func:`forecasting.models.run_model`). Clipping at zero and zeroing closed
-days happen once, in :func:`finalise`, not in each model.
+A :class:`Task` is a batch of series of one store that share dates and regressors: the history
+``y`` and the regressors (calendar, weather, closed days) over the history *and* the horizon.
+A model (:class:`forecasting.models.contract.Model`) is fitted on the tasks' history
+(:meth:`Task.history`: ``y`` and the regressors' first ``n_hist`` rows) and then forecasts them
+with the future rows, returning one :class:`Output` per task: a point forecast and the asked
+quantiles per series. A series the model cannot forecast comes back refused
+(:meth:`Output.refuse`): a note saying why and a simpler model in ``fallback``, which the runner
+then asks (see :func:`forecasting.models.run_block`). Clipping at zero and zeroing closed days
+happen once, in :func:`finalise`, not in each model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -75,6 +78,15 @@ class Task:
     def subset(self, which: np.ndarray) -> Task:
         """The same task for some of its series (positions within the task)."""
         return replace(self, columns=self.columns[which], y=self.y[:, which])
+
+    def history(self) -> Task:
+        """The task as a model's ``fit`` sees it: the history, and the regressors' first
+        ``n_hist`` rows (a horizon of 0). Event days after the history are left out too."""
+        task, _ = self.cut(self.n_hist, 0)
+        if "date" in self.events and self.n_hist:
+            seen = self.events["date"] <= self.dates[self.n_hist - 1]
+            task = replace(task, events=self.events[seen])
+        return task
 
     def cut(self, origin: int, horizon: int) -> tuple[Task, np.ndarray]:
         """The task as it stood at ``origin`` (history before it), forecasting ``horizon``
@@ -179,30 +191,6 @@ def finalise(output: Output, closed: np.ndarray, *, task: Task | None = None) ->
     quantiles = np.maximum.accumulate(quantiles, axis=0)
     quantiles[:, closed] = 0.0
     output.quantiles = quantiles
-    return output
-
-
-def each_series(task: Task, name: str,
-                fit_one: Callable[[np.ndarray, Task], tuple[np.ndarray, np.ndarray]],
-                fallback: str) -> Output:  # fmt: skip
-    """Run a one-series model over every series of ``task``.
-
-    ``fit_one(y, task)`` returns the point forecast and the quantiles of one series, or raises
-    :class:`TooShort` (or a numerical error), which hands the series to ``fallback``.
-    """
-    output = Output.empty(task, name)
-    for j in range(task.y.shape[1]):
-        y = task.y[:, j]
-        try:
-            point, quantiles = fit_one(y, task)
-        except TooShort as error:
-            output.refuse(j, f"{name}: {error}", fallback)
-            continue
-        except (ValueError, np.linalg.LinAlgError, RuntimeError) as error:
-            output.refuse(j, f"{name} failed ({type(error).__name__}: {error})"[:160], fallback)
-            continue
-        output.point[:, j] = point
-        output.quantiles[:, :, j] = quantiles
     return output
 
 

@@ -33,12 +33,13 @@ of history go to the regression (and from there to seasonal naive).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from forecasting.errors import NotFittedError
 from forecasting.models.base import Output, Task
+from forecasting.models.contract import Model, Refusal
 
 MIN_PERIODS = 14
 """Least periods of history beyond the lag distance for a series to join the fit."""
@@ -77,47 +78,131 @@ def lag_distance(horizon: int, freq: str) -> int:
     return -(-horizon // 7) * 7 if freq == "D" else horizon
 
 
-def global_gbm(tasks: Sequence[Task]) -> list[Output]:
-    """Fit LightGBM on every series of ``tasks`` (one run's stores, sharing dates and horizon)
-    and forecast them all."""
-    outputs = [Output.empty(task, "gbm") for task in tasks]
-    if not tasks:
+class GlobalGBM(Model):
+    """One LightGBM model over every series of the tasks it is fitted on (see the module
+    docstring).
+
+    ``fit`` reads the tasks' history and the horizon's length (the lag distance
+    :func:`lag_distance` of the direct strategy depends on it); ``predict`` forecasts any
+    horizon up to that lag distance. Series with too short a history are refused to the
+    regression, series that never sold to the mean.
+
+    Attributes
+    ----------
+    lag_ : int
+        The nearest lag of the sales features.
+    booster_ : lightgbm.Booster or None
+        The fitted model (``None`` when no series could join the fit).
+    feature_names_ : list of str
+        The features, in the booster's order (it knows them as ``f0``, ``f1``, ...).
+    residuals_ : numpy.ndarray
+        Up to :data:`RESIDUAL_ROWS` of the fit's residuals (sales over their base), whose
+        quantiles widen the point forecast into quantiles.
+    n_series_, n_stores_ : int
+        The categories of the ``series`` and ``store`` features.
+    members_ : list of numpy.ndarray
+        Per task: the positions of the series in the fit.
+    scale_ : list of numpy.ndarray
+        Per task: their levels (mean over the last year), which the fit divided them by.
+    codes_ : list of int
+        Per task: the ``series`` category of its first fitted series (the others follow).
+    store_codes_ : list of int
+        Per task: its ``store`` category.
+    history_ : list of numpy.ndarray
+        Per task: the level-scaled history ``(n_hist, len(members_))`` of its fitted series,
+        from which the lag features of the horizon are made.
+    """
+
+    name = "gbm"
+    is_global = True
+
+    def fit(self, tasks: Sequence[Task]) -> GlobalGBM:
+        """Fit one model over the history of every series of ``tasks`` (one run's stores,
+        sharing dates and horizon) that can join it."""
+        self._forget()
+        tasks = list(tasks)
+        lag = lag_distance(tasks[0].horizon, tasks[0].freq) if tasks else 0
+        refused: list[dict[int, Refusal]] = [{} for _ in tasks]
+        members, scales, codes, store_codes, histories = [], [], [], [], []
+        stores: dict[str, int] = {}
+        offset = 0
+        trains, targets, weights = [], [], []
+        for task, refusals in zip(tasks, refused):
+            history = task.history()
+            fit, scale = _joining(history, lag, refusals)
+            z = history.y[:, fit] / scale
+            store = stores.setdefault(task.store, len(stores))
+            members.append(fit)
+            scales.append(scale)
+            codes.append(offset)
+            store_codes.append(store)
+            histories.append(z)
+            if len(fit) == 0:
+                continue
+            features, base = _features(history, z, lag, offset, store)
+            target = z / base
+            year = 364 if task.freq == "D" else 52
+            rows = _training_rows(target, history.n_hist, MAX_TRAIN_YEARS * year)
+            trains.append(features.iloc[rows])
+            targets.append(target.ravel()[rows])
+            weights.append((base * scale).ravel()[rows])
+            offset += len(fit)
+        booster, names, residual = None, [], np.zeros(0)
+        if trains:
+            booster, names, residual = _train(trains, targets, weights, offset, len(stores))
+        self.lag_, self.booster_, self.feature_names_ = lag, booster, names
+        self.residuals_, self.n_series_, self.n_stores_ = residual, offset, len(stores)
+        self.members_, self.scale_, self.codes_ = members, scales, codes
+        self.store_codes_, self.history_ = store_codes, histories
+        self.fitted_on_ = [self._key(task) for task in tasks]
+        self.refused_ = refused
+        return self
+
+    def predict(self, tasks: Sequence[Task]) -> list[Output]:
+        """Forecast every fitted series of ``tasks`` from its history and the horizon's
+        calendar and weather.
+
+        Raises
+        ------
+        NotFittedError
+            Before :meth:`fit`, for other tasks, or for a horizon beyond :attr:`lag_`.
+        """
+        self._check_tasks(tasks)
+        longest = max((task.horizon for task in tasks), default=0)
+        if longest > self.lag_:
+            raise NotFittedError(f"model gbm was fitted for a horizon of up to {self.lag_} "
+                                 f"periods, asked for {longest}",
+                                 fix="Fit it on tasks with the horizon to forecast")  # fmt: skip
+        outputs = [self._empty(task, i) for i, task in enumerate(tasks)]
+        for i, (task, output) in enumerate(zip(tasks, outputs)):
+            fit = self.members_[i]
+            if len(fit) == 0:
+                continue
+            n, k = task.n_hist, len(fit)
+            features, base = _features(task, self.history_[i], self.lag_, self.codes_[i],
+                                       self.store_codes_[i])  # fmt: skip
+            future = _prepared(features.iloc[n * k:], self.feature_names_, self.n_series_,
+                               self.n_stores_)  # fmt: skip
+            spread = np.quantile(self.residuals_, task.probs) if len(task.probs) else np.zeros(0)
+            base = base[n:]
+            z = self.booster_.predict(future).reshape(task.horizon, k) * base
+            scale = self.scale_[i]
+            output.point[:, fit] = z * scale
+            output.quantiles[:, :, fit] = (z[None] + spread[:, None, None] * base[None]) * scale
         return outputs
-    h, freq = tasks[0].horizon, tasks[0].freq
-    parts: list[_Part] = []
-    stores: dict[str, int] = {}
-    offset = 0
-    for task, output in zip(tasks, outputs):
-        part = _part(task, output, offset, stores.setdefault(task.store, len(stores)))
-        if part is not None:
-            parts.append(part)
-            offset += part.k
-    if not parts:
-        return outputs
-    _fit_predict(parts, lag_distance(h, freq), offset, len(stores))
-    return outputs
 
 
-def _fit_predict(parts: list[_Part], lag: int, series: int, stores: int) -> None:
-    """Fit one model with features ``lag`` periods back; forecast the horizon of every part."""
+def _train(frames: list[pd.DataFrame], targets: list[np.ndarray], weights: list[np.ndarray],
+           series: int, stores: int) -> tuple[object, list[str], np.ndarray]:  # fmt: skip
+    """Train the booster on the parts' training rows; return it, the features' names and a
+    sample of its residuals."""
     import lightgbm
 
-    built = [part.build(lag) for part in parts]
-    train = pd.concat([b.features.iloc[b.rows] for b in built], ignore_index=True)
-    names = list(train.columns)  # LightGBM takes no punctuation in names: "Christmas Eve-3"
-    events = [c for c in names if c.startswith("event:")]
-    z_train = np.concatenate([b.target.ravel()[b.rows] for b in built])
-    weight = np.concatenate([(b.base * part.scale).ravel()[b.rows]
-                             for b, part in zip(built, parts)])  # fmt: skip
-
-    def prepared(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = frame.reindex(columns=names)
-        frame[events] = frame[events].fillna(0.0)
-        frame["series"] = pd.Categorical(frame["series"], categories=range(series))
-        frame["store"] = pd.Categorical(frame["store"], categories=range(stores))
-        return frame.set_axis([f"f{i}" for i in range(len(names))], axis=1)
-
-    train = prepared(train)
+    train = pd.concat(frames, ignore_index=True)
+    names = list(train.columns)
+    z_train = np.concatenate(targets)
+    weight = np.concatenate(weights)
+    train = _prepared(train, names, series, stores)
     booster = lightgbm.train(
         PARAMS,
         lightgbm.Dataset(train, z_train, weight=weight / weight.mean(), free_raw_data=True,
@@ -126,75 +211,47 @@ def _fit_predict(parts: list[_Part], lag: int, series: int, stores: int) -> None
     )  # fmt: skip
     sample = np.random.default_rng(0).choice(len(train), min(len(train), RESIDUAL_ROWS),
                                              replace=False)  # fmt: skip
-    residual = z_train[sample] - booster.predict(train.iloc[sample])
-    del train
-    for part, b in zip(parts, built):
-        task, output, n = part.task, part.output, part.task.n_hist
-        spread = np.quantile(residual, task.probs) if len(task.probs) else np.zeros(0)
-        base = b.base[n:]
-        future = prepared(b.features.iloc[n * part.k:])
-        z = booster.predict(future).reshape(task.horizon, part.k) * base
-        output.point[:, part.fit] = z * part.scale
-        output.quantiles[:, :, part.fit] = (z[None] + spread[:, None, None] * base[None]) \
-            * part.scale
+    return booster, names, z_train[sample] - booster.predict(train.iloc[sample])
 
 
-@dataclass
-class _Part:
-    """One task's share of the global fit: the series that join it, scaled by their levels."""
-
-    task: Task
-    output: Output
-    fit: np.ndarray
-    scale: np.ndarray
-    code: int
-    store: int
-
-    @property
-    def k(self) -> int:
-        return len(self.fit)
-
-    def build(self, lag: int) -> _Built:
-        """Features with sales at least ``lag`` periods back, the target and training rows."""
-        task = self.task
-        z = task.y[:, self.fit] / self.scale
-        features, base = feature_frame(task, z, lag)
-        features["series"] = np.tile(self.code + np.arange(self.k), len(task.dates))
-        features["store"] = self.store
-        target = np.vstack([z, np.full((task.horizon, self.k), np.nan)]) / base
-        year = 364 if task.freq == "D" else 52
-        rows = _training_rows(target, task.n_hist, MAX_TRAIN_YEARS * year)
-        return _Built(features, base, target, rows)
+def _prepared(frame: pd.DataFrame, names: list[str], series: int, stores: int) -> pd.DataFrame:
+    """The features as the booster takes them: in the fitted order, events absent from a part
+    as 0, series and store as categories, named ``f0``, ``f1``, ... (LightGBM takes no
+    punctuation in names: "Christmas Eve-3")."""
+    events = [c for c in names if c.startswith("event:")]
+    frame = frame.reindex(columns=names)
+    frame[events] = frame[events].fillna(0.0)
+    frame["series"] = pd.Categorical(frame["series"], categories=range(series))
+    frame["store"] = pd.Categorical(frame["store"], categories=range(stores))
+    return frame.set_axis([f"f{i}" for i in range(len(names))], axis=1)
 
 
-@dataclass
-class _Built:
-    """A part's features at one lag distance (period-major), the base ``(periods, k)`` its
-    sales are measured against, sales over base, and the rows to learn from."""
+def _features(task: Task, z: np.ndarray, lag: int, code: int, store: int
+              ) -> tuple[pd.DataFrame, np.ndarray]:  # fmt: skip
+    """One task's features (:func:`feature_frame`) with its series and store categories, and
+    the base ``(n_hist + horizon, k)`` of its level-scaled history ``z``."""
+    features, base = feature_frame(task, z, lag)
+    features["series"] = np.tile(code + np.arange(z.shape[1]), len(task.dates))
+    features["store"] = store
+    return features, base
 
-    features: pd.DataFrame
-    base: np.ndarray
-    target: np.ndarray
-    rows: np.ndarray
 
-
-def _part(task: Task, output: Output, offset: int, store: int) -> _Part | None:
-    """The series of ``task`` that can join the fit; the others refused."""
+def _joining(task: Task, lag: int,
+             refused: dict[int, Refusal]) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """The positions of the series of ``task`` that can join the fit, and their levels; the
+    others go into ``refused``."""
     k = task.y.shape[1]
-    lag = lag_distance(task.horizon, task.freq)
     counts = (~np.isnan(task.y)).sum(axis=0)
     year = 364 if task.freq == "D" else 52
     level = _levels(task.y, year)
     for j in range(k):
         if counts[j] < lag + MIN_PERIODS:
-            output.refuse(j, f"gbm: needs {lag + MIN_PERIODS} periods of history, has "
-                          f"{counts[j]}", "regression")  # fmt: skip
+            refused[j] = Refusal(f"gbm: needs {lag + MIN_PERIODS} periods of history, has "
+                                 f"{counts[j]}", "regression")  # fmt: skip
         elif not level[j] > 0:
-            output.refuse(j, "gbm: no sales in the history", "mean")
-    fit = np.flatnonzero(np.array([f is None for f in output.fallback]))
-    if len(fit) == 0:
-        return None
-    return _Part(task, output, fit, level[fit], offset, store)
+            refused[j] = Refusal("gbm: no sales in the history", "mean")
+    fit = np.array([j for j in range(k) if j not in refused], dtype=int)
+    return fit, level[fit]
 
 
 def _levels(y: np.ndarray, year: int) -> np.ndarray:

@@ -13,21 +13,86 @@ import contextlib
 import io
 import logging
 import warnings
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from forecasting.models.base import Output, Task, TooShort, each_series
+from forecasting.models.base import Task, TooShort
+from forecasting.models.contract import PerSeriesModel
 
 SAMPLES = 300
 """Draws of the predictive distribution behind the quantiles."""
 
 
-def prophet(task: Task) -> Output:
-    """Fit prophet to every series of ``task``."""
-    _quiet_logs()
-    holidays = _holidays(task)
-    return each_series(task, "prophet", lambda y, t: _one(y, t, holidays), fallback="regression")
+class Prophet(PerSeriesModel):
+    """prophet per series, with kori's holiday days (:func:`_holidays`) and the weather as extra
+    regressors; multiplicative seasonality.
+
+    ``fit`` hands prophet the holiday days of the history only; ``predict`` hands it those of
+    the horizon too (prophet applies a holiday by its date, and keeps only holidays it saw in
+    fit). The quantiles come from :data:`SAMPLES` draws of prophet's predictive distribution,
+    seeded, so that predicting twice gives the same quantiles.
+
+    Attributes
+    ----------
+    models_ : list of list of prophet.Prophet
+        Per task and series: the fitted prophet model (``None`` where refused).
+    """
+
+    name = "prophet"
+    fallback = "regression"
+    fitted_attributes = ("models_",)
+
+    def _prepare_fit(self, task: Task) -> dict[str, Any]:
+        _quiet_logs()
+        return {"holidays": _holidays(task)}
+
+    def _fit_series(self, y: np.ndarray, task: Task, shared: dict[str, Any]) -> dict[str, Any]:
+        from prophet import Prophet as Model
+
+        history = pd.DataFrame({"ds": task.dates[: task.n_hist], "y": y})
+        if task.weather is not None:
+            for column in task.weather.columns:
+                history[column] = task.weather[column].to_numpy()[: task.n_hist]
+        history = history.dropna(subset=["y"])
+        if len(history) < 2 * task.season:
+            raise TooShort(f"needs {2 * task.season} periods of history, has {len(history)}")
+        model = Model(holidays=shared["holidays"], seasonality_mode="multiplicative",
+                      uncertainty_samples=SAMPLES)  # fmt: skip
+        if task.weather is not None:
+            for column in task.weather.columns:
+                model.add_regressor(column)
+        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # prophet's own use of deprecated pandas
+            model.fit(history)
+        return {"models_": model}
+
+    def _prepare_predict(self, task: Task, state: SimpleNamespace) -> dict[str, Any]:
+        _quiet_logs()
+        future = pd.DataFrame({"ds": task.dates[task.n_hist:]})
+        if task.weather is not None:
+            for column in task.weather.columns:
+                future[column] = task.weather[column].to_numpy()[task.n_hist:]
+        return {"holidays": _holidays(task), "future": future}
+
+    def _predict_series(self, task: Task, state: SimpleNamespace, shared: dict[str, Any],
+                        j: int) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+        model, future = state.models_[j], shared["future"]
+        fitted_holidays = model.holidays
+        if fitted_holidays is not None:
+            # the horizon's holiday days; prophet drops the names it did not see in fit
+            model.holidays = shared["holidays"]
+        np.random.seed(0)  # prophet draws its uncertainty samples from numpy's global generator
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                samples = model.predictive_samples(future)["yhat"]
+                point = model.predict(future)["yhat"].to_numpy()
+        finally:
+            model.holidays = fitted_holidays
+        return point, np.quantile(samples, task.probs, axis=1)
 
 
 def _quiet_logs() -> None:
@@ -59,30 +124,3 @@ def _holidays(task: Task) -> pd.DataFrame | None:
     rows, columns = np.nonzero(hits)
     return pd.DataFrame({"holiday": calendar.columns[columns], "ds": calendar.index[rows],
                          "lower_window": 0, "upper_window": 0})  # fmt: skip
-
-
-def _one(y: np.ndarray, task: Task, holidays: pd.DataFrame | None
-         ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-    from prophet import Prophet
-
-    history = pd.DataFrame({"ds": task.dates[: task.n_hist], "y": y})
-    if task.weather is not None:
-        for column in task.weather.columns:
-            history[column] = task.weather[column].to_numpy()[: task.n_hist]
-    history = history.dropna(subset=["y"])
-    if len(history) < 2 * task.season:
-        raise TooShort(f"needs {2 * task.season} periods of history, has {len(history)}")
-    model = Prophet(holidays=holidays, seasonality_mode="multiplicative",
-                    uncertainty_samples=SAMPLES)  # fmt: skip
-    future = pd.DataFrame({"ds": task.dates[task.n_hist:]})
-    if task.weather is not None:
-        for column in task.weather.columns:
-            model.add_regressor(column)
-            future[column] = task.weather[column].to_numpy()[task.n_hist:]
-    np.random.seed(0)  # prophet draws its uncertainty samples from numpy's global generator
-    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # prophet's own use of deprecated pandas
-        model.fit(history)
-        samples = model.predictive_samples(future)["yhat"]
-        point = model.predict(future)["yhat"].to_numpy()
-    return point, np.quantile(samples, task.probs, axis=1)

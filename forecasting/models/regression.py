@@ -13,10 +13,15 @@ them badly.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
+from forecasting.errors import NotFittedError
 from forecasting.models.base import Output, Task, normal_quantiles
+from forecasting.models.contract import PerTaskModel, Refusal
 from forecasting.regressors import base_features
 
 INTERMITTENT_SHARE = 0.5
@@ -27,59 +32,104 @@ MIN_PERIODS = 14
 """Least open periods of history for a regression."""
 
 
-def dynamic_regression(task: Task) -> Output:
-    """Fit and forecast every series of ``task`` by dynamic regression."""
-    output = Output.empty(task, "regression")
-    n, k = task.y.shape
-    observed = ~np.isnan(task.y)
-    counts = observed.sum(axis=0)
-    zeros = ((task.y == 0) & observed).sum(axis=0)
-    for j in range(k):
-        if counts[j] < MIN_PERIODS:
-            output.refuse(j, f"regression: needs {MIN_PERIODS} periods of history, has "
-                          f"{counts[j]}", "naive")  # fmt: skip
-        elif zeros[j] > INTERMITTENT_SHARE * counts[j]:
-            output.refuse(j, f"intermittent ({zeros[j] / counts[j]:.0%} zero periods): "
-                          "slow-mover model", "slow")  # fmt: skip
-    fit = np.array([note == "" for note in output.notes])
-    if not fit.any():
-        return output
-    design, groups = design_matrix(task)
-    x_all = design.to_numpy()
-    x_hist = x_all[:n]
-    penalty = ridge_penalty(design, groups)
-    yearly = design.columns.isin(groups.get("yearly", []))
-    patterns: dict[bytes, list[int]] = {}
-    for j in np.flatnonzero(fit):
-        patterns.setdefault(observed[:, j].tobytes(), []).append(j)
-    for members in patterns.values():
-        rows = observed[:, members[0]]
-        seen = task.dates[:n][rows]
-        # The yearly cycle of a series seen for less than a year is a guess; leave it out.
-        use = ~yearly if (seen[-1] - seen[0]).days < 364 else np.ones(len(yearly), bool)
-        x = x_hist[rows][:, use]
-        y = np.log1p(task.y[rows][:, members])
-        beta = np.zeros((len(use), len(members)))
-        beta[use], dof = ridge(x, y, penalty[use])
-        sd = np.sqrt(((y - x @ beta[use]) ** 2).sum(axis=0) / max(rows.sum() - dof, 1.0))
-        # exp(30): no overflow, however wild the fit; the runner's guard refuses wild fits
-        # (forecasting.models.MAX_RISE) and hands them to seasonal naive.
-        mu = np.clip(x_all[n:] @ beta, -30, 30)
-        output.point[:, members] = np.expm1(mu)
-        output.quantiles[:, :, members] = normal_quantiles(mu, np.broadcast_to(sd, mu.shape),
-                                                           task.probs, log=True)  # fmt: skip
-        if task.components:
-            output.components = output.components or {
-                name: np.full((len(task.dates), k), np.nan) for name in groups
-            }
-            for name, columns in groups.items():
-                position = design.columns.get_indexer(columns)
-                effect = np.clip(x_all[:, position] @ beta[position], -30, 30)
-                if name == "level":
-                    output.components[name][:, members] = np.expm1(effect)
-                else:
-                    output.components[name][:, members] = np.exp(effect)
-    return output
+class Regression(PerTaskModel):
+    """Dynamic regression of ``log1p(sales)`` on one design per task.
+
+    ``fit`` refuses series with fewer than :data:`MIN_PERIODS` observed periods (to seasonal
+    naive) and intermittent ones (to the slow-mover model), then solves one ridge regression per
+    group of series observed on the same periods.
+
+    Attributes
+    ----------
+    columns_ : list of pandas.Index
+        Per task: the design's columns (see :func:`design_matrix`); ``None`` when no series was
+        fitted.
+    groups_ : list of list of numpy.ndarray
+        Per task: the positions of the series of each group (observed on the same periods).
+    coef_ : list of list of numpy.ndarray
+        Per task and group: the coefficients ``(len(columns_), len(group))`` on the ``log1p``
+        scale; 0 for the yearly terms of series seen for less than a year.
+    sigma_ : list of list of numpy.ndarray
+        Per task and group: each series' residual standard deviation on the ``log1p`` scale.
+    """
+
+    name = "regression"
+    fitted_attributes = ("columns_", "groups_", "coef_", "sigma_")
+
+    def _fit_task(self, task: Task, refused: dict[int, Refusal]) -> dict[str, Any]:
+        n, k = task.y.shape
+        observed = ~np.isnan(task.y)
+        counts = observed.sum(axis=0)
+        zeros = ((task.y == 0) & observed).sum(axis=0)
+        for j in range(k):
+            if counts[j] < MIN_PERIODS:
+                refused[j] = Refusal(f"regression: needs {MIN_PERIODS} periods of history, has "
+                                     f"{counts[j]}", "naive")  # fmt: skip
+            elif zeros[j] > INTERMITTENT_SHARE * counts[j]:
+                refused[j] = Refusal(f"intermittent ({zeros[j] / counts[j]:.0%} zero periods): "
+                                     "slow-mover model", "slow")  # fmt: skip
+        fit = np.array([j not in refused for j in range(k)], dtype=bool)
+        state: dict[str, Any] = {"columns_": None, "groups_": [], "coef_": [], "sigma_": []}
+        if not fit.any():
+            return state
+        design, groups = design_matrix(task)
+        x_hist = design.to_numpy()
+        penalty = ridge_penalty(design, groups)
+        yearly = design.columns.isin(groups.get("yearly", []))
+        patterns: dict[bytes, list[int]] = {}
+        for j in np.flatnonzero(fit):
+            patterns.setdefault(observed[:, j].tobytes(), []).append(j)
+        state["columns_"] = design.columns
+        for members in patterns.values():
+            rows = observed[:, members[0]]
+            seen = task.dates[:n][rows]
+            # The yearly cycle of a series seen for less than a year is a guess; leave it out.
+            use = ~yearly if (seen[-1] - seen[0]).days < 364 else np.ones(len(yearly), bool)
+            x = x_hist[rows][:, use]
+            y = np.log1p(task.y[rows][:, members])
+            beta = np.zeros((len(use), len(members)))
+            beta[use], dof = ridge(x, y, penalty[use])
+            sd = np.sqrt(((y - x @ beta[use]) ** 2).sum(axis=0) / max(rows.sum() - dof, 1.0))
+            state["groups_"].append(np.array(members))
+            state["coef_"].append(beta)
+            state["sigma_"].append(sd)
+        return state
+
+    def _predict_task(self, task: Task, output: Output, state: SimpleNamespace) -> None:
+        if not state.groups_:
+            return
+        design, groups = design_matrix(task)
+        check_design(design, state.columns_, self.name)
+        n, k = task.y.shape
+        x_all = design.to_numpy()
+        for members, beta, sd in zip(state.groups_, state.coef_, state.sigma_):
+            # exp(30): no overflow, however wild the fit; the runner's guard refuses wild fits
+            # (forecasting.models.MAX_RISE) and hands them to seasonal naive.
+            mu = np.clip(x_all[n:] @ beta, -30, 30)
+            output.point[:, members] = np.expm1(mu)
+            output.quantiles[:, :, members] = normal_quantiles(
+                mu, np.broadcast_to(sd, mu.shape), task.probs, log=True)  # fmt: skip
+            if task.components:
+                output.components = output.components or {
+                    name: np.full((len(task.dates), k), np.nan) for name in groups
+                }
+                for name, columns in groups.items():
+                    position = design.columns.get_indexer(columns)
+                    effect = np.clip(x_all[:, position] @ beta[position], -30, 30)
+                    if name == "level":
+                        output.components[name][:, members] = np.expm1(effect)
+                    else:
+                        output.components[name][:, members] = np.exp(effect)
+
+
+def check_design(design: pd.DataFrame, fitted: pd.Index, model: str) -> None:
+    """The design of predict's task must have the columns the model was fitted on (it does
+    when the task's history is the fitted one)."""
+    if not design.columns.equals(fitted):
+        raise NotFittedError(f"model {model} was fitted on other regressors than it was asked "
+                             "to forecast with", where=f"fitted on {list(fitted)[:5]}..., "
+                             f"given {list(design.columns)[:5]}...",
+                             fix="Call predict with the tasks given to fit")  # fmt: skip
 
 
 def design_matrix(task: Task) -> tuple[pd.DataFrame, dict[str, list[str]]]:

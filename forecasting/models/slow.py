@@ -23,10 +23,14 @@ year get no yearly cycle, as in the regression.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
 import numpy as np
 from scipy.stats import nbinom, poisson
 
 from forecasting.models.base import Output, Task
+from forecasting.models.contract import PerTaskModel, Refusal
 
 MIN_SALES_DAYS = 5
 """Least selling periods for a Poisson regression."""
@@ -34,61 +38,102 @@ RIDGE_CALENDAR = 1.0
 RIDGE_OTHER = 0.1
 ITERATIONS = 50
 TREND_HALF_LIFE_DAYS = 91.0
-"""The forecast trend's step halves every quarter of a year (see :func:`slow_mover`)."""
+"""The forecast trend's step halves every quarter of a year (see the module docstring)."""
 MAX_TREND_FACTOR = 2.0
 """The damped trend may at most double or halve the forecast beyond the last history period."""
 
 
-def slow_mover(task: Task) -> Output:
-    """Forecast every series of ``task`` by penalised Poisson regression."""
-    from forecasting.models.regression import design_matrix
+class SlowMover(PerTaskModel):
+    """Penalised Poisson regression of every series of a task on one design.
 
-    output = Output.empty(task, "slow")
-    design, groups = design_matrix(task)
-    x_all = design.to_numpy()
-    n = task.n_hist
-    x_hist = x_all[:n]
-    penalty = np.where(design.columns.isin(groups.get("holidays", [])), RIDGE_CALENDAR,
-                       RIDGE_OTHER)  # fmt: skip
-    penalty[design.columns.get_loc("intercept")] = 0.0
-    observed = ~np.isnan(task.y)
-    y = np.where(observed, task.y, 0.0)
-    sales_days = ((y > 0) & observed).sum(axis=0)
-    fit = sales_days >= MIN_SALES_DAYS
-    for j in np.flatnonzero(~fit):
-        recent = task.y[-365:, j]
-        level = float(np.nanmean(recent)) if np.any(~np.isnan(recent)) else 0.0
-        output.point[:, j] = level
-        output.quantiles[:, :, j] = _count_quantiles(np.full(task.horizon, level), 1.0,
-                                                     task.probs)  # fmt: skip
-        output.notes[j] = f"slow: {sales_days[j]} selling periods; mean of the last year"
-    members = np.flatnonzero(fit)
-    if len(members) == 0:
-        return output
-    trend = design.columns.get_loc("trend")
-    yearly = design.columns.isin(groups.get("yearly", []))
-    seen = np.array([_days_seen(task, j) for j in members])
-    for short in (False, True):
-        part = members[(seen < 364) == short]
-        if len(part) == 0:
-            continue
-        # As in the regression: a yearly cycle fitted on less than a year of sales is a guess
-        # that runs off outside the months seen.
-        use = ~yearly if short else np.ones(len(yearly), bool)
-        x, x_future = x_hist[:, use], x_all[n:, use]
-        weights = observed[:, part].astype(float)
-        beta = _poisson_irls(x, y[:, part], weights, penalty[use])
-        mu_hist = np.exp(np.clip(x @ beta, -30, 30))
-        mu = np.exp(np.clip(_damped_eta(x_future, x[n - 1], beta, int(np.sum(use[:trend]))),
-                            -30, 30))  # fmt: skip
-        dof = np.maximum(weights.sum(axis=0) - x.shape[1], 1.0)
-        pearson = (weights * (y[:, part] - mu_hist) ** 2 / np.maximum(mu_hist, 1e-9)).sum(axis=0)
-        dispersion = np.maximum(pearson / dof, 1.0)
-        output.point[:, part] = mu
-        for position, j in enumerate(part):
-            output.quantiles[:, :, j] = _count_quantiles(mu[:, position], dispersion[position],
-                                                         task.probs)  # fmt: skip
-    return output
+    Series with fewer than :data:`MIN_SALES_DAYS` selling periods are not refused: they get the
+    mean of their last year (and a note saying so). The others are fitted in two groups: those
+    seen for a year or more, with the yearly cycle, and those seen for less, without it.
+
+    Attributes
+    ----------
+    columns_ : list of pandas.Index
+        Per task: the design's columns (see :func:`~forecasting.models.regression.design_matrix`).
+    sales_days_ : list of numpy.ndarray
+        Per task: each series' selling periods.
+    level_ : list of numpy.ndarray
+        Per task: the mean of the last year of the series with too few selling periods (NaN for
+        the others).
+    groups_ : list of list of tuple
+        Per task: the positions of each group's series and the design columns it uses.
+    coef_ : list of list of numpy.ndarray
+        Per task and group: the Poisson coefficients ``(columns used, len(group))``, log link.
+    dispersion_ : list of list of numpy.ndarray
+        Per task and group: each series' variance over its mean (at least 1, Poisson).
+    """
+
+    name = "slow"
+    fitted_attributes = ("columns_", "sales_days_", "level_", "groups_", "coef_", "dispersion_")
+
+    def _fit_task(self, task: Task, refused: dict[int, Refusal]) -> dict[str, Any]:
+        from forecasting.models.regression import design_matrix
+
+        design, groups = design_matrix(task)
+        x_hist = design.to_numpy()
+        penalty = np.where(design.columns.isin(groups.get("holidays", [])), RIDGE_CALENDAR,
+                           RIDGE_OTHER)  # fmt: skip
+        penalty[design.columns.get_loc("intercept")] = 0.0
+        observed = ~np.isnan(task.y)
+        y = np.where(observed, task.y, 0.0)
+        sales_days = ((y > 0) & observed).sum(axis=0)
+        fit = sales_days >= MIN_SALES_DAYS
+        level = np.full(task.y.shape[1], np.nan)
+        for j in np.flatnonzero(~fit):
+            recent = task.y[-365:, j]
+            level[j] = float(np.nanmean(recent)) if np.any(~np.isnan(recent)) else 0.0
+        state: dict[str, Any] = {"columns_": design.columns, "sales_days_": sales_days,
+                                 "level_": level, "groups_": [], "coef_": [], "dispersion_": []}
+        members = np.flatnonzero(fit)
+        if len(members) == 0:
+            return state
+        yearly = design.columns.isin(groups.get("yearly", []))
+        seen = np.array([_days_seen(task, j) for j in members])
+        for short in (False, True):
+            part = members[(seen < 364) == short]
+            if len(part) == 0:
+                continue
+            # As in the regression: a yearly cycle fitted on less than a year of sales is a
+            # guess that runs off outside the months seen.
+            use = ~yearly if short else np.ones(len(yearly), bool)
+            x = x_hist[:, use]
+            weights = observed[:, part].astype(float)
+            beta = _poisson_irls(x, y[:, part], weights, penalty[use])
+            mu_hist = np.exp(np.clip(x @ beta, -30, 30))
+            dof = np.maximum(weights.sum(axis=0) - x.shape[1], 1.0)
+            pearson = (weights * (y[:, part] - mu_hist) ** 2 / np.maximum(mu_hist, 1e-9)
+                       ).sum(axis=0)  # fmt: skip
+            state["groups_"].append((part, use))
+            state["coef_"].append(beta)
+            state["dispersion_"].append(np.maximum(pearson / dof, 1.0))
+        return state
+
+    def _predict_task(self, task: Task, output: Output, state: SimpleNamespace) -> None:
+        from forecasting.models.regression import check_design, design_matrix
+
+        for j in np.flatnonzero(state.sales_days_ < MIN_SALES_DAYS):
+            output.point[:, j] = state.level_[j]
+            output.quantiles[:, :, j] = _count_quantiles(np.full(task.horizon, state.level_[j]),
+                                                         1.0, task.probs)  # fmt: skip
+            output.notes[j] = f"slow: {state.sales_days_[j]} selling periods; mean of the last year"
+        if not state.groups_:
+            return
+        design, _ = design_matrix(task)
+        check_design(design, state.columns_, self.name)
+        x_all, n = design.to_numpy(), task.n_hist
+        trend = design.columns.get_loc("trend")
+        for (part, use), beta, dispersion in zip(state.groups_, state.coef_, state.dispersion_):
+            x_future, x_last = x_all[n:, use], x_all[n - 1, use]
+            mu = np.exp(np.clip(_damped_eta(x_future, x_last, beta, int(np.sum(use[:trend]))),
+                                -30, 30))  # fmt: skip
+            output.point[:, part] = mu
+            for position, j in enumerate(part):
+                output.quantiles[:, :, j] = _count_quantiles(mu[:, position], dispersion[position],
+                                                             task.probs)  # fmt: skip
 
 
 def _days_seen(task: Task, j: int) -> int:
