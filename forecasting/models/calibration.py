@@ -104,11 +104,13 @@ def calibration_origins(n_hist: int, horizon: int, season: int, freq: str) -> li
     [65]
     >>> calibration_origins(60, 28, 7, "D")
     [32]
+    >>> calibration_origins(1096, 365, 7, "D")  # a year ago, a horizon of 365 would reach today
+    [731]
     """
     year = 364 if freq == "D" else 52
     least = max(season, 2 * MIN_HISTORY)
     return [origin for origin in dict.fromkeys([n_hist - horizon, n_hist - year])
-            if origin >= least]  # fmt: skip
+            if origin >= least and origin + horizon <= n_hist]  # fmt: skip
 
 
 def _misses(task: Task, actual: np.ndarray, output: Output, probs: np.ndarray) -> np.ndarray:

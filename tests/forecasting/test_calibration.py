@@ -122,3 +122,4 @@ def test_calibration_windows_are_the_last_horizon_and_the_same_dates_a_year_earl
     assert calibration_origins(1096, 28, 7, "D") == [1068, 732]
     assert calibration_origins(60, 28, 7, "D") == [32]
     assert calibration_origins(30, 28, 7, "D") == []
+    assert calibration_origins(1096, 365, 7, "D") == [731]  # no year-ago window past the history
