@@ -59,6 +59,7 @@ def test_gbm_is_deterministic(series):
     pd.testing.assert_frame_equal(one, two)
 
 
+@pytest.mark.slow  # worker processes take seconds to start: CI runs it
 def test_gbm_runs_the_same_in_worker_processes(series):
     one = forecast(series, horizon=14, model="gbm", regressors=Regressors(holidays=False)).table
     two = forecast(series, horizon=14, model="gbm", regressors=Regressors(holidays=False),
