@@ -101,12 +101,39 @@ class _Command(click.Command):
     single-value options may be given once only (Click would keep the last one silently)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args = _renamed_options(self, args)
         _refuse_repeated_options(self, ctx, args)
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         check_paths(ctx)
         return super().invoke(ctx)
+
+
+RENAMED = {"--level": ("--items", "--interval"), "--by": ("--split", "--series")}
+"""Old option names, each of which meant two things, and the names that replaced them: in
+``rules``, ``--items`` (products or categories) and ``--split`` (mine each month, week or
+store alone); in ``forecast`` and ``plan``, ``--series`` (one series per sku, category or
+store) and ``--interval`` (prediction interval in percent). A command takes the new name it has;
+the old one works until kori 0.3, with a note on stderr."""
+
+
+def _renamed_options(command: click.Command, args: list[str]) -> list[str]:
+    """``args`` with each old option name of :data:`RENAMED` replaced by the command's new one,
+    and a note on stderr for each."""
+    names = {name for param in command.params for name in param.opts}
+    out = []
+    for position, arg in enumerate(args):
+        if arg == "--":
+            return out + args[position:]
+        old, equals, value = arg.partition("=")
+        new = next((n for n in RENAMED.get(old, ()) if n in names), None)
+        if new is None:
+            out.append(arg)
+            continue
+        click.echo(f"Note: {old} is now {new} (the old name works until kori 0.3)", err=True)
+        out.append(new + equals + value)
+    return out
 
 
 def _refuse_repeated_options(command: click.Command, ctx: click.Context, args: list[str]) -> None:
@@ -1013,8 +1040,8 @@ receipt_options = _options(
     click.option("--exclude-item", multiple=True, metavar="ITEM",
                  help="Leave out a placeholder item (repeatable), e.g. NONE."),
     click.option("--catalog", type=click.Path(exists=True, dir_okay=False),
-                 help="Catalog (sku, name, category) for names and --level category."),
-    click.option("--level", type=click.Choice(["sku", "category"]), default="sku",
+                 help="Catalog (sku, name, category) for names and --items category."),
+    click.option("--items", "level", type=click.Choice(["sku", "category"]), default="sku",
                  show_default=True, help="Mine products or their categories."),
     click.option("--store", "stores", multiple=True, help="Only receipts of this store."),
     click.option("--from", "start", callback=lambda c, p, v: _day(v), metavar="DATE",
@@ -1190,7 +1217,7 @@ class _progress:
 @click.argument("receipts", type=_RECEIPTS)
 @receipt_options
 @mining_options
-@click.option("--by", type=click.Choice(["month", "week", "store"]),
+@click.option("--split", "by", type=click.Choice(["month", "week", "store"]),
               help="Also mine each period (or store) alone; say where each rule holds.")
 @output_options()
 @click.pass_obj
@@ -1207,7 +1234,7 @@ def rules_mine(settings: Settings, output: str | None, fmt: str | None, **option
       kori rules mine receipts.csv --catalog catalog.csv -o rules.csv
       kori rules mine groceries.csv --layout basket --min-support 0.001 --min-confidence 0.5
       kori rules mine receipts.csv --catalog catalog.csv --with "Salmon fillet 400 g"
-      kori rules mine receipts.csv --by month -f json
+      kori rules mine receipts.csv --split month -f json
     """
     from basket.describe import for_output
 
@@ -1467,9 +1494,10 @@ forecast_input_options = _options(
     click.option("--events", "events_file", type=_FILE,
                  help="User events: date, name[, lower, upper, store] (campaigns, local "
                  "events; a blank store is every store)."),
-    click.option("--catalog", "catalog_file", type=_FILE, help="Catalog, for --by category."),
-    click.option("--by", "level", type=click.Choice(["sku", "category", "store"]), default="sku",
-                 show_default=True, help="One series per sku x store, category x store or store."),
+    click.option("--catalog", "catalog_file", type=_FILE, help="Catalog, for --series category."),
+    click.option("--series", "level", type=click.Choice(["sku", "category", "store"]),
+                 default="sku", show_default=True,
+                 help="One series per sku x store, category x store or store."),
     click.option("--freq", type=click.Choice(["D", "W"], case_sensitive=False),
                  help="Daily or weekly series (default: as the sales are)."),
     click.option("--country", default="FI", show_default=True, help="Holiday calendar (ISO code)."),
@@ -1483,8 +1511,8 @@ forecast_input_options = _options(
     click.option("--date-format", metavar="FMT", help="strftime format of dates, e.g. %d.%m.%Y."),
     click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
                  help="Worker processes."),
-    click.option("--level", "levels", type=float, multiple=True, callback=_levels,
-                 help="Prediction interval in percent, up to 99.9 (repeatable; --level 80 95 "
+    click.option("--interval", "levels", type=float, multiple=True, callback=_levels,
+                 help="Prediction interval in percent, up to 99.9 (repeatable; --interval 80 95 "
                  "works too).  [default: 80, 95]"),
     column_options,
 )  # fmt: skip
@@ -1610,7 +1638,7 @@ def forecast_run(settings: Settings, output: str | None, fmt: str | None, **opti
     \b
     Examples:
       kori forecast run sales.csv --weather weather.csv --stores store.toml > forecast.csv
-      kori forecast run sales.csv --horizon 8 --freq W --by category --catalog catalog.csv
+      kori forecast run sales.csv --horizon 8 --freq W --series category --catalog catalog.csv
       kori forecast run sales.csv --weather weather.csv --temperature-offset 3 --quantiles 0.9
     """
     from forecasting.forecast import forecast as run_forecast
@@ -2421,22 +2449,26 @@ def _terminate(number: int, frame: object) -> None:
     raise SystemExit(128 + number)
 
 
+_INTERVALS = ("--interval", "--level")  # --level: the old name (see RENAMED)
+
+
 def _expand_levels(args: list[str]) -> list[str]:
-    """``--level 80 95`` means ``--level 80 --level 95`` (click options take one value)."""
+    """``--interval 80 95`` means ``--interval 80 --interval 95`` (click options take one
+    value)."""
     out: list[str] = []
     for position, arg in enumerate(args):
         if arg == "--":
             return out + args[position:]
-        if out and out[-1] != "--level" and _is_number(arg) and _after_level(out):
-            out += ["--level", arg]
+        if out and out[-1] not in _INTERVALS and _is_number(arg) and _after_level(out):
+            out += [out[-2], arg]
         else:
             out.append(arg)
     return out
 
 
 def _after_level(out: list[str]) -> bool:
-    """Whether ``out`` ends with ``--level N`` (and maybe more numbers expanded from it)."""
-    return len(out) >= 2 and out[-2] == "--level" and _is_number(out[-1])
+    """Whether ``out`` ends with ``--interval N`` (and maybe more numbers expanded from it)."""
+    return len(out) >= 2 and out[-2] in _INTERVALS and _is_number(out[-1])
 
 
 def _is_number(text: str) -> bool:

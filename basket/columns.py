@@ -141,7 +141,7 @@ def check_dates(
     """Refuse dates outside 1970-2100 and dates stranded far from all the others.
 
     A line dated 1800, or 2019 among a year of 2025 lines, is a typing error or a
-    placeholder: let through, it would open a month of its own under ``--by month`` and
+    placeholder: let through, it would open a month of its own under ``--split month`` and
     stretch any period. Lines are stranded when a gap of more than ``max(28 days, 8 x the
     median spacing between receipt days)`` separates them, before or after it, from the rest
     and they are at most 1% of the lines (or a single one).
@@ -170,7 +170,7 @@ def check_dates(
         f"other {len(rest):,} (which run from {rest.min():%Y-%m-%d} to {rest.max():%Y-%m-%d})",
         source=source,
         where=_where(values, stranded, first_line),
-        fix="Correct or remove those lines: dates so far out would bend --by month splits and "
+        fix="Correct or remove those lines: dates so far out would bend --split month splits and "
         "--from/--to",
     )
 

@@ -104,7 +104,7 @@ def select_receipts(
         If the level is unknown, no receipt is left, or categories are asked for without them.
     """
     if level not in ("sku", "category"):
-        raise ParameterError(f"unknown level {level!r}", fix="Use --level sku or category")
+        raise ParameterError(f"unknown level {level!r}", fix="Use --items sku or category")
     receipts = receipts.filter(stores=stores, start=start, end=end)
     if receipts.n_receipts == 0:
         raise ParameterError(

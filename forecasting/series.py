@@ -346,7 +346,7 @@ def _item_column(data: pd.DataFrame, level: str, catalog: pd.DataFrame | None,
             f"{len(unknown)} skus are not in the catalog",
             source=source,
             where=f"e.g. {shown}",
-            fix="Add them to the catalog, or forecast at --level sku",
+            fix="Add them to the catalog, or forecast at --series sku",
         )
     return "category"
 

@@ -338,3 +338,41 @@ def test_quiet_and_debug_may_follow_the_command(tmp_path):
     out = subprocess.run([str(kori_bin), "data", "validate", "sales", ok, "-q"],
                          capture_output=True, text=True)  # fmt: skip
     assert out.returncode == 0 and out.stderr == ""
+
+
+# ------------------------------------------------- one name per meaning; the old names still work
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    (["rules", "mine", "{receipts}", "--catalog", "{catalog}", "--level", "category"],
+     ["rules", "mine", "{receipts}", "--catalog", "{catalog}", "--items", "category"]),
+    (["rules", "mine", "{receipts}", "--by=store", "--max-p", "1"],
+     ["rules", "mine", "{receipts}", "--split=store", "--max-p", "1"]),
+    (["forecast", "run", "{sales}", "--horizon", "7", "--by", "store", "--level", "70", "90"],
+     ["forecast", "run", "{sales}", "--horizon", "7", "--series", "store", "--interval", "70",
+      "90"]),
+])  # fmt: skip
+def test_old_option_names_work_with_a_note(runner, sample_dir, old, new):
+    files = {name: str(sample_dir / f"{name}.csv") for name in ("receipts", "catalog", "sales")}
+    before = runner.invoke(kori, ["-q", *[arg.format(**files) for arg in old]])
+    after = runner.invoke(kori, ["-q", *[arg.format(**files) for arg in new]])
+    assert before.exit_code == 0 and after.exit_code == 0, before.output + after.output
+    assert before.stdout == after.stdout
+    for name in {arg.split("=")[0] for arg in old} & {"--level", "--by"}:
+        assert f"Note: {name} is now" in before.stderr, before.stderr
+    assert "Note:" not in after.stderr
+
+
+def test_no_option_name_means_two_things(runner):
+    meanings: dict[str, set[str]] = {}
+    for path in all_commands(kori):
+        command = kori
+        for name in path:
+            command = command.commands[name]
+        for param in command.params:
+            if isinstance(param, click.Option):
+                for opt in param.opts:
+                    meanings.setdefault(opt, set()).add(param.help or "")
+    doubled = {opt: helps for opt, helps in meanings.items() if len(helps) > 1}
+    assert "--level" not in meanings and "--by" not in meanings
+    assert not {opt for opt in doubled if opt in ("--items", "--split", "--series", "--interval")}

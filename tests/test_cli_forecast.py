@@ -38,7 +38,7 @@ def _error_line(result) -> str:
 
 def test_run_writes_the_long_table_to_stdout(runner, small):
     result = _run(runner, "forecast", "run", small / "sales.csv", "--weather",
-                  small / "weather.csv", "--stores", small / "store.toml", "--level", "80", "90",
+                  small / "weather.csv", "--stores", small / "store.toml", "--interval", "80", "90",
                   "--quantiles", "0.5,0.95")
     assert result.exit_code == 0, result.stderr
     table = pd.read_csv(io.StringIO(result.stdout))
@@ -85,7 +85,7 @@ def test_plots_and_components(runner, small, tmp_path):
 
 
 def test_category_level_weekly(runner, small):
-    result = _run(runner, "-q", "forecast", "run", small / "sales.csv", "--by", "category",
+    result = _run(runner, "-q", "forecast", "run", small / "sales.csv", "--series", "category",
                   "--catalog", small / "catalog.csv", "--freq", "W", "--horizon", "4")
     assert result.exit_code == 0, result.stderr
     table = pd.read_csv(io.StringIO(result.stdout))
@@ -111,7 +111,7 @@ def test_backtest_reports_every_model_beside_naive(runner, small, tmp_path):
     [
         (["--horizon", "0"], 2, "a horizon of 0 periods"),
         (["--country", "XX"], 2, "unknown country code 'XX'"),
-        (["--level", "120"], 2, "interval level 120 is not above 0 and at most 99.9"),
+        (["--interval", "120"], 2, "interval level 120 is not above 0 and at most 99.9"),
         (["--quantiles", "0.5,x"], 2, "not a comma-separated list"),
         (["--temperature-offset", "2"], 2, "--temperature-offset needs --weather"),
         (["--horizon", "200000"], 2, "a horizon of 200,000 days reaches more than 5 years"),
@@ -184,17 +184,17 @@ def test_too_little_history_for_the_backtest(runner, tmp_path):
         (["--quantiles", "0.999999999"], "quantile 0.999999999 is not between 0.001 and 0.999"),
         (["--quantiles", "0.9,0.9"], "quantiles 0.9 and 0.9 would both be column q90"),
         (["--quantiles", "0.12345678"], "quantile 0.12345678 has more than 6 decimals"),
-        (["--level", "120"], "interval level 120 is not above 0 and at most 99.9"),
-        (["--level", "99.9999999"], "interval level 99.9999999 is not above 0 and at most 99.9"),
-        (["--level", "80", "80"], "interval levels 80 and 80 would both be column lo80"),
-        (["--level", "nan"], "interval level nan is not above 0"),
+        (["--interval", "120"], "interval level 120 is not above 0 and at most 99.9"),
+        (["--interval", "99.9999999"], "interval level 99.9999999 is not above 0 and at most 99.9"),
+        (["--interval", "80", "80"], "interval levels 80 and 80 would both be column lo80"),
+        (["--interval", "nan"], "interval level nan is not above 0"),
     ],
 )  # fmt: skip
 def test_levels_and_quantiles_are_refused_before_any_file_is_read(runner, tmp_path, args,
                                                                   message):  # fmt: skip
     sales = tmp_path / "sales.csv"
     sales.write_text("not, a sales file\n")  # never read: the option is refused first
-    for command in (["run"], ["backtest"]) if args[0] == "--level" else (["run"],):
+    for command in (["run"], ["backtest"]) if args[0] == "--interval" else (["run"],):
         result = _run(runner, "forecast", *command, sales, *args)
         assert result.exit_code == 2, result.output
         line = _error_line(result)
@@ -203,7 +203,7 @@ def test_levels_and_quantiles_are_refused_before_any_file_is_read(runner, tmp_pa
 
 def test_interval_and_quantile_columns_are_named_exactly(runner, small):
     result = _run(runner, "-q", "forecast", "run", small / "sales.csv", "--horizon", "3",
-                  "--level", "99.9", "--level", "80", "--quantiles", "0.001,0.999,0.125")
+                  "--interval", "99.9", "--interval", "80", "--quantiles", "0.001,0.999,0.125")
     assert result.exit_code == 0, result.stderr
     table = pd.read_csv(io.StringIO(result.stdout))
     assert [c for c in table.columns if c[:2] in ("lo", "hi") or c.startswith("q")] == [

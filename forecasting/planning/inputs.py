@@ -26,7 +26,7 @@ def read_forecast(frame: pd.DataFrame, *, source: str = "<forecast>", first_line
     ------
     SchemaError
         If the table is another kind of file (sales, traffic, stock...), a column is missing or
-        a value unreadable (a table made with ``--by category`` or without the 80% interval),
+        a value unreadable (a table made with ``--series category`` or without the 80% interval),
         ``lo80`` is above ``hi80``, or the dates of a series are not consecutive days.
     """
     names = {**{c: c for c in ("sku", "forecast", "lo80", "hi80")}, **(columns or {})}
@@ -40,10 +40,10 @@ def read_forecast(frame: pd.DataFrame, *, source: str = "<forecast>", first_line
                           fix=f"Give a forecast from `kori forecast run`, e.g. `{make}`")  # fmt: skip
     if names["sku"] not in frame.columns and {"category", "store"} & set(frame.columns):
         raise SchemaError("plans need forecasts per sku, this one has no sku column",
-                          source=source, fix="Forecast with `kori forecast run` without --by")  # fmt: skip
+                          source=source, fix="Forecast with `kori forecast run` without --series")  # fmt: skip
     if names["lo80"] not in frame.columns or names["hi80"] not in frame.columns:
         raise SchemaError("the forecast has no 80% interval (lo80, hi80)", source=source,
-                          fix="Forecast with the default levels or --level 80")  # fmt: skip
+                          fix="Forecast with the default levels or --interval 80")  # fmt: skip
     table = parse_table(frame, "forecast", source=source, first_line=first_line, columns=columns)
     if table.empty:
         raise SchemaError("the forecast has no rows", source=source,

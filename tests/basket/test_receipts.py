@@ -251,7 +251,7 @@ def test_lines_stranded_beyond_a_long_gap_are_refused_with_their_lines(stamp, ro
     message = str(info.value)
     assert f"{len(rows)} row{'s' if len(rows) > 1 else ''} dated more than 28 days away" in message
     assert all(f"line {r + 2}: '{stamp}'" in message for r in rows), message
-    assert "(which run from 2025-01-01 to 2025-12-" in message and "--by month" in message
+    assert "(which run from 2025-01-01 to 2025-12-" in message and "--split month" in message
 
 
 def test_a_gap_with_more_than_one_percent_of_the_lines_beyond_it_is_real_data():

@@ -126,8 +126,8 @@ CASES = [
      "the delimiter must be one character"),
     (["rules", "recommend", "{ok}"], 2, "--item ITEM or --basket"),
     (["rules", "report", "{ok}"], 2, "--html FILE and/or --excel FILE"),
-    (["rules", "mine", "{ok}", "--level", "category"], 2, "needs a catalog"),
-    (["rules", "mine", "{ok}", "--by", "month"], 2, "no timestamps to split by month"),
+    (["rules", "mine", "{ok}", "--items", "category"], 2, "needs a catalog"),
+    (["rules", "mine", "{ok}", "--split", "month"], 2, "no timestamps to split by month"),
 ]
 
 
@@ -153,7 +153,7 @@ def test_one_item_receipts_and_kaggle_layout(runner):
     result = run(runner, "rules", "mine", DATA / "groceries_kaggle_member_date.csv",
                  "--receipt-col", "Member_number,Date", "--item-col", "itemDescription",
                  "--timestamp-col", "Date", "--dayfirst", "--min-support", "0.001",
-                 "--max-p", "1", "--by", "month")  # fmt: skip
+                 "--max-p", "1", "--split", "month")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "14,963 receipts, 167 items; repeated lines of an item on a receipt: 759" in result.stderr
     table = pd.read_csv(io.StringIO(result.stdout))
@@ -165,7 +165,7 @@ def test_gzip_output_reads_back_and_iso_dates_stay_iso(runner, tmp_path):
     path.write_text("receipt_id,sku,timestamp\n1,a,2025-11-03 10:00\n1,b,2025-11-03 10:00\n"
                     "2,a,04.11.2025\n2,b,04.11.2025\n3,c,2025-11-05\n")  # fmt: skip
     out = tmp_path / "rules.csv.gz"
-    result = run(runner, "rules", "mine", path, "--dayfirst", "--max-p", "1", "--by", "month",
+    result = run(runner, "rules", "mine", path, "--dayfirst", "--max-p", "1", "--split", "month",
                  "-o", out)  # fmt: skip
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out)
@@ -270,7 +270,7 @@ def test_timestamps_with_offsets_filter_and_split_by_month(runner, tmp_path):
     stamps = ["2025-10-31T23:30:00+03:00", "2025-11-03T10:00:00Z", "2025-11-03T10:00:00+02:00"]
     lines = [f"{r},{item},{stamps[r % 3]}" for r in range(30) for item in "ab"]
     path.write_text("receipt_id,sku,timestamp\n" + "\n".join(lines) + "\n")
-    result = run(runner, "rules", "mine", path, "--max-p", "1", "--keep-redundant", "--by",
+    result = run(runner, "rules", "mine", path, "--max-p", "1", "--keep-redundant", "--split",
                  "month", "--from", "2025-10-31", "--to", "2025-11-03")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert set(pd.read_csv(io.StringIO(result.stdout))["periods"]) == {"2025-10|2025-11"}
@@ -324,7 +324,7 @@ def test_items_missing_from_the_catalog_are_counted_on_stderr(runner, tmp_path):
     assert (f"2 items (40 receipt lines) are not in {catalog}: 'K2 ', 'X1'; they keep their "
             "codes. 1 of them is in the catalog once spaces are stripped ('K2 ' is 'K2')"
             in mined.stderr)  # fmt: skip
-    level = run(runner, "rules", "mine", *base, "--level", "category")
+    level = run(runner, "rules", "mine", *base, "--items", "category")
     assert level.exit_code == 0, level.output
     assert "are not in" in level.stderr and "each is left as its own category" in level.stderr
     itemsets = run(runner, "rules", "itemsets", receipts, "--catalog", catalog)
@@ -338,7 +338,7 @@ def test_a_receipt_line_dated_far_from_the_rest_is_refused(runner, tmp_path):
     lines = [f"{i},{item},{day:%Y-%m-%d}" for i, day in enumerate(days) for item in "ab"]
     lines[7] = "3,b,1800-01-01"
     path.write_text("receipt_id,sku,timestamp\n" + "\n".join(lines) + "\n")
-    result = run(runner, "rules", "mine", path, "--by", "month")
+    result = run(runner, "rules", "mine", path, "--split", "month")
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert result.exit_code == 1 and len(errors) == 1, result.output
     assert "a date outside 1970-2100 in 1 row (line 9: '1800-01-01')" in errors[0]
