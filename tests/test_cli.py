@@ -253,14 +253,17 @@ def test_quiet_silences_the_summary(runner, tmp_path):
     assert result.exit_code == 0 and result.stderr == "" and result.stdout == ""
 
 
-@pytest.mark.slow  # an end-to-end run: CI runs it, the quick local run skips it
-def test_demo_generates_and_validates_the_sample(runner, tmp_path):
-    result = runner.invoke(kori, ["demo", str(tmp_path / "demo"), "--years", "1",
-                                  "--receipt-weeks", "2"])  # fmt: skip
+@pytest.mark.slow  # the one end-to-end run of the demo: CI runs it, the quick run skips it
+def test_demo_generates_validates_forecasts_plots_and_plans(runner, tmp_path):
+    result = runner.invoke(kori, ["demo", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert "valid" in result.stderr and "sales.csv" in result.stderr
     assert (tmp_path / "demo" / "store.toml").exists()
+    table = pd.read_csv(tmp_path / "demo" / "forecast.csv")
+    assert table["date"].nunique() == 28
+    assert (tmp_path / "demo" / "plots" / "HKI_K1040.png").exists()
+    assert "Christmas ham peaks on Tue 23.12." in result.stderr
     for name in ("orders.csv", "staffing.csv", "freezer.csv"):
         assert len(pd.read_csv(tmp_path / "demo" / name)) > 0, name
     assert "5. Planning" in result.stderr and "ice cream grows from week" in result.stderr

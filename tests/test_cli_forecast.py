@@ -225,16 +225,6 @@ def test_weekly_series_from_daily_sales_leave_out_partial_weeks(runner, small, t
     assert sorted(table["date"].unique()) == ["2025-11-30", "2025-12-07"]
 
 
-@pytest.mark.slow  # an end-to-end run: CI runs it, the quick local run skips it
-def test_demo_forecasts_and_plots(runner, tmp_path):
-    result = _run(runner, "demo", tmp_path / "demo")
-    assert result.exit_code == 0, result.stderr
-    table = pd.read_csv(tmp_path / "demo" / "forecast.csv")
-    assert table["date"].nunique() == 28
-    assert (tmp_path / "demo" / "plots" / "HKI_K1040.png").exists()
-    assert "Christmas ham peaks on Tue 23.12." in result.stderr
-
-
 def test_fallback_notes_are_grouped_with_the_range_of_their_numbers():
     from cli import _grouped_notes
 
