@@ -22,6 +22,12 @@ import pandas as pd
 
 from forecasting.engine import map_tasks
 from forecasting.errors import ParameterError, SchemaError
+from forecasting.intervals import (  # level_probs re-exported: it used to live here
+    check_levels,
+    level_bounds,
+    level_name,
+    level_probs,
+)
 from forecasting.models import blocks, run_block, series_count
 from forecasting.models.base import Output, Task
 from forecasting.regressors import weather_columns
@@ -58,14 +64,6 @@ def origins(n_hist: int, horizon: int, windows: int, step: int, season: int, *,
             fix="Give fewer --windows, a shorter --horizon or --step, or more history",
         )
     return [first + i * step for i in range(windows)]
-
-
-def level_probs(levels: Sequence[float]) -> tuple[float, ...]:
-    """The lower and upper quantile probabilities of central intervals at ``levels`` percent."""
-    probs = set()
-    for level in levels:
-        probs |= {round((1 - level / 100) / 2, 6), round((1 + level / 100) / 2, 6)}
-    return tuple(sorted(probs))
 
 
 def backtest_block(tasks: Sequence[Task], model: str, starts: Sequence[int], horizon: int,
@@ -128,8 +126,6 @@ def _forecast_rows(columns: np.ndarray, window: int, origin: int, actual: np.nda
                    output: Output, probs: tuple[float, ...],
                    levels: Sequence[float]) -> pd.DataFrame:  # fmt: skip
     """One window's forecasts beside the actuals, series by series (``point.T.ravel()``)."""
-    from forecasting.forecast import level_name
-
     h, k = actual.shape
     frame = {
         "column": np.repeat(columns.astype(np.int32), h),
@@ -139,7 +135,7 @@ def _forecast_rows(columns: np.ndarray, window: int, origin: int, actual: np.nda
         "forecast": output.point.T.ravel(),
     }
     for level in levels:
-        lo, hi = round((1 - level / 100) / 2, 6), round((1 + level / 100) / 2, 6)
+        lo, hi = level_bounds(level)
         frame[f"lo{level_name(level)}"] = output.quantiles[probs.index(lo)].T.ravel()
         frame[f"hi{level_name(level)}"] = output.quantiles[probs.index(hi)].T.ravel()
     return pd.DataFrame(frame)
@@ -237,8 +233,8 @@ def score(actual: np.ndarray, point: np.ndarray, quantiles: np.ndarray, probs: S
                                      / scale, np.nan)  # fmt: skip
     probs = list(probs)
     for level in levels:
-        lo = quantiles[probs.index(round((1 - level / 100) / 2, 6))]
-        hi = quantiles[probs.index(round((1 + level / 100) / 2, 6))]
+        lo_prob, hi_prob = level_bounds(level)
+        lo, hi = quantiles[probs.index(lo_prob)], quantiles[probs.index(hi_prob)]
         out[f"covered{level:g}"] = (seen & (a >= lo) & (a <= hi)).sum(axis=0)
     return pd.DataFrame(out)
 
@@ -357,7 +353,6 @@ def run_backtest(
     ...                       weather_at="origin", weather_days=3)
     >>> result.overall[["model", "wape", "wape_vs_naive"]]
     """
-    from forecasting.forecast import check_levels
     from forecasting.models import model_function
 
     levels = check_levels(levels)
