@@ -35,10 +35,10 @@ def demand_as_of(
     -------
     callable
         ``day -> DataFrame`` of ``date, store, sku, mean, var`` (see
-        :func:`forecasting.planning.demand.daily_moments`).
+        :func:`forecasting.moments.daily_moments`).
     """
     from forecasting.forecast import forecast
-    from forecasting.planning.demand import daily_moments
+    from forecasting.moments import daily_moments
     from forecasting.series import sales_series
     from forecasting.tasks import Regressors
 

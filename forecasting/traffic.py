@@ -178,7 +178,7 @@ def forecast_customers(
         The forecast table of the series ``customers`` of each store.
     hourly : pandas.DataFrame
         ``store, date, hour, open_minutes, receipts``: expected customers per opening hour
-        (the daily forecast's mean, see :func:`forecasting.planning.demand.daily_moments`).
+        (the daily forecast's mean, see :func:`forecasting.moments.daily_moments`).
 
     Raises
     ------
@@ -189,7 +189,7 @@ def forecast_customers(
     """
     from forecasting.calendar import holiday_names, holiday_table
     from forecasting.forecast import forecast
-    from forecasting.planning.demand import daily_moments
+    from forecasting.moments import daily_moments
     from forecasting.series import check_horizon, sales_series
     from forecasting.tasks import Regressors
 

@@ -4,11 +4,9 @@ distribution of demand summed over several days.
 A forecast table gives each day's point forecast and 80% interval. Planning needs the mean and
 variance of each day's demand, and then the distribution of the *sum* over the days an order
 must cover: summing daily quantiles would overstate it (the 95th percentile of a week is far
-below seven daily 95th percentiles). Each day's mean is Swanson's rule
-``0.3 P10 + 0.4 P50 + 0.3 P90`` (exact for symmetric forecasts, close for the right-skewed
-log-normal and negative binomial ones, whose median understates the mean), its standard
-deviation ``(P90 - P10) / 2.563`` (exact for a normal). Days are taken as independent, so means
-and variances add. The sum is then a negative binomial with that mean and variance (a Poisson
+below seven daily 95th percentiles). Each day's mean and variance come from
+:func:`forecasting.moments.daily_moments` (Swanson's rule and the interval's width). Days are
+taken as independent, so means and variances add. The sum is then a negative binomial with that mean and variance (a Poisson
 when the variance is not above the mean): whole units, never negative, skewed for slow movers
 and close to normal for fast ones. ``distribution="normal"`` is there for textbook checks.
 """
@@ -19,51 +17,18 @@ import numpy as np
 import pandas as pd
 
 from forecasting.errors import ParameterError, SchemaError
+from forecasting.moments import (  # re-exported: planning, the CLI and examples import them here
+    MEAN_MODELS,
+    Z90,
+    daily_moments,
+)
 from forecasting.stores import limit_problem
-
-Z90 = 1.2815515655446004
-"""The standard normal's 90th percentile."""
 
 DISTRIBUTIONS = ("negbin", "normal")
 TINY = 1e-9
 """Mean demand below this is no demand."""
 SUM_LIMIT = 5000
 """Above this many units, :func:`expected_leftover` uses the normal approximation."""
-
-
-MEAN_MODELS = ("slow",)
-"""Models whose point forecast is the mean (a count model), not the median."""
-
-
-def daily_moments(table: pd.DataFrame) -> pd.DataFrame:
-    """Add ``mean`` and ``var`` of each day's demand to a forecast table.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        With numeric columns ``forecast`` (the median), ``lo80`` and ``hi80``, and optionally
-        ``model``. For a model of :data:`MEAN_MODELS` the forecast is the mean itself, and the
-        variance is at least the mean (a Poisson's): the whole-unit interval of a slow mover,
-        often 0 to 0, says little about its spread.
-
-    Returns
-    -------
-    pandas.DataFrame
-        A copy with ``mean`` and ``var`` (both 0 on closed days).
-    """
-    lo = table["lo80"].to_numpy(dtype=float)
-    mid = table["forecast"].to_numpy(dtype=float)
-    hi = np.maximum(table["hi80"].to_numpy(dtype=float), lo)
-    mean = np.maximum(0.3 * lo + 0.4 * mid + 0.3 * hi, 0.0)
-    var = ((hi - lo) / (2 * Z90)) ** 2
-    if "model" in table.columns:
-        counts = table["model"].isin(MEAN_MODELS).to_numpy()
-        mean = np.where(counts, mid, mean)
-        var = np.where(counts, np.maximum(var, mid), var)
-    out = table.copy()
-    out["mean"] = mean
-    out["var"] = var
-    return out
 
 
 def require_daily(table: pd.DataFrame, source: str = "<forecast>") -> None:

@@ -108,7 +108,7 @@ def order_plan(
     ----------
     demand : pandas.DataFrame
         ``date, store, sku, mean, var`` per day (see
-        :func:`forecasting.planning.demand.daily_moments`), daily and without gaps.
+        :func:`forecasting.moments.daily_moments`), daily and without gaps.
     stock : pandas.DataFrame
         ``store, sku, on_hand[, on_order]`` at the start of the forecast's first day.
     catalog : pandas.DataFrame
