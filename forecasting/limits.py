@@ -5,14 +5,11 @@ The store configuration, the plans and the command line's options use the same c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from forecasting.errors import ParameterError
-
-if TYPE_CHECKING:
-    from forecasting.stores import StaffingStandard
 
 LIMITS: dict[str, tuple[float, float, str]] = {
     "service_time_s": (1.0, 3600.0, "serving one customer takes seconds or minutes, not hours"),
@@ -83,7 +80,18 @@ def check_limit(name: str, value: float, *, label: str | None = None) -> float:
     return float(value)
 
 
-def check_staffing(standard: StaffingStandard, *, source: str | None = None,
+class Staffing(Protocol):
+    """What :func:`check_staffing` reads of a :class:`forecasting.stores.StaffingStandard`
+    (typed by shape, so that the limits sit below the store configuration and never import it)."""
+
+    @property
+    def min_cashiers(self) -> int: ...
+
+    @property
+    def max_cashiers(self) -> int: ...
+
+
+def check_staffing(standard: Staffing, *, source: str | None = None,
                    where: str | None = None) -> None:  # fmt: skip
     """Raise :class:`ParameterError` naming every field of ``standard`` outside :data:`LIMITS`,
     or a ``min_cashiers`` above ``max_cashiers``."""
