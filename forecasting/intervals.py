@@ -44,7 +44,7 @@ def check_levels(levels: Sequence[float]) -> tuple[float, ...]:
     return _checked(levels, "interval level", low, high, _LEVEL_DECIMALS, level_name,
                     lower_open=True,
                     fix="Give levels in percent up to 99.9 (a 100% interval is unbounded), e.g. "
-                    "--level 80 --level 95")  # fmt: skip
+                    "--interval 80 --interval 95")  # fmt: skip
 
 
 def check_quantiles(quantiles: Sequence[float]) -> tuple[float, ...]:
