@@ -2035,47 +2035,28 @@ def plan_staffing(settings: Settings, traffic_file: str, stores_file: str,
       kori plan staffing traffic.csv --stores store.toml --weather weather.csv > staffing.csv
       kori plan staffing traffic.csv --stores store.toml --service-time 80 --daily days.csv
     """
-    from forecasting.planning.inputs import staffing_standards
-    from forecasting.planning.staffing import (
-        daily_staffing,
-        describe_hour,
-        staffing_plan,
-    )
+    from forecasting.planning.plans import plan_staffing as run_plan
     from forecasting.stores import load_store_configs
-    from forecasting.traffic import forecast_customers
 
-    if min_staff is not None and max_staff is not None and min_staff > max_staff:
-        raise click.BadParameter(f"--min-staff {min_staff} is above --max-staff {max_staff}",
-                                 param_hint="--min-staff")  # fmt: skip
     _distinct_outputs(output, daily_file)
     mapping = column_mapping(columns)
     stores = load_store_configs(stores_file)
     traffic = _read_kind(traffic_file, "traffic", mapping)
     weather = _read_kind(weather_file, "weather", mapping) if weather_file else None
-    standards = staffing_standards(stores, service_time_s=service_time,
-                                   wait_target_s=wait_target, service_target=service_target,
-                                   min_cashiers=min_staff, max_cashiers=max_staff)  # fmt: skip
-    _, hourly = forecast_customers(traffic, stores, horizon=horizon, weather=weather,
-                                   country=country, source=traffic_file)  # fmt: skip
-    hours = staffing_plan(hourly, standards)
-    days = daily_staffing(hours)
-    for store, part in days.groupby("store", sort=True):
-        standard = standards[store]
-        busiest = hours[hours["store"] == store].sort_values("load_erlangs").iloc[-1]
-        settings.info(
-            f"{store}: {part['staff_hours'].sum():,.0f} checkout hours over {len(part)} open days "
-            f"({standard.service_target:.0%} of customers within {standard.wait_target_s:.0f} s, "
-            f"{standard.service_time_s:.0f} s per customer); busiest hour: "
-            + describe_hour(busiest, standard)
-        )
-        missed = int(part["hours_target_missed"].sum())
-        if missed:
-            settings.info(f"{store}: {missed} hours miss the target even at the most cashiers "
-                          f"allowed ({standard.max_cashiers})")  # fmt: skip
+    try:
+        result = run_plan(traffic, stores, horizon=horizon, weather=weather, country=country,
+                          service_time_s=service_time, wait_target_s=wait_target,
+                          service_target=service_target, min_cashiers=min_staff,
+                          max_cashiers=max_staff, source=traffic_file)  # fmt: skip
+    except ForecastParameterError as exc:
+        raise _as_flags(exc, {"min_cashiers": "--min-staff",
+                              "max_cashiers": "--max-staff"}) from None  # fmt: skip
+    for line in result.summary():
+        settings.info(line)
     if daily_file:
-        write_table(days.round({"receipts": 1}), daily_file, None)
+        write_table(result.daily.round({"receipts": 1}), daily_file, None)
         settings.info(f"Staff hours per day: {daily_file}")
-    write_table(_rounded(hours), output, fmt)
+    write_table(_rounded(result.table), output, fmt)
 
 
 @plan.command("freezer")
@@ -2118,7 +2099,7 @@ def plan_freezer(settings: Settings, forecast_file: str, catalog_file: str,
       kori plan freezer year.csv --catalog catalog.csv --stores store.toml > freezer.csv
       kori plan freezer year.csv --catalog catalog.csv --capacity HKI=2000 --capacity TRE=1200
     """
-    from forecasting.planning.inputs import freezer_plans, frozen_demand, full_weeks
+    from forecasting.planning.plans import plan_freezer as run_plan
     from forecasting.stores import load_store_configs
 
     _distinct_outputs(output, skus_file)
@@ -2126,23 +2107,33 @@ def plan_freezer(settings: Settings, forecast_file: str, catalog_file: str,
     demand = _read_demand(forecast_file, mapping)
     catalog, catalog_line = _read_lines(catalog_file, "catalog", mapping)
     stores = load_store_configs(stores_file) if stores_file else {}
-    daily, cut = full_weeks(frozen_demand(demand, catalog, department=department,
-                                          source=catalog_file, first_line=catalog_line),
-                            source=forecast_file)  # fmt: skip
-    litres = _capacities(capacities, sorted(daily["store"].unique()))
-    if not stores and not litres:
-        raise click.UsageError("give the freezer capacity with --capacity or --stores store.toml")
-    result = freezer_plans(daily, catalog, stores, capacity=litres, service_level=service_level,
-                           review_days=review_days, source=stores_file or "<stores>")  # fmt: skip
-    if cut:
-        settings.info(f"Left out {cut} days of the forecast's first and last weeks, which are "
-                      "not whole weeks (Monday to Sunday)")  # fmt: skip
+    try:
+        result = run_plan(demand, catalog, stores, capacity=capacities,
+                          service_level=service_level, review_days=review_days,
+                          department=department, first_lines={"catalog": catalog_line},
+                          sources={"forecast": forecast_file, "catalog": catalog_file,
+                                   "stores": stores_file or "<stores>"})  # fmt: skip
+    except ForecastParameterError as exc:
+        raise _as_flags(exc, {"capacity": "--capacity"}, usage={
+            "no freezer capacity": "give the freezer capacity with --capacity or --stores "
+                                   "store.toml"}) from None  # fmt: skip
     for line in result.summary():
         settings.info(line)
     if skus_file:
         write_table(_round_floats(result.skus), skus_file, None)
         settings.info(f"Space per sku: {skus_file}")
-    write_table(_round_floats(result.categories), output, fmt)
+    write_table(_round_floats(result.table), output, fmt)
+
+
+def _as_flags(exc: Any, flags: dict[str, str], usage: dict[str, str] | None = None) -> Exception:
+    """A library :class:`ParameterError` about the parameter ``exc.source`` as a usage error of
+    its flag, its parameter names written as flags (``usage``: whole messages by problem)."""
+    if exc.problem in (usage or {}):
+        return click.UsageError(usage[exc.problem])  # type: ignore[index]
+    if exc.source not in flags:
+        return exc  # type: ignore[no-any-return]
+    text = re.sub(r"\b(" + "|".join(flags) + r")\b", lambda m: flags[m[0]], exc.problem)
+    return click.BadParameter(text, param_hint=flags[exc.source])
 
 
 def _round_floats(frame: Any, digits: int = 3) -> Any:
@@ -2151,7 +2142,7 @@ def _round_floats(frame: Any, digits: int = 3) -> Any:
 
 
 def _capacity_values(values: tuple[str, ...]) -> dict[str, float]:
-    """``--capacity 1800`` (key ``""``: every store) and ``--capacity HKI=1800``, checked as
+    """``--capacity 1800`` (key ``"*"``: every store) and ``--capacity HKI=1800``, checked as
     :func:`forecasting.stores.limit_problem` checks store.toml; a store given twice is refused."""
     from forecasting.stores import limit_problem
 
@@ -2174,18 +2165,7 @@ def _capacity_values(values: tuple[str, ...]) -> dict[str, float]:
                                      "give each store once",
                                      param_hint="--capacity")  # fmt: skip
         out[store] = amount
-    return out
-
-
-def _capacities(values: dict[str, float], stores: list[str]) -> dict[str, float]:
-    """Litres per store of the forecast: the ``--capacity`` of the store, else the one without
-    a store."""
-    unknown = [store for store in values if store and store not in stores]
-    if unknown:
-        raise click.BadParameter(f"{unknown[0]!r} is not a store of the forecast "
-                                 f"({', '.join(stores)})", param_hint="--capacity")  # fmt: skip
-    every = {store: values[""] for store in stores} if "" in values else {}
-    return {**every, **{store: litres for store, litres in values.items() if store}}
+    return {store or "*": litres for store, litres in out.items()}
 
 
 def _write_sample(outdir: Path, settings: Settings, **kwargs: Any) -> dict[str, Path]:
@@ -2393,15 +2373,8 @@ def _demo_plans(settings: Settings, folder: Path, series: Any, regressors: Any,
     """Step 5 of the demo: orders, staffing and freezer space from the forecasts."""
     from forecasting.forecast import forecast as run_forecast
     from forecasting.planning.demand import daily_moments
-    from forecasting.planning.inputs import (
-        freezer_plans,
-        frozen_demand,
-        full_weeks,
-        staffing_standards,
-    )
     from forecasting.planning.orders import order_plan
-    from forecasting.planning.staffing import daily_staffing, staffing_plan
-    from forecasting.traffic import forecast_customers
+    from forecasting.planning.plans import plan_freezer, plan_staffing
 
     settings.info("5. Planning: orders, checkout staff and freezer space")
     stores = regressors.stores
@@ -2411,19 +2384,19 @@ def _demo_plans(settings: Settings, folder: Path, series: Any, regressors: Any,
     atomic_write(folder / "orders.csv", lambda p: _serialise(orders.lines, p, "csv"))
     settings.info(f"  {folder / 'orders.csv'}: " + "; ".join(orders.summary()[:2]))
     traffic = _read_kind(str(folder / "traffic.csv"), "traffic")
-    _, hourly = forecast_customers(traffic, stores, horizon=28, weather=regressors.weather)
-    hours = staffing_plan(hourly, staffing_standards(stores))
-    atomic_write(folder / "staffing.csv", lambda p: _serialise(_rounded(hours), p, "csv"))
-    days = daily_staffing(hours)
+    staffing = plan_staffing(traffic, stores, horizon=28, weather=regressors.weather)
+    atomic_write(folder / "staffing.csv",
+                 lambda p: _serialise(_rounded(staffing.table), p, "csv"))  # fmt: skip
+    days = staffing.daily
     settings.info(f"  {folder / 'staffing.csv'}: {days['staff_hours'].sum():,.0f} checkout "
                   f"hours in 28 days; busiest day {days.loc[days['staff_hours'].idxmax(), 'date']:%a %d.%m.}")  # fmt: skip
     frozen = series.select(series.keys["sku"].isin(
         catalog.loc[catalog["department"] == "frozen", "sku"]).to_numpy())  # fmt: skip
     year = daily_moments(run_forecast(frozen, horizon=365, regressors=regressors).table)
-    space = freezer_plans(full_weeks(frozen_demand(year, catalog))[0], catalog, stores)
-    atomic_write(folder / "freezer.csv", lambda p: _serialise(space.categories, p, "csv"))
+    space = plan_freezer(year, catalog, stores)
+    atomic_write(folder / "freezer.csv", lambda p: _serialise(space.table, p, "csv"))
     settings.info(f"  {folder / 'freezer.csv'}: a year of frozen forecasts")
-    for line in space.summary():
+    for line in space.plan.summary():
         settings.info(f"    {line}")
 
 

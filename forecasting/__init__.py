@@ -2,9 +2,21 @@
 
 Holidays come from the ``holidays`` package (Finland by default), weather from a weather file per
 store. :mod:`forecasting.sample` simulates a Finnish supermarket to try everything on.
+
+The main functions are exported here, loaded on first use so that ``import forecasting`` stays
+light (no pandas until one of them is asked for):
+
+- :func:`forecast` (:func:`forecasting.forecast.forecast`)
+- :func:`backtest` (:func:`forecasting.backtest.run_backtest`)
+- :func:`plan_staffing` and :func:`plan_freezer` (:mod:`forecasting.planning.plans`)
 """
 
 from __future__ import annotations
+
+import sys
+import types
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from forecasting.errors import (
     ConfigError,
@@ -14,4 +26,58 @@ from forecasting.errors import (
     SchemaError,
 )
 
-__all__ = ["ConfigError", "ForecastError", "NotFittedError", "ParameterError", "SchemaError"]
+if TYPE_CHECKING:
+    from forecasting.backtest import run_backtest as backtest
+    from forecasting.forecast import forecast
+    from forecasting.planning.plans import plan_freezer, plan_staffing
+
+# Exported name -> (module, name in it).
+_LAZY = {
+    "forecast": ("forecasting.forecast", "forecast"),
+    "backtest": ("forecasting.backtest", "run_backtest"),
+    "plan_staffing": ("forecasting.planning.plans", "plan_staffing"),
+    "plan_freezer": ("forecasting.planning.plans", "plan_freezer"),
+}
+
+__all__ = [
+    "ConfigError",
+    "ForecastError",
+    "NotFittedError",
+    "ParameterError",
+    "SchemaError",
+    "backtest",
+    "forecast",
+    "plan_freezer",
+    "plan_staffing",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a lazy export on first use (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'forecasting' has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    value = getattr(import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+class _Package(types.ModuleType):
+    """The package, whose exported ``forecast`` and ``backtest`` keep their names.
+
+    Importing the submodule :mod:`forecasting.forecast` (or :mod:`forecasting.backtest`) binds
+    it on the package under the same name as the exported function; the function wins, and the
+    module stays reachable through ``from forecasting.forecast import ...``.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
