@@ -7,15 +7,13 @@ cream and the most Christmas ham.
 
 from __future__ import annotations
 
-from forecasting.forecast import forecast
+from forecasting import forecast, plan_freezer, plan_staffing
 from forecasting.planning.demand import daily_moments
-from forecasting.planning.inputs import freezer_plans, frozen_demand, full_weeks
 from forecasting.planning.orders import order_plan
-from forecasting.planning.staffing import daily_staffing, describe_hour, staffing_plan
+from forecasting.planning.staffing import describe_hour
 from forecasting.sample import simulate_store
 from forecasting.series import sales_series
 from forecasting.tasks import Regressors
-from forecasting.traffic import forecast_customers
 
 
 def main() -> None:
@@ -31,21 +29,19 @@ def main() -> None:
           f"({salmon['packs']} packs of {salmon['pack_size']}) for delivery "
           f"{salmon['delivery_date']:%a %d.%m.}; stock-out risk {salmon['stockout_risk']:.1%}")
 
-    _, hourly = forecast_customers(store.traffic, store.stores, horizon=28, weather=store.weather)
-    standards = {code: config.staffing for code, config in store.stores.items()}
-    hours = staffing_plan(hourly, standards)
-    days = daily_staffing(hours)
+    staffing = plan_staffing(store.traffic, store.stores, horizon=28, weather=store.weather)
+    hours, days = staffing.table, staffing.daily
     eve = days[(days["store"] == "HKI") & (days["date"] == "2025-12-24")].iloc[0]
     print(f"Christmas Eve in Kallio: {eve['open_hours']:.0f} open hours, "
           f"{eve['staff_hours']:.0f} checkout hours, up to {eve['peak_cashiers']} cashiers")
     busiest = hours[(hours["store"] == "HKI") & (hours["date"] == "2025-12-24")]
-    print("  " + describe_hour(busiest.sort_values("load_erlangs").iloc[-1], standards["HKI"]))
+    print("  " + describe_hour(busiest.sort_values("load_erlangs").iloc[-1],
+                               staffing.standards["HKI"]))
 
     frozen = series.select(series.keys["sku"].isin(
         store.catalog.loc[store.catalog["department"] == "frozen", "sku"]).to_numpy())
     year = daily_moments(forecast(frozen, horizon=365, regressors=regressors).table)
-    weeks, _ = full_weeks(frozen_demand(year, store.catalog))
-    plan = freezer_plans(weeks, store.catalog, store.stores)
+    plan = plan_freezer(year, store.catalog, store.stores).plan
     space = plan.categories[plan.categories["store"] == "HKI"].pivot(
         index="week", columns="category", values="allocated_l")
     for category in ("ice cream", "christmas ham"):
