@@ -148,6 +148,11 @@ class Output:
         self.fallback[j] = fallback
 
 
+def year_periods(freq: str) -> int:
+    """Periods in a year that keep the weekday: 364 days, or 52 weeks."""
+    return 364 if freq == "D" else 52
+
+
 class TooShort(Exception):
     """A series has too little history for a model; the message says how much it needs."""
 

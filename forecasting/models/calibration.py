@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from forecasting.models.base import Output, Task
+from forecasting.models.base import Output, Task, year_periods
 
 MIN_SCORES = 1000
 """Least misses behind each step's correction: steps either side are pooled until there are
@@ -107,7 +107,7 @@ def calibration_origins(n_hist: int, horizon: int, season: int, freq: str) -> li
     >>> calibration_origins(1096, 365, 7, "D")  # a year ago, a horizon of 365 would reach today
     [731]
     """
-    year = 364 if freq == "D" else 52
+    year = year_periods(freq)
     least = max(season, 2 * MIN_HISTORY)
     return [origin for origin in dict.fromkeys([n_hist - horizon, n_hist - year])
             if origin >= least and origin + horizon <= n_hist]  # fmt: skip
@@ -131,7 +131,8 @@ def spread(quantiles: np.ndarray, level: np.ndarray) -> np.ndarray:
 
 
 def _level(y: np.ndarray) -> np.ndarray:
-    """Each series' mean of its last year of history (0 when it has none)."""
+    """Each series' mean over its last 364 periods (a year of daily history; all of a weekly
+    history under seven years), 0 when it has none."""
     import warnings
 
     with warnings.catch_warnings():

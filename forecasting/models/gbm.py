@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.errors import NotFittedError
-from forecasting.models.base import Output, Task
+from forecasting.models.base import Output, Task, year_periods
 from forecasting.models.contract import Model, Refusal
 
 MIN_PERIODS = 14
@@ -149,8 +149,8 @@ class GlobalGBM(Model):
                 continue
             features, base = _features(history, z, lag, offset, store)
             target = z / base
-            year = 364 if task.freq == "D" else 52
-            rows = _training_rows(target, history.n_hist, MAX_TRAIN_YEARS * year)
+            rows = _training_rows(target, history.n_hist,
+                                  MAX_TRAIN_YEARS * year_periods(task.freq))
             trains.append(features.iloc[rows])
             targets.append(target.ravel()[rows])
             weights.append((base * scale).ravel()[rows])
@@ -250,8 +250,7 @@ def _joining(task: Task, lag: int,
     others go into ``refused``."""
     k = task.y.shape[1]
     counts = (~np.isnan(task.y)).sum(axis=0)
-    year = 364 if task.freq == "D" else 52
-    level = _levels(task.y, year)
+    level = _levels(task.y, year_periods(task.freq))
     for j in range(k):
         if counts[j] < lag + MIN_PERIODS:
             refused[j] = Refusal(f"gbm: needs {lag + MIN_PERIODS} periods of history, has "
@@ -291,7 +290,7 @@ def feature_frame(task: Task, z: np.ndarray, lag: int) -> tuple[pd.DataFrame, np
     columns: dict[str, np.ndarray] = {}
     for i in range(4):
         columns[f"lag{lag + i * step}"] = _shift(full, lag + i * step)
-    yearly = 364 if task.freq == "D" else 52
+    yearly = year_periods(task.freq)
     if yearly >= lag + (3 if task.freq == "D" else 0):
         columns[f"lag{yearly}"] = _shift(full, yearly)
         if task.freq == "D":
