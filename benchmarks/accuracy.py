@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from forecasting.backtest import _mase_scale, origins, run_backtest, score, summarise
+from forecasting.backtest import mase_scale, origins, run_backtest, score, summarise
 from forecasting.models import DEFAULT_MODEL
 from forecasting.series import SeriesSet, sales_series
 from forecasting.tasks import Regressors
@@ -169,7 +169,7 @@ def statsforecast_rows(data: DataSet, work: Path, jobs: int) -> list[dict]:
             quantiles = np.stack([arrays[n] for n in ("lo95", "lo80", "hi80", "hi95")])
             actual = series.values[start:start + h]
             frame_sums = score(actual, arrays["forecast"], quantiles, probs, LEVELS,
-                               scale=_mase_scale(series.values[:start], series.season))
+                               scale=mase_scale(series.values[:start], series.season))
             frame_sums["model"] = model
             sums.append(frame_sums)
         overall = summarise(pd.concat(sums, ignore_index=True), ["model"], LEVELS)

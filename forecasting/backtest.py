@@ -110,7 +110,7 @@ def backtest_block(tasks: Sequence[Task], model: str, starts: Sequence[int], hor
             actuals.append(actual)
         for task, cut, actual, output in zip(tasks, cuts, actuals, run_block(model, cuts)):
             frame = score(actual, output.point, output.quantiles, probs, levels,
-                          scale=_mase_scale(cut.y, task.season))
+                          scale=mase_scale(cut.y, task.season))
             frame.insert(0, "window", window)
             frame.insert(0, "column", task.columns)
             frame["model_used"] = output.models
@@ -239,7 +239,7 @@ def score(actual: np.ndarray, point: np.ndarray, quantiles: np.ndarray, probs: S
     return pd.DataFrame(out)
 
 
-def _mase_scale(y: np.ndarray, season: int) -> np.ndarray:
+def mase_scale(y: np.ndarray, season: int) -> np.ndarray:
     """Mean absolute seasonal difference of the training history, per series."""
     diffs = np.abs(y[season:] - y[:-season])
     if len(diffs) == 0:
