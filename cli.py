@@ -93,12 +93,15 @@ class Settings:
     def info(self, message: str) -> None:
         """Tell the user something on stderr, unless ``-q``."""
         if not self.quiet:
+            context = click.get_current_context(silent=True)
+            message = as_flags(message, context.command if context else None)
             click.echo(printable(message, keep_newlines=True), err=True)
 
 
 class _Command(click.Command):
-    """A command whose input and output paths are checked before it does any work, and whose
-    single-value options may be given once only (Click would keep the last one silently)."""
+    """A command whose input and output paths are checked before it does any work, whose
+    single-value options may be given once only (Click would keep the last one silently), and
+    whose library errors read in its own option names."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         args = _renamed_options(self, args)
@@ -107,7 +110,84 @@ class _Command(click.Command):
 
     def invoke(self, ctx: click.Context) -> Any:
         check_paths(ctx)
-        return super().invoke(ctx)
+        try:
+            return super().invoke(ctx)
+        except (BasketError, ForecastError) as exc:
+            if _debugging():
+                raise
+            message = as_flags(str(exc), self)
+            if isinstance(exc, (BasketParameterError, ForecastParameterError)):
+                raise ParameterProblem(message) from None
+            raise DataError(message) from None
+
+
+# --------------------------------------------------------------------------- parameters as flags
+# Library messages name the parameters of the Python functions in backticks: `top`,
+# `min_support=0.01`, `columns={'date': 'day'}`. On the command line they read as the options
+# that set them, found from the commands' own declarations (an option's Python name is the
+# library's parameter name), so there is no second table to keep in step.
+
+_PARAMETER = re.compile(r"`([A-Za-z_]\w*)(?:=([^`]*))?`")
+_COLUMN_PAIR = re.compile(r"""\{\s*['"]([^'"]+)['"]\s*:\s*['"]([^'"]*)['"]\s*\}""")
+
+
+def as_flags(text: str, command: click.Command | None = None) -> str:
+    """``text`` with each `parameter` and `parameter=value` written as the option that sets it.
+
+    The option is looked up among ``command``'s parameters first, then among every command's;
+    a name no command takes is left as it is.
+    """
+    return _PARAMETER.sub(lambda match: _flag_of(match, command), text)
+
+
+def _flag_of(match: re.Match[str], command: click.Command | None) -> str:
+    import ast
+    import shlex
+
+    name, value = match[1], match[2]
+    if name == "columns" and value is not None and (pair := _COLUMN_PAIR.fullmatch(value.strip())):
+        canonical, actual = pair[1], pair[2]
+        option = _parameter(f"col_{canonical}", command)
+        if isinstance(option, click.Option):
+            return f"{option.opts[0]} {shlex.quote(actual)}"
+        return f"--col {shlex.quote(f'{canonical}={actual}')}"
+    param = _parameter(name, command)
+    if param is None:
+        return match[0]
+    if isinstance(param, click.Argument):
+        return param.human_readable_name
+    flag = next((opt for opt in param.opts if opt.startswith("--")), param.opts[0])
+    if value is None:
+        return flag
+    try:
+        literal = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        literal = value
+    if isinstance(param, click.Option) and param.is_flag:
+        return flag if literal else (param.secondary_opts or [f"no {flag}"])[0]
+    values = literal if isinstance(literal, (list, tuple)) else [literal]
+    return " ".join(f"{flag} {shlex.quote(str(item))}" for item in values)
+
+
+def _parameter(name: str, command: click.Command | None) -> click.Parameter | None:
+    """The parameter called ``name`` of ``command``, else of any kori command."""
+    for param in command.params if command else ():
+        if param.name == name:
+            return param
+    return _all_parameters().get(name)
+
+
+def _all_parameters() -> dict[str, click.Parameter]:
+    """Every kori command's parameters by Python name (the first command's, for a shared name)."""
+    found: dict[str, click.Parameter] = {}
+    pending: list[click.Command] = [kori]
+    while pending:
+        command = pending.pop(0)
+        if isinstance(command, click.Group):
+            pending += [command.commands[name] for name in sorted(command.commands)]
+        for param in command.params:
+            found.setdefault(param.name or "", param)
+    return found
 
 
 RENAMED = {"--level": ("--items", "--interval"), "--by": ("--split", "--series")}
@@ -182,8 +262,8 @@ class _Kori(_Group):
             if ctx.params.get("debug"):
                 raise
             if isinstance(exc, (BasketParameterError, ForecastParameterError)):
-                raise ParameterProblem(str(exc)) from None
-            raise DataError(str(exc)) from None
+                raise ParameterProblem(as_flags(str(exc))) from None
+            raise DataError(as_flags(str(exc))) from None
         except Exception as exc:  # a bug: say so in one line, with the way to see more
             if ctx.params.get("debug"):
                 raise

@@ -379,3 +379,20 @@ def test_no_option_name_means_two_things(runner):
     doubled = {opt: helps for opt, helps in meanings.items() if len(helps) > 1}
     assert "--level" not in meanings and "--by" not in meanings
     assert not {opt for opt in doubled if opt in ("--items", "--split", "--series", "--interval")}
+
+
+def test_library_parameters_read_as_the_commands_options() -> None:
+    """Library messages name parameters in backticks; the CLI writes the option that sets each
+    (the command's own first, then any command's), values quoted for a shell."""
+    import cli
+
+    mine = cli.kori.commands["rules"].commands["mine"]
+    run = cli.kori.commands["forecast"].commands["run"]
+    text = "Pass `min_confidence=0.2` or `top`; map `columns={'date': 'day'}` or `columns={'x': 'y z'}`"
+    assert cli.as_flags(text, mine) == (
+        "Pass --min-confidence 0.2 or --top; map --date-col day or --col 'x=y z'"
+    )
+    assert cli.as_flags("`levels=(80, 95)`, `delimiter=';'`, `receipts`", run) == (
+        "--interval 80 --interval 95, --delimiter ';', RECEIPTS"
+    )
+    assert cli.as_flags("`no_such_parameter` stays", run) == "`no_such_parameter` stays"
