@@ -63,7 +63,7 @@ def read_quantities(values: pd.Series, name: str, source: str, first_line: int) 
             source=source,
             where=_where(values, bad, first_line),
             fix="Use plain numbers (not blank, nan or inf), or map another column with "
-            "--quantity-col",
+            "`quantity`",
         )
     return numbers.to_numpy(dtype=float)
 
@@ -101,7 +101,7 @@ def read_timestamps(
                                                          errors="coerce"))  # fmt: skip
             except ValueError as exc:  # a directive strftime does not know, e.g. %Q
                 raise ParameterError(
-                    f"--date-format {date_format!r} is not a strftime format ({exc})",
+                    f"`date_format` {date_format!r} is not a strftime format ({exc})",
                     source=source,
                     fix="Use directives such as %d.%m.%Y %H:%M",
                 ) from None
@@ -121,7 +121,7 @@ def read_timestamps(
             f"column {name!r}: not a date in {_rows(bad)}",
             source=source,
             where=_where(values, bad, first_line),
-            fix="Write YYYY-MM-DD HH:MM:SS, or use --dayfirst or --date-format for others",
+            fix="Write YYYY-MM-DD HH:MM:SS, or use `dayfirst=True` or `date_format` for others",
         )
     check_dates(parsed, values, name, source, first_line)
     return parsed
@@ -170,8 +170,8 @@ def check_dates(
         f"other {len(rest):,} (which run from {rest.min():%Y-%m-%d} to {rest.max():%Y-%m-%d})",
         source=source,
         where=_where(values, stranded, first_line),
-        fix="Correct or remove those lines: dates so far out would bend --split month splits and "
-        "--from/--to",
+        fix="Correct or remove those lines: dates so far out would bend `by='month'` splits and "
+        "`start`/`end`",
     )
 
 

@@ -104,19 +104,19 @@ def select_receipts(
         If the level is unknown, no receipt is left, or categories are asked for without them.
     """
     if level not in ("sku", "category"):
-        raise ParameterError(f"unknown level {level!r}", fix="Use --items sku or category")
+        raise ParameterError(f"unknown level {level!r}", fix="Use `level='sku'` or `level='category'`")
     receipts = receipts.filter(stores=stores, start=start, end=end)
     if receipts.n_receipts == 0:
         raise ParameterError(
             "no receipts are left after the store and period filters",
             source=receipts.source,
-            fix="Widen --from/--to or check --store",
+            fix="Widen `start`/`end` or check `stores`",
         )
     if level == "category":
         if not categories:
             raise ParameterError(
                 "mining categories needs a catalog with a category column",
-                fix="Pass --catalog catalog.csv",
+                fix="Pass a `catalog` with a category column",
             )
         receipts = receipts.to_level(categories)
     return receipts

@@ -10,12 +10,6 @@ import pandas as pd
 from basket.describe import item_map
 from basket.resolve import match_items, no_match
 
-_OPTIONS = {
-    "mentioning": "--with", "antecedent": "--antecedent", "consequent": "--consequent",
-    "antecedent_from": "--antecedent-from", "consequent_from": "--consequent-from",
-}  # fmt: skip
-
-
 def filter_rules(
     rules: pd.DataFrame,
     *,
@@ -83,7 +77,7 @@ def filter_rules(
                 matches = match_items(term, known, names, categories)
                 if not matches:
                     raise no_match(term, known, names, categories,
-                                   problem=f"{_OPTIONS[option]} {term!r} matches no item, name "
+                                   problem=f"`{option}` {term!r} matches no item, name "
                                    "or category")  # fmt: skip
                 wanted.update(matches)
             keep &= _matches(rules, wanted, side, every)

@@ -75,15 +75,15 @@ def check_thresholds(
     if min_support is not None and not 0 < min_support <= 1:
         raise ParameterError(
             f"minimum support must be in (0, 1], got {min_support}",
-            fix="Give a fraction of receipts such as 0.001, or a count with --min-count",
+            fix="Give a fraction of receipts such as 0.001, or a count with `min_count`",
         )
     if min_count is not None and min_count < 1:
         raise ParameterError(
-            f"minimum count must be at least 1, got {min_count}", fix="Pass e.g. --min-count 10"
+            f"minimum count must be at least 1, got {min_count}", fix="Pass e.g. `min_count=10`"
         )
     if max_len < 1:
         raise ParameterError(
-            f"maximum length must be at least 1, got {max_len}", fix="Pass e.g. --max-len 3"
+            f"maximum length must be at least 1, got {max_len}", fix="Pass e.g. `max_len=3`"
         )
 
 
@@ -138,7 +138,7 @@ def frequent_itemsets(
     if engine == "sparse" and not sparse_ok:
         raise ParameterError(
             "the sparse engine counts itemsets of up to 3 items, and not maximal ones",
-            fix="Use --engine mlxtend (or auto) for longer or maximal itemsets",
+            fix="Use `engine='mlxtend'` (or `engine='auto'`) for longer or maximal itemsets",
         )
     use_sparse = engine == "sparse" or (engine == "auto" and sparse_ok)
     if use_sparse:

@@ -93,7 +93,7 @@ class Receipts:
                 raise ParameterError(
                     "the receipts have no store column to filter on",
                     source=self.source,
-                    fix="Map it with --store-col, or leave out --store",
+                    fix="Map it with `store`, or leave out `stores`",
                 )
             unknown = sorted(set(stores) - set(self.stores))
             if unknown:
@@ -109,7 +109,7 @@ class Receipts:
                 raise ParameterError(
                     "the receipts have no timestamps to filter a period on",
                     source=self.source,
-                    fix="Map one with --timestamp-col, or leave out --from and --to",
+                    fix="Map one with `timestamp`, or leave out `start` and `end`",
                 )
             days = self.timestamps.normalize()
             if start is not None:
@@ -196,7 +196,7 @@ def from_long(
         the others (see :func:`basket.columns.check_dates`), or no receipt is left.
     """
     receipt_cols = [receipt] if isinstance(receipt, str) else list(receipt)
-    _require(frame, {**dict.fromkeys(receipt_cols, "--receipt-col"), item: "--item-col"}, source)
+    _require(frame, {**dict.fromkeys(receipt_cols, "receipt"), item: "item"}, source)
     dropped: dict[str, int] = {}
     # Factorising the columns as they are (Arrow strings, integers) keeps ten million lines
     # out of Python objects.
@@ -313,7 +313,7 @@ def from_baskets(
         raise ParameterError(
             f"the delimiter must be one character, got {delimiter!r}",
             source=source,
-            fix="Pass e.g. --delimiter ';' (or tab)",
+            fix="Pass e.g. `delimiter=';'` (or tab)",
         )
     dropped: dict[str, int] = {}
     excluded = set(exclude_items)
@@ -332,8 +332,8 @@ def from_baskets(
                 "the first line looks like a header of column names, not a receipt",
                 source=source,
                 where=f"line 1: {','.join(fields[:6])}",
-                fix="Pass --header for a basket file with a header, or leave out --layout "
-                "basket for a file with a row per receipt line",
+                fix="Pass `header=True` for a basket file with a header; a file with a row per "
+                "receipt line is not a basket file",
             )
         basket = [label for label in fields if label != ""]
         if not basket:
@@ -407,12 +407,13 @@ def _one_item_each(
     where = f"line {text[0][0]}: {text[0][1][:60]!r}" if text else None
     if found and best != " ":
         shown = _DELIMITERS[best]
-        fix = f"{_span(holding[best])} hold {shown}: pass --delimiter {shown}"
+        how = "`delimiter` tab ('\\t')" if best == "\t" else f"`delimiter={shown}`"
+        fix = f"{_span(holding[best])} hold {shown}: pass {how}"
     elif found:
         fix = (f"{_span(holding[best])} hold spaces: if a space separates the items, pass "
-               "--delimiter ' '; if every receipt really has one item, there is nothing to pair")
+               "`delimiter=' '`; if every receipt really has one item, there is nothing to pair")
     else:
-        fix = (f"Check --delimiter (none of "
+        fix = (f"Check `delimiter` (none of "
                f"{', '.join(v for k, v in _DELIMITERS.items() if k != delimiter)} is on most "
                "of the first lines); if every receipt really has one item, there is nothing "
                "to pair")
@@ -477,7 +478,7 @@ def _assemble(
             "no receipt with a bought item",
             source=source,
             where=", ".join(f"{k}: {v:,}" for k, v in dropped.items()) or "the input is empty",
-            fix="Check the item and quantity columns, and --exclude-item",
+            fix="Check the item and quantity columns, and `exclude_items`",
         )
     matrix = net[keep]
     used = np.asarray(matrix.sum(axis=0)).ravel() > 0
@@ -495,12 +496,12 @@ def _assemble(
 
 
 def _require(frame: pd.DataFrame, columns: Mapping[str, str], source: str) -> None:
-    """Refuse a frame lacking any of ``columns`` (column -> the option that maps it)."""
+    """Refuse a frame lacking any of ``columns`` (column -> the parameter that maps it)."""
     missing = [c for c in columns if c not in frame.columns]
     if not missing:
         return
     found = ", ".join(map(str, frame.columns[:12])) or "no columns"
-    flags = list(dict.fromkeys(columns[c] for c in missing))
+    names = list(dict.fromkeys(columns[c] for c in missing))
     what = (f"missing column {missing[0]!r}" if len(missing) == 1
             else "missing columns " + ", ".join(map(repr, missing)))  # fmt: skip
     raise SchemaError(
@@ -508,8 +509,8 @@ def _require(frame: pd.DataFrame, columns: Mapping[str, str], source: str) -> No
         source=source,
         where=f"found: {found}",
         fix=f"Map {'it' if len(missing) == 1 else 'them'} with "
-        + " and ".join(f"{flag} NAME" for flag in flags)
-        + ", or read a file with one receipt a line with --layout basket",
+        + " and ".join(f"`{name}='NAME'`" for name in names)
+        + ", or read it as a basket file (one receipt a line)",
     )
 
 

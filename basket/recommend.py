@@ -101,8 +101,8 @@ def _in_no_rule(
         return ParameterError(
             f"{what} {'is' if one else 'are'} in no rule of {source or 'the rules'}",
             where=None if one else show(items, names),
-            fix="Mine the rules with a lower --min-support, or give RECEIPTS instead of --rules "
-            "to learn why",
+            fix="Mine the rules with a lower `min_support`, or resolve the basket against the "
+            "receipts mined to learn why",
         )
     why = [_why(item, report) for item in items[:3]]
     reasons = [reason if one else f"{show([item], names)}: {reason}"
@@ -119,24 +119,24 @@ def _why(item: str, report: RuleReport) -> tuple[str, str]:
     count = report.item_counts.get(item, 0)
     if count == 0:
         return (f"in none of the {report.receipts:,} receipts mined",
-                "Check the item, --store, --from and --to")  # fmt: skip
+                "Check the item, `stores`, `start` and `end`")  # fmt: skip
     held = f"in {count:,} receipts ({count / report.receipts:.2%})"
     if count < report.min_count:
         support = math.floor(count / report.receipts * 1e4) / 1e4  # rounded down: it reaches
         return (f"{held}, fewer than the {report.min_count:,} an itemset needs",
-                f"Pass --min-support {support:g} or lower (or --min-count {count})")
+                f"Pass `min_support={support:g}` or lower (or `min_count={count}`)")
     if item not in report.paired:
         return (f"{held}, but no other item is in {report.min_count:,} of them",
-                "Lower --min-support (or --min-count) to count its pairs")
+                "Lower `min_support` (or `min_count`) to count its pairs")
     if item not in report.tested_items:
-        return (f"{held}, but none of its rules reaches --min-confidence",
-                "Lower --min-confidence")
+        return (f"{held}, but none of its rules reaches `min_confidence`",
+                "Lower `min_confidence`")
     if item not in report.significant_items:
-        return (f"{held}, but none of its rules is significant (--max-p, after --correction for "
-                f"the rules tested)", "See them with --max-p 1; they may be chance")
+        return (f"{held}, but none of its rules is significant (`max_p`, after `correction` for "
+                f"the rules tested)", "See them with `max_p=1`; they may be chance")
     return (f"{held}; its significant rules are redundant (a simpler rule is as confident), "
-            "below --min-lift or left out by the filters",
-            "See them with --keep-redundant, without --min-lift and the filters")
+            "below `min_lift` or left out by the filters",
+            "See them with `keep_redundant=True`, without `min_lift` and the filters")
 
 
 def check_top(top: int) -> None:
@@ -148,7 +148,7 @@ def check_top(top: int) -> None:
     """
     if top < 1:
         raise ParameterError(f"the number of recommendations must be at least 1, got {top}",
-                             fix="Pass e.g. --top 10")  # fmt: skip
+                             fix="Pass e.g. `top=10`")  # fmt: skip
 
 
 def recommend(rules: pd.DataFrame, basket: Iterable[str], *, top: int = 10) -> pd.DataFrame:

@@ -120,7 +120,7 @@ def association_rules(
     if itemsets.algorithm == "fpmax":
         raise ParameterError(
             "maximal itemsets lack the counts of their subsets that rules need",
-            fix="Mine rules with --algorithm fpgrowth or apriori",
+            fix="Mine rules with `algorithm='fpgrowth'` or `algorithm='apriori'`",
         )
     counts = itemsets.counts
     n = itemsets.n_receipts
@@ -182,19 +182,19 @@ def check_rule_thresholds(
     if not 0 <= min_confidence <= 1:
         raise ParameterError(
             f"minimum confidence must be in [0, 1], got {min_confidence}",
-            fix="Pass e.g. --min-confidence 0.2",
+            fix="Pass e.g. `min_confidence=0.2`",
         )
     if min_lift is not None and not min_lift >= 0:
         raise ParameterError(f"minimum lift must be 0 or more, got {min_lift}",
-                             fix="Pass e.g. --min-lift 1.5")  # fmt: skip
+                             fix="Pass e.g. `min_lift=1.5`")  # fmt: skip
     if max_consequent_len < 1:
         raise ParameterError(
             f"the consequent needs at least one item, got {max_consequent_len}",
-            fix="Pass --max-consequent-len 1 or more",
+            fix="Pass `max_consequent_len` 1 or more",
         )
     if not 0 < max_p <= 1:
         raise ParameterError(f"the largest p-value kept must be in (0, 1], got {max_p}",
-                             fix="Pass e.g. --max-p 0.05, or 1 to keep all rules")  # fmt: skip
+                             fix="Pass e.g. `max_p=0.05`, or 1 to keep all rules")  # fmt: skip
     if correction not in CORRECTIONS:
         raise ParameterError(f"unknown correction {correction!r}",
                              fix=f"Use one of {', '.join(CORRECTIONS)}")  # fmt: skip

@@ -30,13 +30,13 @@ def period_labels(receipts: Receipts, by: str) -> np.ndarray:
     if by == "store":
         if receipts.stores is None:
             raise ParameterError("the receipts have no store column to split by",
-                                 source=receipts.source, fix="Map it with --store-col")  # fmt: skip
+                                 source=receipts.source, fix="Map it with `store`")  # fmt: skip
         return np.asarray(receipts.stores, dtype=str)
     if receipts.timestamps is None:
         raise ParameterError(
             f"the receipts have no timestamps to split by {by}",
             source=receipts.source,
-            fix="Map one with --timestamp-col",
+            fix="Map one with `timestamp`",
         )
     stamps = receipts.timestamps
     if by == "month":

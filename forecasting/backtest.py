@@ -61,7 +61,7 @@ def origins(n_hist: int, horizon: int, windows: int, step: int, season: int, *,
             f"{windows} windows of {horizon} periods {step} apart leave {max(first, 0)} periods "
             f"of history before the first origin; at least {season + horizon} are needed",
             source=source, where=f"the history has {n_hist} periods",
-            fix="Give fewer --windows, a shorter --horizon or --step, or more history",
+            fix="Give fewer `windows`, a shorter `horizon` or `step`, or more history",
         )
     return [first + i * step for i in range(windows)]
 
@@ -198,7 +198,7 @@ def weather_at_origins(series: SeriesSet, weather: pd.DataFrame, starts: Sequenc
                 raise SchemaError(
                     f"no weather for store {store!r} on or before the origin {origin:%Y-%m-%d}",
                     source=source, fix="Give weather from before the first origin, or "
-                    "--weather-at observed",
+                    "`weather_at='observed'`",
                 )  # fmt: skip
             table, _, _ = weather_columns(rows[rows["date"] <= known], store, dates, series.freq,
                                           origin, source=source)  # fmt: skip
@@ -396,14 +396,14 @@ def run_backtest(
 def _check_weather_at(weather_at: str, weather_days: int) -> None:
     if weather_at not in WEATHER_AT:
         raise ParameterError(f"weather at {weather_at!r} is neither of {', '.join(WEATHER_AT)}",
-                             fix="Give --weather-at observed or --weather-at origin")
+                             fix="Give `weather_at='observed'` or `weather_at='origin'`")
     if weather_days < 0:
-        raise ParameterError(f"--weather-days {weather_days} is below 0",
-                             fix="Give --weather-days 0 or more")
+        raise ParameterError(f"`weather_days` {weather_days} is below 0",
+                             fix="Give `weather_days` 0 or more")
     if weather_days and weather_at != "origin":
-        raise ParameterError(f"--weather-days {weather_days} is for weather as known at the "
+        raise ParameterError(f"`weather_days` {weather_days} is for weather as known at the "
                              "origin; the observed weather is known every day",
-                             fix="Add --weather-at origin, or leave out --weather-days")
+                             fix="Add `weather_at='origin'`, or leave out `weather_days`")
 
 
 def _forecast_table(series: SeriesSet, rows: list[pd.DataFrame], names: list[str],

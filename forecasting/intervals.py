@@ -44,7 +44,7 @@ def check_levels(levels: Sequence[float]) -> tuple[float, ...]:
     return _checked(levels, "interval level", low, high, _LEVEL_DECIMALS, level_name,
                     lower_open=True,
                     fix="Give levels in percent up to 99.9 (a 100% interval is unbounded), e.g. "
-                    "--interval 80 --interval 95")  # fmt: skip
+                    "`levels=(80, 95)`")  # fmt: skip
 
 
 def check_quantiles(quantiles: Sequence[float]) -> tuple[float, ...]:
@@ -54,7 +54,7 @@ def check_quantiles(quantiles: Sequence[float]) -> tuple[float, ...]:
     return _checked(quantiles, "quantile", low, high, _QUANTILE_DECIMALS, quantile_name,
                     lower_open=False,
                     fix="Give quantiles as fractions from 0.001 to 0.999 (further out the tails "
-                    "are guesses), e.g. --quantiles 0.5,0.9,0.95")  # fmt: skip
+                    "are guesses), e.g. `quantiles` 0.5,0.9,0.95")  # fmt: skip
 
 
 def _number(value: float) -> str:

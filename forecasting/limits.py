@@ -65,7 +65,8 @@ def _plain(bound: float) -> str:
 def check_limit(name: str, value: float, *, label: str | None = None) -> float:
     """``value`` as a float when it is a sane store standard ``name``, else raise.
 
-    ``label`` names the value in the message (an option such as ``--service-level``).
+    ``label`` names the value in the message; by default the parameter in backticks
+    (`` `service_level` ``), which the command line writes as its option.
 
     Raises
     ------
@@ -74,9 +75,9 @@ def check_limit(name: str, value: float, *, label: str | None = None) -> float:
     """
     problem = limit_problem(name, value)
     if problem is not None:
-        if label:
-            problem = problem.replace(f"{name} =", label, 1)
-        raise ParameterError(problem, fix=f"Give e.g. {label or name} {EXAMPLES[name]}")
+        label = label or f"`{name}`"
+        problem = problem.replace(f"{name} =", label, 1)
+        raise ParameterError(problem, fix=f"Give e.g. {label} {EXAMPLES[name]}")
     return float(value)
 
 

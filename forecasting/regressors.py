@@ -130,7 +130,7 @@ def weather_columns(
             f"no weather rows for store {store!r}",
             source=source,
             where=f"stores in the file: {', '.join(sorted(map(str, weather['store'].unique())))}",
-            fix="Add the store's weather, or leave out --weather",
+            fix="Add the store's weather, or leave out `weather`",
         )
     columns = [c for c in WEATHER_COLUMNS if c in rows.columns and rows[c].notna().any()]
     table = rows.set_index("date")[columns].sort_index()

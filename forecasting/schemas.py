@@ -227,32 +227,15 @@ def column_names(schema: Schema, columns: Mapping[str, str]) -> dict[str, str]:
     return {name: columns.get(name) or name for name in known}
 
 
-COLUMN_OPTIONS = {
-    "date": "--date-col",
-    "timestamp": "--timestamp-col",
-    "store": "--store-col",
-    "sku": "--sku-col",
-    "quantity": "--quantity-col",
-    "receipt_id": "--receipt-col",
-    "temperature_c": "--temperature-col",
-    "precipitation_mm": "--precipitation-col",
-}
-"""Command-line options that map a canonical column; others are mapped with ``--col NAME=COL``."""
-
-
 def missing_column(column: Column, name: str, found: pd.Index, kind: str) -> Problem:
-    """The error for a required column the file lacks, with the option that maps a likely one."""
-    import shlex
-
+    """The error for a required column the file lacks, with the mapping of a likely one
+    (``columns={'date': 'day'}``, which the command line writes as ``--date-col day``)."""
     options = ", ".join(map(str, found[:12])) + (", ..." if len(found) > 12 else "")
     guess = _closest(column.name, [str(c) for c in found])
-    option = COLUMN_OPTIONS.get(column.name)
     if guess:
-        how = f"{option} {shlex.quote(guess)}" if option else f"--col {shlex.quote(f'{column.name}={guess}')}"
-        fix = f"Map it with {how}"
+        fix = f"Map it with `columns={{{column.name!r}: {guess!r}}}`"
     else:
-        how = f"{option} NAME" if option else f"--col {column.name}=NAME"
-        fix = f"Add the column, or map another one with {how}"
+        fix = f"Add the column, or map another one with `columns={{{column.name!r}: 'NAME'}}`"
     return Problem(
         "error",
         "missing_column",

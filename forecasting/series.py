@@ -162,7 +162,7 @@ def infer_freq(dates: pd.Series, *, source: str = "<sales>") -> str:
         "cannot tell whether the sales are daily or weekly",
         source=source,
         where=f"most common step {step.days} days, dates on {len(weekdays)} weekdays",
-        fix="Give --freq D or --freq W, with weekly dates all on one weekday",
+        fix="Give `freq='D'` or `freq='W'`, with weekly dates all on one weekday",
     )
 
 
@@ -301,7 +301,7 @@ def _whole_weeks(data: pd.DataFrame, freq: str, source: str
             f"the sales ({first:%Y-%m-%d} to {last:%Y-%m-%d}) hold no whole week",
             source=source,
             where=f"weeks run {weeks.min().start_time:%a} to {weeks.min().end_time:%a}",
-            fix="Give at least a whole week of sales, or leave out --freq W",
+            fix="Give at least a whole week of sales, or leave out `freq='W'`",
         )
     left = tuple((data.loc[drop & (weeks == week).to_numpy(), "date"].min(),
                   data.loc[drop & (weeks == week).to_numpy(), "date"].max(),
@@ -318,7 +318,7 @@ def _resolve_freq(given: str | None, found: str, source: str) -> str:
             raise SchemaError(
                 "the sales are weekly and cannot be made daily",
                 source=source,
-                fix="Leave out --freq, or give --freq W",
+                fix="Leave out `freq`, or give `freq='W'`",
             )
         return "D"
     if given == "W":
@@ -336,7 +336,7 @@ def _item_column(data: pd.DataFrame, level: str, catalog: pd.DataFrame | None,
         return "sku"
     if catalog is None:
         raise ParameterError("forecasting by category needs the catalog",
-                             fix="Give --catalog catalog.csv")  # fmt: skip
+                             fix="Give `catalog`")  # fmt: skip
     category = dict(zip(catalog["sku"].astype(str), catalog["category"].astype(str)))
     data["category"] = data["sku"].map(category)
     unknown = data.loc[data["category"].isna(), "sku"].unique()
@@ -346,7 +346,7 @@ def _item_column(data: pd.DataFrame, level: str, catalog: pd.DataFrame | None,
             f"{len(unknown)} skus are not in the catalog",
             source=source,
             where=f"e.g. {shown}",
-            fix="Add them to the catalog, or forecast at --series sku",
+            fix="Add them to the catalog, or forecast at `level='sku'`",
         )
     return "category"
 
@@ -371,7 +371,7 @@ def _open_days(
                 raise ParameterError(
                     f"store {code!r} is in the sales but not in the store configuration",
                     where=f"configured: {', '.join(stores) or 'none'}",
-                    fix=f"Add a [stores.{code}] table, or leave out --stores",
+                    fix=f"Add a [stores.{code}] table, or leave out `stores`",
                 )
             names = holiday_names
             if names is None:  # the store's own country's holidays
@@ -430,7 +430,7 @@ def check_horizon(last: pd.Timestamp, horizon: int, freq: str = "D") -> None:
     unit = "week" if str(freq).upper().startswith("W") else "day"
     if horizon < 1:
         raise ParameterError(f"a horizon of {horizon} periods",
-                             fix="Forecast at least 1 period ahead, e.g. --horizon 28")  # fmt: skip
+                             fix="Forecast at least 1 period ahead, e.g. `horizon=28`")  # fmt: skip
     step = pd.Timedelta(days=7 if unit == "week" else 1)
     most = int(pd.Timedelta(days=round(365.25 * MAX_HORIZON_YEARS)) // step)
     room = int((pd.Timestamp.max - pd.Timestamp(last)) // step)
@@ -444,5 +444,5 @@ def check_horizon(last: pd.Timestamp, horizon: int, freq: str = "D") -> None:
         raise ParameterError(
             f"a horizon of {horizon:,} {unit}s reaches {reach}",
             fix=f"Forecast at most {limit:,} {unit}s after {pd.Timestamp(last):%Y-%m-%d}, "
-            f"e.g. --horizon {example}",
+            f"e.g. `horizon={example}`",
         )

@@ -404,8 +404,8 @@ def _day_problem(key: str, names: frozenset[str] | None, country: str) -> tuple[
     if names is None or key in names:
         return None
     match = _closest(key, names)
-    fix = (f"Did you mean {match!r}?" if match else f"Name a holiday as `kori forecast holidays "
-           f"--country {country}` lists it, or give a date as MM-DD")  # fmt: skip
+    fix = (f"Did you mean {match!r}?" if match else f"Name a holiday as the holidays of "
+           f"`country={country!r}` list it, or give a date as MM-DD")  # fmt: skip
     return f"{key!r} is not a holiday of {country}", fix
 
 

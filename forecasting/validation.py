@@ -26,7 +26,6 @@ from forecasting.problems import CONTROL, Problem, ValidationReport, escaped
 from forecasting.problems import SHOWN as _SHOW
 from forecasting.problems import problem as _problem
 from forecasting.schemas import (
-    COLUMN_OPTIONS,
     KINDS,
     NEGATIVE,
     SCHEMAS,
@@ -38,7 +37,7 @@ from forecasting.schemas import (
     schema_for,
 )
 
-__all__ = ["COLUMN_OPTIONS", "KINDS", "NEGATIVE", "SCHEMAS", "Column", "Problem", "Schema",
+__all__ = ["KINDS", "NEGATIVE", "SCHEMAS", "Column", "Problem", "Schema",
            "ValidationReport", "check_date_format", "guess_kind", "parse_dates", "parse_table",
            "validate_table"]
 
@@ -329,7 +328,7 @@ def _check_column(
             hint = (
                 f"Write them as {date_format!r}"
                 if date_format
-                else f"Write them as {example}, or give their format with --date-format "
+                else f"Write them as {example}, or give their format with `date_format` "
                 f"(e.g. {'%d.%m.%Y' if column.kind == 'date' else '%d.%m.%Y %H:%M'})"
             )
             what = "not a date" if column.kind == "date" else "not a date and time"
@@ -407,7 +406,7 @@ def _check_column(
             what = "negative" if column.low == 0 else f"below {column.low:g}"
             if negative == "error":
                 fix = ("Counts cannot be negative: correct or remove those rows, or treat them "
-                       "as returns with --negative clip (set to 0) or --negative drop (rows left "
+                       "as returns with `negative='clip'` (set to 0) or `negative='drop'` (rows left "
                        "out)")
             elif column.low == 0 and column.low_is_error:
                 fix = "Counts cannot be negative: correct or remove those rows"

@@ -42,17 +42,17 @@ def require_daily(table: pd.DataFrame, source: str = "<forecast>") -> None:
         kind = "weekly" if step[bad].iloc[0] == pd.Timedelta(days=7) else "gapped"
         raise SchemaError(f"plans need a daily forecast, this one is {kind}", source=source,
                           where=f"{row['store']} {row['sku']} jumps to {row['date']:%Y-%m-%d}",
-                          fix="Forecast daily sales with `kori forecast run` (--freq D) and "
+                          fix="Forecast daily sales (`freq='D'`) and "
                           "keep every row")  # fmt: skip
 
 
-def check_level(level: float, *, where: str = "--service-level") -> float:
+def check_level(level: float, *, where: str = "`service_level`") -> float:
     """Raise :class:`ParameterError` unless ``level`` is a service level in (0, 0.999] (see
     :data:`forecasting.stores.LIMITS`)."""
     problem = limit_problem("service_level", level)
     if problem is not None:
         raise ParameterError(problem.replace("service_level =", "service level", 1), where=where,
-                             fix="Give it as a fraction, e.g. --service-level 0.95")  # fmt: skip
+                             fix="Give it as a fraction, e.g. `service_level=0.95`")  # fmt: skip
     return float(level)
 
 

@@ -235,7 +235,7 @@ def _capacities(capacity: Mapping[str, float], stores: list) -> dict[str, float]
         raise ParameterError(
             f"no freezer capacity for store {_names(missing)}",
             where=f"capacities given for: {_names(list(capacity)) or 'none'}",
-            fix="Set freezer_capacity_litres in store.toml or give --capacity",
+            fix="Set freezer_capacity_litres in store.toml or give `capacity`",
         )
     out: dict[str, float] = {}
     for store in stores:
@@ -244,7 +244,7 @@ def _capacities(capacity: Mapping[str, float], stores: list) -> dict[str, float]
         if problem is not None:
             raise ParameterError(
                 f"freezer capacity of store {store!r}: {problem.split(' = ', 1)[1]}",
-                fix="Set freezer_capacity_litres in store.toml or give --capacity",
+                fix="Set freezer_capacity_litres in store.toml or give `capacity`",
             )
         out[store] = float(litres)
     return out

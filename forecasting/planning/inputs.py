@@ -40,10 +40,10 @@ def read_forecast(frame: pd.DataFrame, *, source: str = "<forecast>", first_line
                           fix=f"Give a forecast from `kori forecast run`, e.g. `{make}`")  # fmt: skip
     if names["sku"] not in frame.columns and {"category", "store"} & set(frame.columns):
         raise SchemaError("plans need forecasts per sku, this one has no sku column",
-                          source=source, fix="Forecast with `kori forecast run` without --series")  # fmt: skip
+                          source=source, fix="Forecast per sku (`level='sku'`)")  # fmt: skip
     if names["lo80"] not in frame.columns or names["hi80"] not in frame.columns:
         raise SchemaError("the forecast has no 80% interval (lo80, hi80)", source=source,
-                          fix="Forecast with the default levels or --interval 80")  # fmt: skip
+                          fix="Forecast with the default levels or `levels=(80,)`")  # fmt: skip
     table = parse_table(frame, "forecast", source=source, first_line=first_line, columns=columns)
     if table.empty:
         raise SchemaError("the forecast has no rows", source=source,
@@ -76,7 +76,7 @@ def full_weeks(daily: pd.DataFrame, *, source: str = "<forecast>") -> tuple[pd.D
     whole = counts.index[counts == 7]
     if whole.empty:
         raise SchemaError("the forecast holds no whole week (Monday to Sunday)", source=source,
-                          fix="Forecast at least two weeks ahead, e.g. --horizon 365")  # fmt: skip
+                          fix="Forecast at least two weeks ahead, e.g. `horizon=365`")  # fmt: skip
     keep = pd.Series(weeks.isin(whole), index=dates)
     mask = keep.reindex(pd.DatetimeIndex(daily["date"])).to_numpy()
     return daily[mask].reset_index(drop=True), int((~keep).sum())
@@ -103,7 +103,7 @@ def frozen_demand(demand: pd.DataFrame, catalog: pd.DataFrame, *, department: st
     if daily.empty:
         raise SchemaError(f"the forecast has no product of department {department!r}",
                           source=source, fix="Forecast the frozen products, or name their "
-                          "department with --department")  # fmt: skip
+                          "department with `department`")  # fmt: skip
     volumes = pd.to_numeric(catalog["unit_volume_l"], errors="coerce").to_numpy(float)
     bad = (catalog["sku"].isin(set(daily["sku"])).to_numpy()
            & catalog.index.isin(frozen.index) & ~(np.isfinite(volumes) & (volumes > 0)))  # fmt: skip
@@ -175,12 +175,12 @@ def _require_capacities(codes: list[str], stores: Mapping[str, StoreConfig],
     named = ", ".join(missing)
     if not stores:
         raise ParameterError(f"no freezer capacity for store {named}",
-                             fix=f"Give --capacity {missing[0]}=LITRES, or --stores store.toml")  # fmt: skip
+                             fix=f"Give `capacity` {missing[0]}=LITRES, or `stores` with its freezer_capacity_litres")  # fmt: skip
     where = "; ".join(f"[stores.{code}] has no freezer_capacity_litres" if code in stores
                       else f"no [stores.{code}] table" for code in missing)  # fmt: skip
     raise ConfigError(f"no freezer capacity for store {named}", source=source, where=where,
                       fix=f"Set freezer_capacity_litres in [stores.{missing[0]}], or give "
-                      f"--capacity {missing[0]}=LITRES")  # fmt: skip
+                      f"`capacity` {missing[0]}=LITRES")  # fmt: skip
 
 
 def staffing_standards(stores: Mapping[str, StoreConfig], **overrides: float | None

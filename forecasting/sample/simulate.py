@@ -254,22 +254,22 @@ def _check(years: int, receipt_weeks: int, forecast_days: int, end: dt.date) -> 
         raise ParameterError(
             f"the history cannot end on {end}: the simulation needs Finnish holidays, which "
             "the holidays package has for 1853-2100",
-            fix=f"Give an end from {first} to {last}, e.g. --end {DEFAULT_END}",
+            fix=f"Give an end from {first} to {last}, e.g. `end='{DEFAULT_END}'`",
         )
     if not 1 <= years <= 20:
         raise ParameterError(
-            f"years must be between 1 and 20, got {years}", fix="Pass e.g. --years 3"
+            f"years must be between 1 and 20, got {years}", fix="Pass e.g. `years=3`"
         )
     if not 0 <= receipt_weeks <= years * 52:
         raise ParameterError(
             f"receipt weeks must be between 0 and the history's {years * 52} weeks, "
             f"got {receipt_weeks}",
-            fix="Pass e.g. --receipt-weeks 12",
+            fix="Pass e.g. `receipt_weeks=12`",
         )
     if not 0 <= forecast_days <= MAX_FORECAST_DAYS:
         raise ParameterError(
             f"forecast days must be between 0 and {MAX_FORECAST_DAYS}, got {forecast_days}",
-            fix="Pass e.g. --forecast-days 14",
+            fix="Pass e.g. `forecast_days=14`",
         )
 
 

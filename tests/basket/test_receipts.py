@@ -180,29 +180,31 @@ def test_dayfirst_reports_the_dates_it_cannot_read():
 
 
 @pytest.mark.parametrize("receipt, item, flags", [
-    (["Member_number"], "sku", ["--receipt-col"]),
-    (["receipt_id"], "itemDescription", ["--item-col"]),
-    (["Member_number", "Date"], "itemDescription", ["--receipt-col", "--item-col"]),
+    (["Member_number"], "sku", ["`receipt='NAME'`"]),
+    (["receipt_id"], "itemDescription", ["`item='NAME'`"]),
+    (["Member_number", "Date"], "itemDescription", ["`receipt='NAME'`", "`item='NAME'`"]),
 ])  # fmt: skip
-def test_a_missing_column_names_the_option_that_maps_it(receipt, item, flags):
+def test_a_missing_column_names_the_parameter_that_maps_it(receipt, item, flags):
     frame = pd.DataFrame({"receipt_id": ["1"], "sku": ["a"]})
     with pytest.raises(SchemaError) as info:
         from_long(frame, receipt=receipt, item=item)
     fix = str(info.value).split("Map ", 1)[1]
-    assert [f for f in ("--receipt-col", "--item-col") if f in fix] == flags
+    assert [f for f in ("`receipt='NAME'`", "`item='NAME'`") if f in fix] == flags
 
 
 GROCERIES = Path(__file__).resolve().parents[1] / "data" / "groceries_arules_baskets.csv"
 
 
-@pytest.mark.parametrize("sep, shown", [(";", "';'"), ("\t", "tab"), ("|", "'|'")])
-def test_a_basket_file_read_with_the_wrong_delimiter_is_refused(sep, shown):
+@pytest.mark.parametrize("sep, shown, how", [(";", "';'", "`delimiter=';'`"),
+                                             ("\t", "tab", "`delimiter` tab ('\\t')"),
+                                             ("|", "'|'", "`delimiter='|'`")])  # fmt: skip
+def test_a_basket_file_read_with_the_wrong_delimiter_is_refused(sep, shown, how):
     text = GROCERIES.read_text(encoding="utf-8").replace(",", sep)
     with pytest.raises(SchemaError) as info:
         baskets(text, source="g.txt")
     message = str(info.value)
     assert "every one of the 9,835 receipts has one item" in message
-    assert f"hold {shown}: pass --delimiter {shown}" in message
+    assert f"hold {shown}: pass {how}" in message
     assert baskets(text, delimiter=sep).n_receipts == 9835
 
 
@@ -251,7 +253,7 @@ def test_lines_stranded_beyond_a_long_gap_are_refused_with_their_lines(stamp, ro
     message = str(info.value)
     assert f"{len(rows)} row{'s' if len(rows) > 1 else ''} dated more than 28 days away" in message
     assert all(f"line {r + 2}: '{stamp}'" in message for r in rows), message
-    assert "(which run from 2025-01-01 to 2025-12-" in message and "--split month" in message
+    assert "(which run from 2025-01-01 to 2025-12-" in message and "`by='month'`" in message
 
 
 def test_a_gap_with_more_than_one_percent_of_the_lines_beyond_it_is_real_data():

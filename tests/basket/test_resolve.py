@@ -38,9 +38,9 @@ def test_filters_resolve_codes_names_parts_and_categories(options, kept):
 def test_a_filter_term_that_matches_nothing_is_an_error_with_the_closest_items():
     with pytest.raises(ParameterError) as info:
         filter_rules(rules(), mentioning=["samlon"])
-    assert "--with 'samlon' matches no item, name or category" in str(info.value)
+    assert "`mentioning` 'samlon' matches no item, name or category" in str(info.value)
     assert "closest: Salmon fillet 400 g [K1]" in str(info.value)
-    with pytest.raises(ParameterError, match="--consequent-from 'caviar' matches no item"):
+    with pytest.raises(ParameterError, match="`consequent_from` 'caviar' matches no item"):
         filter_rules(rules(), consequent_from=["caviar"])
     # an item mined but in no rule is no error: it keeps no rule
     assert filter_rules(rules(), mentioning=["K9"], known=["K1", "K2", "K3", "K9"]).empty
@@ -60,7 +60,7 @@ def test_a_basket_item_in_no_rule_says_it_exists_and_why():
     message = str(info.value)
     assert "Milk 1 l [K4] exists but is in no rule" in message and "spelling" not in message
     assert "in 7 receipts (0.70%), fewer than the 10 an itemset needs" in message
-    assert "Pass --min-support 0.007 or lower (or --min-count 7)" in message
+    assert "Pass `min_support=0.007` or lower (or `min_count=7`)" in message
     with pytest.raises(ParameterError, match="all 3 items like 'milk' exist but are in no rule"):
         resolve_basket(["milk"], rules(), names=names, report=report)
     with pytest.raises(ParameterError, match="no other item is in 10 of them"):

@@ -125,7 +125,7 @@ def test_confidence_ties_are_kept():
 
 @pytest.mark.parametrize(
     "kwargs, fragment",
-    [({"min_confidence": 1.5}, "confidence"), ({"max_p": 0}, "max-p"),
+    [({"min_confidence": 1.5}, "confidence"), ({"max_p": 0}, "max_p"),
      ({"correction": "sidak"}, "unknown correction"), ({"max_consequent_len": 0}, "at least one")],
 )  # fmt: skip
 def test_bad_rule_parameters(kwargs, fragment):

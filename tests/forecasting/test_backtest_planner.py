@@ -170,8 +170,8 @@ def test_weekly_backtest_with_origin_weather(weekly):
 
 @pytest.mark.parametrize(("options", "message"), [
     ({"weather_at": "forecast"}, "weather at 'forecast' is neither of observed, origin"),
-    ({"weather_at": "origin", "weather_days": -1}, "--weather-days -1 is below 0"),
-    ({"weather_days": 3}, "--weather-days 3 is for weather as known at the origin"),
+    ({"weather_at": "origin", "weather_days": -1}, "`weather_days` -1 is below 0"),
+    ({"weather_days": 3}, "`weather_days` 3 is for weather as known at the origin"),
 ])  # fmt: skip
 def test_bad_weather_options(daily, options, message):
     series, weather = daily

@@ -35,9 +35,9 @@ def test_a_clean_file_has_no_problems():
         (sales().drop(columns="date"), "sales", "missing_column", "error",
          "missing column 'date' that sales files need (found: store, sku, quantity)"),
         (sales().rename(columns={"date": "day"}), "sales", "missing_column", "error",
-         "Map it with --date-col day"),
+         "Map it with `columns={'date': 'day'}`"),
         (sales().rename(columns={"quantity": "Qty"}), "sales", "missing_column", "error",
-         "Map it with --quantity-col Qty"),
+         "Map it with `columns={'quantity': 'Qty'}`"),
         (sales(date=["2025-01-01", "2025-02-30", "soon"]), "sales", "unparseable_date", "error",
          "column 'date': not a date in 2 rows (lines 3, 4: '2025-02-30', 'soon')"),
         (sales(quantity=["3", "abc", "4"]), "sales", "non_numeric", "error",
@@ -528,7 +528,7 @@ def test_a_forecast_without_a_number_is_an_error(written):
 
 def test_negative_sales_are_an_error_that_names_the_option_by_default():
     frame = sales(quantity=["3", "-1", "4"])
-    with pytest.raises(SchemaError, match=r"negative in 1 row \(line 3: '-1'\).*--negative clip"):
+    with pytest.raises(SchemaError, match=r"negative in 1 row \(line 3: '-1'\).*`negative='clip'`"):
         parse_table(frame, "sales")
     assert checks(validate_table(frame, "sales"), "error") == ["below_range"]
 

@@ -299,7 +299,7 @@ def test_every_problem_in_daily_is_reported_at_once():
 @pytest.mark.parametrize(
     ("kwargs", "fragment"),
     [
-        ({"capacity": {"TRE": 100.0}}, "freezer_capacity_litres in store.toml or give --capacity"),
+        ({"capacity": {"TRE": 100.0}}, "freezer_capacity_litres in store.toml or give `capacity`"),
         ({"capacity": {"HKI": 0.0}}, "store 'HKI': 0 is not above 0 and at most 1,000,000"),
         ({"capacity": {"HKI": -5.0}}, "store 'HKI': -5 is not above 0"),
         ({"capacity": {"HKI": 1e308}}, "1e+308 is not above 0 and at most 1,000,000"),
