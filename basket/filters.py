@@ -10,6 +10,7 @@ import pandas as pd
 from basket.describe import item_map
 from basket.resolve import match_items, no_match
 
+
 def filter_rules(
     rules: pd.DataFrame,
     *,
