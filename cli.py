@@ -1066,13 +1066,17 @@ def data_validate(
         first_line=first_line,
         negative=negative,
     )
+    command = click.get_current_context().command
     if report.problems or output or fmt not in (None, "table"):
-        write_table(report.to_frame(), output, fmt, default="table")
+        table = report.to_frame()
+        table["message"] = [as_flags(message, command) for message in table["message"]]
+        write_table(table, output, fmt, default="table")
     errors, warnings = len(report.errors), len(report.warnings)
     if errors:
         listed = "above" if output in (None, "-") else f"in {output}"
         more = f"; {errors - 1} more error{'s' if errors > 2 else ''} listed {listed}"
-        raise DataError(f"{label}: {report.errors[0].message}{more if errors > 1 else ''}")
+        first = as_flags(report.errors[0].message, command)
+        raise DataError(f"{label}: {first}{more if errors > 1 else ''}")
     notes = len(report.notes)
     settings.info(
         f"{label}: valid {kind} file, {report.rows:,} rows, {warnings} "
@@ -1105,19 +1109,19 @@ receipt_options = _options(
                  callback=lambda c, p, v: {"tab": "\t", "\\t": "\t", "space": " "}.get(v, v),
                  help="Item separator (basket); tab and space by name."),
     click.option("--header", is_flag=True, help="The first line is a header (basket)."),
-    click.option("--receipt-col", default="receipt_id", show_default=True, metavar="NAME[,NAME]",
+    click.option("--receipt-col", "receipt", default="receipt_id", show_default=True, metavar="NAME[,NAME]",
                  help="Column(s) that identify a receipt, e.g. Member_number,Date."),
-    click.option("--item-col", "--sku-col", "item_col", default="sku", show_default=True,
+    click.option("--item-col", "--sku-col", "item", default="sku", show_default=True,
                  metavar="NAME", help="Column of the item."),
-    click.option("--quantity-col", default="quantity", show_default=True, metavar="NAME",
+    click.option("--quantity-col", "quantity", default="quantity", show_default=True, metavar="NAME",
                  help="Column of the quantity (optional; negative lines are returns)."),
-    click.option("--timestamp-col", default="timestamp", show_default=True, metavar="NAME",
+    click.option("--timestamp-col", "timestamp", default="timestamp", show_default=True, metavar="NAME",
                  help="Column of the receipt time (optional)."),
-    click.option("--store-col", default="store", show_default=True, metavar="NAME",
+    click.option("--store-col", "store", default="store", show_default=True, metavar="NAME",
                  help="Column of the store (optional)."),
     click.option("--dayfirst", is_flag=True, help="Read dates like 31-01-2025 day first."),
     click.option("--date-format", metavar="FMT", help="strftime format of the timestamps."),
-    click.option("--exclude-item", multiple=True, metavar="ITEM",
+    click.option("--exclude-item", "exclude_items", multiple=True, metavar="ITEM",
                  help="Leave out a placeholder item (repeatable), e.g. NONE."),
     click.option("--catalog", type=click.Path(exists=True, dir_okay=False),
                  help="Catalog (sku, name, category) for names and --items category."),
@@ -1148,7 +1152,7 @@ def _refused(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
         else:
             check_rule_thresholds(**{name: value})
     except BasketParameterError as exc:
-        raise click.BadParameter(f"{exc.problem}. {exc.fix}") from None
+        raise click.BadParameter(as_flags(f"{exc.problem}. {exc.fix}", ctx.command)) from None
     return value
 
 
@@ -1208,66 +1212,62 @@ def _day(value: str | None) -> Any:
 
 
 def _load_receipts(settings: Settings, options: dict[str, Any]) -> Any:
-    """Read RECEIPTS in either layout into :class:`basket.receipts.Receipts`."""
-    from basket.receipts import from_baskets, from_long
+    """Read RECEIPTS in either layout (:func:`basket.read_receipts`)."""
+    from basket import read_receipts
 
     path = options["receipts"]
     label = "<stdin>" if path == "-" else path
+    common = {"exclude_items": options["exclude_items"], "source": label}
     if options["layout"] == "basket":
         with _open_text(path) as handle:
-            receipts = from_baskets(handle, delimiter=options["delimiter"],
-                                    header=options["header"],
-                                    exclude_items=options["exclude_item"], source=label)
+            receipts = read_receipts(handle, delimiter=options["delimiter"],
+                                     header=options["header"], **common)  # fmt: skip
     else:
         frame, first_line = read_table(path, options["input_format"])
-        receipts = from_long(
-            frame,
-            receipt=[c.strip() for c in options["receipt_col"].split(",")],
-            item=options["item_col"], quantity=options["quantity_col"],
-            timestamp=options["timestamp_col"], store=options["store_col"],
-            exclude_items=options["exclude_item"], dayfirst=options["dayfirst"],
-            date_format=options["date_format"], source=label, first_line=first_line,
+        receipts = read_receipts(
+            frame, receipt=[c.strip() for c in options["receipt"].split(",")],
+            item=options["item"], quantity=options["quantity"],
+            timestamp=options["timestamp"], store=options["store"],
+            dayfirst=options["dayfirst"], date_format=options["date_format"],
+            first_line=first_line, **common,
         )  # fmt: skip
-    settings.info(
-        f"{label}: {receipts.n_receipts:,} receipts, {len(receipts.items):,} items"
-        + "".join(f"; {what}: {n:,}" for what, n in receipts.dropped.items())
-    )
+    _tell(settings, receipts)
     return receipts
 
 
-def _catalog_maps(path: str | None) -> tuple[dict[str, str], dict[str, str]]:
-    from basket.describe import catalog_maps
-
+def _catalog(path: str | None) -> dict[str, Any]:
+    """The ``catalog``, ``sources`` and ``first_lines`` arguments for a --catalog file."""
     if not path:
-        return {}, {}
+        return {}
     frame, first_line = read_table(path)
-    return catalog_maps(frame, source=path, first_line=first_line)
+    return {"catalog": frame, "sources": {"catalog": path}, "first_lines": {"catalog": first_line}}
 
 
-def _find_rules(settings: Settings, options: dict[str, Any], catalog: Any = None,
-                **overrides: Any) -> Any:  # fmt: skip
-    from basket.crosssell import find_rules
+def _tell(settings: Settings, result: Any) -> None:
+    """Print a library result's summary lines on stderr."""
+    for line in result.summary():
+        settings.info(line)
+
+
+_MINING = ("level", "stores", "start", "end", "min_support", "min_count", "max_len",
+           "algorithm", "engine", "min_confidence", "min_lift", "max_consequent_len", "max_p",
+           "correction", "keep_redundant", "mentioning", "antecedent", "consequent",
+           "antecedent_from", "consequent_from", "top_per_antecedent", "by")  # fmt: skip
+
+
+def _mining(options: dict[str, Any]) -> dict[str, Any]:
+    """The arguments of :func:`basket.find_rules` among a command's options."""
+    return {key: options[key] for key in _MINING if key in options}
+
+
+def _find_rules(settings: Settings, options: dict[str, Any]) -> Any:
+    from basket import find_rules
 
     receipts = _load_receipts(settings, options)
-    names, categories = catalog or _catalog_maps(options["catalog"])
-    keys = ("level", "stores", "start", "end", "min_support", "min_count", "max_len",
-            "algorithm", "engine", "min_confidence", "min_lift", "max_consequent_len", "max_p",
-            "correction", "keep_redundant", "mentioning", "antecedent", "consequent",
-            "antecedent_from", "consequent_from", "top_per_antecedent")  # fmt: skip
-    arguments = {key: options[key] for key in keys if key in options}
-    arguments.update(overrides)
     with _progress(settings, "Mining") as progress:
-        report = find_rules(receipts, names=names, categories=categories, progress=progress,
-                            **arguments)  # fmt: skip
-    if report.catalog_gaps:
-        settings.info(report.catalog_gaps.message(options["catalog"]))
-    removed = ", ".join(f"{n:,} {why}" for why, n in report.removed.items() if n)
-    settings.info(
-        f"{report.itemsets:,} frequent itemsets (at least {report.min_count:,} receipts, "
-        f"{report.engine} engine); {report.tested:,} rules tested"
-        + (f", left out {removed}" if removed else "")
-        + f"; {len(report.rules):,} rules"
-    )
+        report = find_rules(receipts, **_catalog(options["catalog"]), **_mining(options),
+                            progress=progress)  # fmt: skip
+    _tell(settings, report)
     return report
 
 
@@ -1318,7 +1318,7 @@ def rules_mine(settings: Settings, output: str | None, fmt: str | None, **option
     """
     from basket.describe import for_output
 
-    report = _find_rules(settings, options, by=options["by"])
+    report = _find_rules(settings, options)
     fmt = output_format(output, fmt)
     table = report.rules
     if fmt == "table":  # a person at a terminal: the sides and the key numbers
@@ -1353,31 +1353,16 @@ def rules_itemsets(settings: Settings, output: str | None, fmt: str | None,
     Example:
       kori rules itemsets groceries.csv --layout basket --algorithm fpmax --min-support 0.01
     """
-    from basket.crosssell import select_receipts
-    from basket.describe import catalog_gaps, for_output, itemsets_table
-    from basket.mining import frequent_itemsets
+    from basket import find_itemsets
+    from basket.describe import for_output
 
-    names, categories = _catalog_maps(options["catalog"])
-    read = _load_receipts(settings, options)
-    gaps = catalog_gaps(read, names, categories, level=options["level"])
-    if gaps:
-        settings.info(gaps.message(options["catalog"]))
-    receipts = select_receipts(read, categories=categories, level=options["level"],
-                               stores=options["stores"], start=options["start"],
-                               end=options["end"])  # fmt: skip
-    if options["level"] == "category":
-        names = {}
+    receipts = _load_receipts(settings, options)
     with _progress(settings, "Counting") as progress:
-        found = frequent_itemsets(
-            receipts, min_support=options["min_support"], min_count=options["min_count"],
-            max_len=options["max_len"], algorithm=options["algorithm"],
-            engine=options["engine"], progress=progress,
-        )  # fmt: skip
-    settings.info(f"{len(found.counts):,} itemsets held by at least {found.min_count:,} "
-                  f"receipts ({found.engine} engine)")  # fmt: skip
-    table = itemsets_table(found.counts, found.n_receipts, names)
+        found = find_itemsets(receipts, **_catalog(options["catalog"]),
+                              **_mining(options), progress=progress)  # fmt: skip
+    _tell(settings, found)
     fmt = output_format(output, fmt)
-    write_table(for_output(table, fmt), output, fmt)
+    write_table(for_output(found.table, fmt), output, fmt)
 
 
 @rules.command("recommend")
@@ -1385,7 +1370,7 @@ def rules_itemsets(settings: Settings, output: str | None, fmt: str | None,
 @click.option("--item", "items", multiple=True, metavar="ITEM",
               help="What goes with this item (code, name or part of a name); repeatable.")
 @click.option("--basket", metavar="A,B,...", help="What goes with a whole basket.")
-@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False),
+@click.option("--rules", type=click.Path(exists=True, dir_okay=False),
               help="A rules file from `kori rules mine` (else RECEIPTS are mined first).")
 @click.option("--top", type=int, default=10, show_default=True, callback=_refused,
               help="How many to list.")
@@ -1394,7 +1379,7 @@ def rules_itemsets(settings: Settings, output: str | None, fmt: str | None,
 @output_options()
 @click.pass_obj
 def rules_recommend(settings: Settings, items: tuple[str, ...], basket: str | None,
-                    rules_file: str | None, top: int, output: str | None, fmt: str | None,
+                    rules: str | None, top: int, output: str | None, fmt: str | None,
                     **options: Any) -> None:  # fmt: skip
     """Rank what to place beside an item or a basket.
 
@@ -1409,27 +1394,28 @@ def rules_recommend(settings: Settings, items: tuple[str, ...], basket: str | No
       kori rules recommend --basket "Tortillas 8 pcs,Salsa 300 g" --rules rules.json
       kori rules recommend receipts.csv --catalog catalog.csv --item "salmon fillet"
     """
-    from basket.describe import for_output, item_map, read_rules
-    from basket.recommend import recommend, resolve_basket
+    from basket import recommend_for
+    from basket.describe import for_output
 
     queries = [*items, *([q for q in basket.split(",") if q.strip()] if basket else [])]
     if not queries:
         raise click.UsageError("say what is in the basket: --item ITEM or --basket A,B")
-    catalog, report = _catalog_maps(options["catalog"]), None
-    if rules_file:
-        table = read_rules(read_table(rules_file, lists=True)[0], source=rules_file)
-    elif options["receipts"]:
-        report = _find_rules(settings, {**options, "by": None}, catalog=catalog)
-        table = report.rules
-    else:
+    if not rules and not options["receipts"]:
         raise click.UsageError("give a rules file with --rules, or RECEIPTS to mine")
-    names = {**catalog[0], **item_map(table)}
-    wanted = resolve_basket(queries, table, names=names, report=report, source=rules_file)
-    settings.info("Basket: " + ", ".join(names.get(i, i) for i in wanted))
-    ranked = recommend(table, wanted, top=top)
-    if ranked.empty:
-        settings.info("No rule applies to this basket; try more rules (a lower --min-support)")
+    catalog = _catalog(options["catalog"])
+    if rules:
+        catalog.setdefault("sources", {})["rules"] = rules
+        found = recommend_for(queries, rules=read_table(rules, lists=True)[0], top=top,
+                              **catalog)  # fmt: skip
+    else:
+        receipts = _load_receipts(settings, options)
+        with _progress(settings, "Mining") as progress:
+            found = recommend_for(queries, receipts=receipts, top=top, **catalog,
+                                  **_mining(options), progress=progress)
+        _tell(settings, found.rules)
+    _tell(settings, found)
     fmt = output_format(output, fmt)
+    ranked = found.table
     if fmt == "table":
         ranked = ranked[["rank", "name", "category", "confidence", "lift", "because_names"]]
     write_table(for_output(ranked, fmt), output, fmt)
@@ -1459,19 +1445,15 @@ def rules_report(settings: Settings, html_path: str | None, excel_path: str | No
     Example:
       kori rules report receipts.csv --catalog catalog.csv --html rules.html --excel rules.xlsx
     """
-    from basket.report import build_workbook, render_html
-
     if not html_path and not excel_path:
         raise click.UsageError("say where to write the report: --html FILE and/or --excel FILE")
-    options.setdefault("by", None)
     report = _find_rules(settings, options)
-    summary = report.summary()
     if html_path:
-        page = render_html(report.rules, title=title, summary=summary, top=top)
+        page = report.html(title=title, top=top)
         atomic_write(Path(html_path), lambda p: p.write_text(page, encoding="utf-8"))
         settings.info(f"wrote {html_path}")
     if excel_path:
-        book = build_workbook(report.rules, title=title, summary=summary, top=top)
+        book = report.workbook(title=title, top=top)
         atomic_write(Path(excel_path), lambda p: p.write_bytes(book))
         settings.info(f"wrote {excel_path}")
 
@@ -1495,12 +1477,12 @@ def _years(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int,
 @click.option("--subdiv", help="Subdivision (state, province) code, where the country has them.")
 @click.option("--years", required=True, callback=_years, metavar="YEAR[-YEAR]",
               help="Calendar years to show, e.g. 2026 or 2025-2027.")
-@click.option("--events", "events_file", type=click.Path(exists=True, dir_okay=False),
+@click.option("--events", "events", type=click.Path(exists=True, dir_okay=False),
               help="User events: date,name[,lower,upper,store] (campaigns, local events).")
 @output_options(default="table")
 @click.pass_obj
 def forecast_holidays(settings: Settings, country: str, subdiv: str | None,
-                      years: tuple[int, int], events_file: str | None, output: str | None,
+                      years: tuple[int, int], events: str | None, output: str | None,
                       fmt: str | None) -> None:  # fmt: skip
     """Show the calendar events the forecasting models will see, day by day.
 
@@ -1523,7 +1505,7 @@ def forecast_holidays(settings: Settings, country: str, subdiv: str | None,
     from forecasting.events import calendar_events, read_events
 
     check_years(*years, country=country)
-    events = read_events(read_table(events_file)[0], source=events_file) if events_file else None
+    events = read_events(read_table(events)[0], source=events) if events else None
     table = calendar_events(dt.date(years[0], 1, 1), dt.date(years[1], 12, 31), country=country,
                             subdiv=subdiv, events=events)  # fmt: skip
     settings.info(f"{table['event'].nunique()} events over {table['date'].nunique()} days "
@@ -1549,7 +1531,8 @@ def _checked(check: Callable[[Any], Any], value: Any) -> Any:
     try:
         return check(value)
     except ForecastError as exc:
-        raise click.BadParameter(exc.message) from None
+        command = click.get_current_context().command
+        raise click.BadParameter(as_flags(exc.message, command)) from None
 
 
 def _quantiles(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
@@ -1566,15 +1549,15 @@ def _levels(ctx: click.Context, param: click.Parameter, value: tuple[float, ...]
 
 _FILE = click.Path(exists=True, dir_okay=False)
 forecast_input_options = _options(
-    click.option("--weather", "weather_file", type=_FILE,
+    click.option("--weather", "weather", type=_FILE,
                  help="Daily weather per store (date, store, temperature_c[, precipitation_mm])"
                  " over the history and the forecast days."),
-    click.option("--stores", "stores_file", type=_FILE,
+    click.option("--stores", type=_FILE,
                  help="Store configuration (store.toml): opening hours and closed days."),
-    click.option("--events", "events_file", type=_FILE,
+    click.option("--events", "events", type=_FILE,
                  help="User events: date, name[, lower, upper, store] (campaigns, local "
                  "events; a blank store is every store)."),
-    click.option("--catalog", "catalog_file", type=_FILE, help="Catalog, for --series category."),
+    click.option("--catalog", "catalog", type=_FILE, help="Catalog, for --series category."),
     click.option("--series", "level", type=click.Choice(["sku", "category", "store"]),
                  default="sku", show_default=True,
                  help="One series per sku x store, category x store or store."),
@@ -1598,69 +1581,28 @@ forecast_input_options = _options(
 )  # fmt: skip
 
 
-def _load_forecast_inputs(settings: Settings, options: dict[str, Any]) -> tuple[Any, Any]:
-    """Read SALES and the optional files into a SeriesSet and its Regressors."""
-    from forecasting.calendar import holiday_names, holiday_table
-    from forecasting.events import read_events
-    from forecasting.series import sales_series
-    from forecasting.stores import load_store_configs
-    from forecasting.tasks import Regressors
-    from forecasting.validation import parse_table
+def _load_forecast_inputs(settings: Settings, options: dict[str, Any]) -> Any:
+    """Read SALES and the optional files (:func:`forecasting.load_inputs`)."""
+    from forecasting import load_inputs
 
-    mapping = column_mapping(options)
-    path = options["sales"]
-    label = "<stdin>" if path == "-" else path
-    frame, first_line = read_table(path, options["input_format"])
-    sales = parse_table(frame, "sales", source=label, columns=_present(frame, mapping),
-                        date_format=options["date_format"], first_line=first_line,
-                        negative=options.get("negative", "error"),
-                        notify=lambda message: settings.info(f"{label}: {message}"))  # fmt: skip
-    stores = load_store_configs(options["stores_file"]) if options["stores_file"] else None
-    names = None
-    if stores:
-        days = _holiday_days(sales["date"])
-        names = holiday_names(days, holiday_table(days[0], days[-1], country=options["country"],
-                                                  subdiv=options["subdiv"]))  # fmt: skip
-    catalog = None
-    if options["catalog_file"]:
-        catalog_frame, catalog_line = read_table(options["catalog_file"])
-        catalog = parse_table(catalog_frame, "catalog", source=options["catalog_file"],
-                              first_line=catalog_line)  # fmt: skip
-    series = sales_series(sales, level=options["level"], freq=options["freq"], catalog=catalog,
-                          stores=stores, holiday_names=names, source=label)  # fmt: skip
-    weather = None
-    if options["weather_file"]:
-        weather_frame, weather_line = read_table(options["weather_file"])
-        weather = parse_table(weather_frame, "weather", source=options["weather_file"],
-                              columns=_present(weather_frame, mapping),
-                              date_format=options["date_format"], first_line=weather_line)
-    events = None
-    if options["events_file"]:
-        events = read_events(read_table(options["events_file"])[0], source=options["events_file"])
-    settings.info(
-        f"{label}: {series.report.rows:,} rows, {len(series.keys):,} series "
-        f"({'daily' if series.freq == 'D' else 'weekly'}, {series.dates[0]:%Y-%m-%d} to "
-        f"{series.dates[-1]:%Y-%m-%d}); " + "; ".join(series.report.lines())
-    )
-    regressors = Regressors(
-        country=options["country"], subdiv=options["subdiv"],
-        holidays=not options["no_holidays"], events=events, weather=weather,
-        weather_source=options["weather_file"] or "<weather>",
-        temperature_offset=options.get("temperature_offset", 0.0), stores=stores,
+    label = "<stdin>" if options["sales"] == "-" else options["sales"]
+    tables: dict[str, Any] = {}
+    sources, first_lines = {"sales": label}, {}
+    for name in ("sales", "weather", "events", "catalog"):
+        if options.get(name):
+            fmt = options["input_format"] if name == "sales" else None
+            tables[name], first_lines[name] = read_table(options[name], fmt)
+            sources.setdefault(name, options[name])
+    inputs = load_inputs(
+        **tables, stores=options["stores"], columns=column_mapping(options),
+        level=options["level"], freq=options["freq"], country=options["country"],
+        subdiv=options["subdiv"], holidays=not options["no_holidays"],
+        temperature_offset=options.get("temperature_offset", 0.0),
+        negative=options.get("negative", "error"), date_format=options["date_format"],
+        sources=sources, first_lines=first_lines,
     )  # fmt: skip
-    return series, regressors
-
-
-def _holiday_days(dates: Any) -> Any:
-    """Every day from the first to the last of ``dates``, plus a year for forecasts."""
-    import pandas as pd
-
-    return pd.date_range(dates.min(), dates.max() + pd.Timedelta(days=366), freq="D")
-
-
-def _present(frame: Any, mapping: dict[str, str]) -> dict[str, str]:
-    """The part of a column mapping that applies to this file (sales and weather share it)."""
-    return {key: name for key, name in mapping.items() if name in frame.columns}
+    _tell(settings, inputs)
+    return inputs
 
 
 class _Counter:
@@ -1723,18 +1665,18 @@ def forecast_run(settings: Settings, output: str | None, fmt: str | None, **opti
     """
     from forecasting.forecast import forecast as run_forecast
 
-    if options["temperature_offset"] and not options["weather_file"]:
+    if options["temperature_offset"] and not options["weather"]:
         raise click.UsageError("--temperature-offset needs --weather")
-    series, regressors = _load_forecast_inputs(settings, options)
-    levels = options["levels"] or (80.0, 95.0)
-    with _Counter(settings, "Forecasting", len(series.keys)) as progress:
+    inputs = _load_forecast_inputs(settings, options)
+    with _Counter(settings, "Forecasting", len(inputs.series.keys)) as progress:
         result = run_forecast(
-            series, horizon=options["horizon"], model=options["model"], regressors=regressors,
-            levels=levels, quantiles=options["quantiles"], jobs=options["jobs"],
+            inputs.series, horizon=options["horizon"], model=options["model"],
+            regressors=inputs.regressors, levels=options["levels"] or (80.0, 95.0),
+            quantiles=options["quantiles"], jobs=options["jobs"],
             components=bool(options["components_file"] or options["plots_dir"]),
             progress=progress,
         )  # fmt: skip
-    _report_forecast(settings, result, options)
+    _tell(settings, result)
     if options["components_file"]:
         if result.components is None:
             settings.info("No components: only the regression model has them")
@@ -1745,44 +1687,6 @@ def forecast_run(settings: Settings, output: str | None, fmt: str | None, **opti
     if options["plots_dir"]:
         _write_plots(settings, result, Path(options["plots_dir"]), options["plot_top"])
     write_table(result.table, output, fmt)
-
-
-def _report_forecast(settings: Settings, result: Any, options: dict[str, Any]) -> None:
-    series = result.series
-    models = result.table.drop_duplicates(["store"] + ([series.item_column]
-                                                       if series.item_column else []))["model"]
-    counts = ", ".join(f"{n:,} {name}" for name, n in models.value_counts().items())
-    settings.info(f"Forecast {len(series.keys):,} series x {options['horizon']} periods: {counts}")
-    fallbacks = result.fallbacks()
-    if len(fallbacks):
-        settings.info(f"  {len(fallbacks):,} series not made by {options['model']}:"
-                      + "".join(f"\n    {line}" for line in _grouped_notes(fallbacks["note"])))
-    for store, days in result.climatology_days().items():
-        settings.info(f"  {store}: weather of {len(days)} forecast days ({days[0]:%Y-%m-%d} to "
-                      f"{days[-1]:%Y-%m-%d}) is climatology: the weather file ends before them")
-    for store, design in result.designs.items():
-        if design.weather_filled:
-            settings.info(f"  {store}: weather of {design.weather_filled} history periods "
-                          "missing, interpolated")
-    for store, days in result.closed.items():
-        settings.info(f"  {store}: closed on {', '.join(f'{d:%Y-%m-%d}' for d in days)}; "
-                      "forecasts are zero")
-
-
-def _grouped_notes(notes: Any) -> list[str]:
-    """Fallback notes that differ only in their numbers, counted once with the numbers' range:
-    ``56 x intermittent (52-97% zero periods): slow-mover model``."""
-    groups: dict[str, list[list[int]]] = {}
-    for note in notes:
-        numbers = [int(n) for n in re.findall(r"\d+", note)]
-        groups.setdefault(re.sub(r"\d+", "#", note), []).append(numbers)
-    lines = []
-    for pattern, found in sorted(groups.items(), key=lambda item: -len(item[1])):
-        ranges = [f"{min(c)}" if min(c) == max(c) else f"{min(c)}-{max(c)}" for c in zip(*found)]
-        pieces = pattern.split("#")
-        text = pieces[0] + "".join(r + piece for r, piece in zip(ranges, pieces[1:]))
-        lines.append(f"{len(found):,} x {text}")
-    return lines
 
 
 def _write_plots(settings: Settings, result: Any, folder: Path, top: int,
@@ -1876,37 +1780,25 @@ def forecast_backtest(settings: Settings, output: str | None, fmt: str | None,
 
     names = _model_names(options["models"])
     _check_backtest_weather(options)
-    series, regressors = _load_forecast_inputs(settings, options)
-    levels = options["levels"] or (80.0, 95.0)
-    total = len(series.keys) * len({"naive", *names})
+    inputs = _load_forecast_inputs(settings, options)
+    total = len(inputs.series.keys) * len({"naive", *names})
     with _Counter(settings, "Backtesting", total) as progress:
-        result = run_backtest(series, models=names, horizon=options["horizon"],
-                              windows=options["windows"], step=options["step"], levels=levels,
-                              regressors=regressors, weather_at=options["weather_at"],
+        result = run_backtest(inputs.series, models=names, horizon=options["horizon"],
+                              windows=options["windows"], step=options["step"],
+                              levels=options["levels"] or (80.0, 95.0),
+                              regressors=inputs.regressors, weather_at=options["weather_at"],
                               weather_days=options["weather_days"], jobs=options["jobs"],
-                              progress=progress,
-                              source="<stdin>" if options["sales"] == "-" else options["sales"])
-    settings.info(f"Origins: {', '.join(f'{day:%Y-%m-%d}' for day in result.origins)}; "
-                  f"{options['horizon']} periods each" + _weather_note(options))  # fmt: skip
-    write_table(result.overall, output, fmt, default="table")
-    _write_backtest_files(settings, result, series, options)
+                              progress=progress, source=inputs.source)  # fmt: skip
+    _tell(settings, result)
+    write_table(result.table, output, fmt, default="table")
+    _write_backtest_files(settings, result, inputs.series, options)
 
 
 def _check_backtest_weather(options: dict[str, Any]) -> None:
     if options["weather_days"] and options["weather_at"] != "origin":
         raise click.UsageError("--weather-days needs --weather-at origin")
-    if options["weather_at"] == "origin" and not options["weather_file"]:
+    if options["weather_at"] == "origin" and not options["weather"]:
         raise click.UsageError("--weather-at origin needs --weather")
-
-
-def _weather_note(options: dict[str, Any]) -> str:
-    if not options["weather_file"]:
-        return ""
-    if options["weather_at"] == "observed":
-        return "; observed weather"
-    days = options["weather_days"]
-    return ("; weather as known at each origin: " + (f"the file's next {days} days, then " if days
-            else "") + "the climatology of the weather up to the origin")  # fmt: skip
 
 
 def _write_backtest_files(settings: Settings, result: Any, series: Any,
@@ -1967,27 +1859,15 @@ def _sample_end(ctx: click.Context, param: click.Parameter, value: str | None) -
 # --------------------------------------------------------------------------- plan
 
 
-def _read_kind(path: str, kind: str, mapping: dict[str, str] | None = None) -> Any:
-    """Read a file and parse it as a table of ``kind`` (see ``kori data validate``)."""
-    return _read_lines(path, kind, mapping)[0]
-
-
-def _read_lines(path: str, kind: str, mapping: dict[str, str] | None = None) -> tuple[Any, int]:
-    """:func:`_read_kind` and the line of the table's first row, for messages."""
-    from forecasting.validation import parse_table
-
-    frame, first_line = read_table(path)
-    return parse_table(frame, kind, source=path, first_line=first_line,
-                       columns=_present(frame, mapping or {})), first_line  # fmt: skip
-
-
-def _read_demand(path: str, mapping: dict[str, str]) -> Any:
-    """A forecast file as daily demand (mean and variance per day)."""
-    from forecasting.planning.inputs import read_forecast
-
-    frame, first_line = read_table(path)
-    return read_forecast(frame, source=path, first_line=first_line,
-                         columns=_present(frame, mapping))  # fmt: skip
+def _tables(**paths: str | None) -> dict[str, Any]:
+    """Read the files given, for a library call: each table by its name, and ``sources`` and
+    ``first_lines`` for its messages."""
+    tables: dict[str, Any] = {"sources": {}, "first_lines": {}}
+    for name, path in paths.items():
+        if path:
+            tables[name], tables["first_lines"][name] = read_table(path)
+            tables["sources"][name] = path
+    return tables
 
 
 def _limit(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
@@ -1998,7 +1878,7 @@ def _limit(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
 
         if value is None:
             return None
-        _checked(lambda v: check_limit(name, v, label=_flag(param)), value)
+        _checked(lambda v: check_limit(name, v), value)
         return value
 
     return callback
@@ -2012,7 +1892,7 @@ def _distinct_outputs(*paths: str | None) -> None:
 
 
 _FORECAST_FILE = click.Path(exists=True, dir_okay=False, allow_dash=True)
-_STORES_OPTION = click.option("--stores", "stores_file", type=click.Path(exists=True, dir_okay=False),
+_STORES_OPTION = click.option("--stores", type=click.Path(exists=True, dir_okay=False),
                               help="Store configuration (store.toml): order days, service "
                               "levels, capacities, staffing standards.")  # fmt: skip
 
@@ -2021,7 +1901,7 @@ _STORES_OPTION = click.option("--stores", "stores_file", type=click.Path(exists=
 @click.argument("forecast_file", metavar="FORECAST", type=_FORECAST_FILE)
 @click.option("--stock", "stock_file", required=True, type=click.Path(exists=True, dir_okay=False),
               help="Stock per store and sku: store, sku, on_hand[, on_order].")
-@click.option("--catalog", "catalog_file", required=True,
+@click.option("--catalog", "catalog", required=True,
               type=click.Path(exists=True, dir_okay=False),
               help="Catalog with pack_size, lead_time_days[, shelf_life_days, min_order_packs, "
               "order_days].")
@@ -2034,8 +1914,8 @@ _STORES_OPTION = click.option("--stores", "stores_file", type=click.Path(exists=
 @column_options
 @output_options()
 @click.pass_obj
-def plan_orders(settings: Settings, forecast_file: str, stock_file: str, catalog_file: str,
-                stores_file: str | None, service_level: float | None, distribution: str,
+def plan_orders(settings: Settings, forecast_file: str, stock_file: str, catalog: str,
+                stores: str | None, service_level: float | None, distribution: str,
                 output: str | None, fmt: str | None, **columns: Any) -> None:  # fmt: skip
     """Orders to place on each order day, from a forecast and the stock.
 
@@ -2052,55 +1932,45 @@ def plan_orders(settings: Settings, forecast_file: str, stock_file: str, catalog
       kori plan orders forecast.csv --stock stock.csv --catalog catalog.csv --stores store.toml
       kori plan orders forecast.csv --stock stock.csv --catalog catalog.csv --service-level 0.98
     """
-    from forecasting.planning.orders import order_plan
+    from forecasting import plan_orders as run_plan
     from forecasting.stores import load_store_configs
 
-    mapping = column_mapping(columns)
-    demand = _read_demand(forecast_file, mapping)
-    stock = _read_kind(stock_file, "stock", mapping)
-    catalog, catalog_line = _read_lines(catalog_file, "catalog", mapping)
-    stores = load_store_configs(stores_file) if stores_file else None
-    result = order_plan(demand, stock, catalog, stores=stores, service_level=service_level,
-                        distribution=distribution,
-                        sources={"forecast": forecast_file, "stock": stock_file,
-                                 "catalog": catalog_file},
-                        first_lines={"catalog": catalog_line})  # fmt: skip
-    for line in result.summary():
-        settings.info(line)
-    write_table(result.lines, output, fmt)
+    result = run_plan(**_tables(forecast=forecast_file, stock=stock_file, catalog=catalog),
+                      stores=load_store_configs(stores) if stores else None,
+                      service_level=service_level, distribution=distribution,
+                      columns=column_mapping(columns))  # fmt: skip
+    _tell(settings, result)
+    write_table(result.table, output, fmt)
 
 
 @plan.command("staffing")
 @click.argument("traffic_file", metavar="TRAFFIC", type=_FORECAST_FILE)
-@click.option("--stores", "stores_file", required=True,
+@click.option("--stores", required=True,
               type=click.Path(exists=True, dir_okay=False),
               help="Store configuration (store.toml): opening hours and staffing standards.")
-@click.option("--weather", "weather_file", type=click.Path(exists=True, dir_okay=False),
+@click.option("--weather", "weather", type=click.Path(exists=True, dir_okay=False),
               help="Daily weather per store over the history and the forecast days.")
 @click.option("--horizon", type=click.IntRange(1), default=28, show_default=True,
               help="Days to plan.")
 @click.option("--country", default="FI", show_default=True, help="Holiday calendar.")
-@click.option("--service-time", type=float, callback=_limit("service_time_s"), metavar="SECONDS",
+@click.option("--service-time", "service_time_s", type=float, callback=_limit("service_time_s"), metavar="SECONDS",
               help="Mean time to serve a customer (overrides store.toml).")
-@click.option("--wait-target", type=float, callback=_limit("wait_target_s"), metavar="SECONDS",
+@click.option("--wait-target", "wait_target_s", type=float, callback=_limit("wait_target_s"), metavar="SECONDS",
               help="The wait the service target refers to (overrides store.toml).")
 @click.option("--service-target", type=float, callback=_limit("service_target"), metavar="P",
               help="Share of customers served within the wait target, e.g. 0.8.")
-@click.option("--min-staff", type=int, callback=_limit("min_cashiers"),
+@click.option("--min-staff", "min_cashiers", type=int, callback=_limit("min_cashiers"),
               help="Least cashiers in any open hour.")
-@click.option("--max-staff", type=int, callback=_limit("max_cashiers"),
+@click.option("--max-staff", "max_cashiers", type=int, callback=_limit("max_cashiers"),
               help="Most cashiers in any open hour.")
 @click.option("--daily", "daily_file", type=click.Path(dir_okay=False),
               help="Also write staff hours per store and day here.")
 @column_options
 @output_options()
 @click.pass_obj
-def plan_staffing(settings: Settings, traffic_file: str, stores_file: str,
-                  weather_file: str | None, horizon: int, country: str,
-                  service_time: float | None, wait_target: float | None,
-                  service_target: float | None, min_staff: int | None, max_staff: int | None,
-                  daily_file: str | None, output: str | None, fmt: str | None,
-                  **columns: Any) -> None:  # fmt: skip
+def plan_staffing(settings: Settings, traffic_file: str, stores: str,
+                  weather: str | None, daily_file: str | None, output: str | None,
+                  fmt: str | None, **options: Any) -> None:  # fmt: skip
     """Cashiers per opening hour and staff hours per day, from the customer traffic.
 
     Forecasts each store's daily customers from TRAFFIC (customers per opening hour) with the
@@ -2119,20 +1989,11 @@ def plan_staffing(settings: Settings, traffic_file: str, stores_file: str,
     from forecasting.stores import load_store_configs
 
     _distinct_outputs(output, daily_file)
-    mapping = column_mapping(columns)
-    stores = load_store_configs(stores_file)
-    traffic = _read_kind(traffic_file, "traffic", mapping)
-    weather = _read_kind(weather_file, "weather", mapping) if weather_file else None
-    try:
-        result = run_plan(traffic, stores, horizon=horizon, weather=weather, country=country,
-                          service_time_s=service_time, wait_target_s=wait_target,
-                          service_target=service_target, min_cashiers=min_staff,
-                          max_cashiers=max_staff, source=traffic_file)  # fmt: skip
-    except ForecastParameterError as exc:
-        raise _as_flags(exc, {"min_cashiers": "--min-staff",
-                              "max_cashiers": "--max-staff"}) from None  # fmt: skip
-    for line in result.summary():
-        settings.info(line)
+    standards = {key: value for key, value in options.items() if not key.startswith("col_")}
+    result = run_plan(**_tables(traffic=traffic_file, weather=weather),
+                      stores=load_store_configs(stores), columns=column_mapping(options),
+                      **standards)  # fmt: skip
+    _tell(settings, result)
     if daily_file:
         write_table(result.daily.round({"receipts": 1}), daily_file, None)
         settings.info(f"Staff hours per day: {daily_file}")
@@ -2141,11 +2002,11 @@ def plan_staffing(settings: Settings, traffic_file: str, stores_file: str,
 
 @plan.command("freezer")
 @click.argument("forecast_file", metavar="FORECAST", type=_FORECAST_FILE)
-@click.option("--catalog", "catalog_file", required=True,
+@click.option("--catalog", "catalog", required=True,
               type=click.Path(exists=True, dir_okay=False),
               help="Catalog with department, category, unit_volume_l and lead_time_days.")
 @_STORES_OPTION
-@click.option("--capacity", "capacities", multiple=True, metavar="[STORE=]LITRES",
+@click.option("--capacity", multiple=True, metavar="[STORE=]LITRES",
               callback=lambda ctx, param, value: _capacity_values(value),
               help="Freezer capacity (overrides store.toml); repeat per store. LITRES alone is "
               "every other store's.")
@@ -2160,8 +2021,8 @@ def plan_staffing(settings: Settings, traffic_file: str, stores_file: str,
 @column_options
 @output_options()
 @click.pass_obj
-def plan_freezer(settings: Settings, forecast_file: str, catalog_file: str,
-                 stores_file: str | None, capacities: dict[str, float],
+def plan_freezer(settings: Settings, forecast_file: str, catalog: str,
+                 stores: str | None, capacity: dict[str, float],
                  service_level: float | None, review_days: int, department: str,
                  skus_file: str | None, output: str | None, fmt: str | None,
                  **columns: Any) -> None:  # fmt: skip
@@ -2183,37 +2044,17 @@ def plan_freezer(settings: Settings, forecast_file: str, catalog_file: str,
     from forecasting.stores import load_store_configs
 
     _distinct_outputs(output, skus_file)
-    mapping = column_mapping(columns)
-    demand = _read_demand(forecast_file, mapping)
-    catalog, catalog_line = _read_lines(catalog_file, "catalog", mapping)
-    stores = load_store_configs(stores_file) if stores_file else {}
-    try:
-        result = run_plan(demand, catalog, stores, capacity=capacities,
-                          service_level=service_level, review_days=review_days,
-                          department=department, first_lines={"catalog": catalog_line},
-                          sources={"forecast": forecast_file, "catalog": catalog_file,
-                                   "stores": stores_file or "<stores>"})  # fmt: skip
-    except ForecastParameterError as exc:
-        raise _as_flags(exc, {"capacity": "--capacity"}, usage={
-            "no freezer capacity": "give the freezer capacity with --capacity or --stores "
-                                   "store.toml"}) from None  # fmt: skip
-    for line in result.summary():
-        settings.info(line)
+    tables = _tables(forecast=forecast_file, catalog=catalog)
+    tables["sources"]["stores"] = stores or "<stores>"
+    result = run_plan(**tables, stores=load_store_configs(stores) if stores else {},
+                      capacity=capacity, service_level=service_level,
+                      review_days=review_days, department=department,
+                      columns=column_mapping(columns))  # fmt: skip
+    _tell(settings, result)
     if skus_file:
         write_table(_round_floats(result.skus), skus_file, None)
         settings.info(f"Space per sku: {skus_file}")
     write_table(_round_floats(result.table), output, fmt)
-
-
-def _as_flags(exc: Any, flags: dict[str, str], usage: dict[str, str] | None = None) -> Exception:
-    """A library :class:`ParameterError` about the parameter ``exc.source`` as a usage error of
-    its flag, its parameter names written as flags (``usage``: whole messages by problem)."""
-    if exc.problem in (usage or {}):
-        return click.UsageError(usage[exc.problem])  # type: ignore[index]
-    if exc.source not in flags:
-        return exc  # type: ignore[no-any-return]
-    text = re.sub(r"\b(" + "|".join(flags) + r")\b", lambda m: flags[m[0]], exc.problem)
-    return click.BadParameter(text, param_hint=flags[exc.source])
 
 
 def _round_floats(frame: Any, digits: int = 3) -> Any:
@@ -2382,8 +2223,8 @@ def demo(settings: Settings, outdir: str, **options: Any) -> None:
     else:
         for name in _RULE_FILES:
             _remove_stale(folder / name, settings)
-    series, regressors, table = _demo_forecast(settings, folder)
-    _demo_plans(settings, folder, series, regressors, table)
+    inputs, table = _demo_forecast(settings, folder)
+    _demo_plans(settings, folder, inputs, table)
     settings.info(f"Done. Try: kori data validate sales {folder / 'sales.csv'}")
 
 
@@ -2392,87 +2233,75 @@ _RULE_FILES = ("rules.csv", "rules.html", "rules.xlsx")
 
 def _demo_rules(settings: Settings, folder: Path) -> None:
     """Step 3 of the demo: cross-sell rules and the buyer report."""
-    from basket.crosssell import find_rules
-    from basket.describe import catalog_maps, for_output
-    from basket.receipts import from_long
-    from basket.report import build_workbook, render_html, rule_sentence
+    from basket import find_rules, read_receipts
+    from basket.describe import for_output
+    from basket.report import rule_sentence
 
     settings.info("3. Mining cross-sell rules from the receipts")
     frame, first_line = read_table(str(folder / "receipts.csv"))
-    receipts = from_long(frame, source=str(folder / "receipts.csv"), first_line=first_line)
-    names, categories = catalog_maps(read_table(str(folder / "catalog.csv"))[0])
-    report = find_rules(receipts, names=names, categories=categories)
-    atomic_write(folder / "rules.csv",
-                 lambda p: _serialise(for_output(report.rules, "csv"), p, "csv"))  # fmt: skip
-    summary = report.summary()
+    receipts = read_receipts(frame, source=str(folder / "receipts.csv"), first_line=first_line)
+    report = find_rules(receipts, catalog=read_table(str(folder / "catalog.csv"))[0])
     title = "Cross-sell rules of the sample store"
-    page = render_html(report.rules, title=title, summary=summary)
+    atomic_write(folder / "rules.csv",
+                 lambda p: _serialise(for_output(report.table, "csv"), p, "csv"))  # fmt: skip
+    page, book = report.html(title=title), report.workbook(title=title)
     atomic_write(folder / "rules.html", lambda p: p.write_text(page, encoding="utf-8"))
-    book = build_workbook(report.rules, title=title, summary=summary)
     atomic_write(folder / "rules.xlsx", lambda p: p.write_bytes(book))
     settings.info(
         f"  {report.receipts:,} receipts, {report.tested:,} rules tested, {len(report.rules)} "
         f"significant and not redundant: {folder / 'rules.csv'}, the buyer report "
         f"{folder / 'rules.html'} and {folder / 'rules.xlsx'}. The strongest pairs:"
     )
-    pairs = report.rules[report.rules["length"] == 2].head(5)
-    for _, rule in pairs.iterrows():
+    for _, rule in report.rules[report.rules["length"] == 2].head(5).iterrows():
         settings.info(f"    {rule_sentence(rule)}")
 
 
-def _demo_forecast(settings: Settings, folder: Path) -> tuple[Any, Any, Any]:
-    """Step 4 of the demo: forecasts 28 days ahead, with plots; the series, their regressors
-    and the forecast table, for the plans."""
-    from forecasting.forecast import forecast as run_forecast
+def _demo_forecast(settings: Settings, folder: Path) -> tuple[Any, Any]:
+    """Step 4 of the demo: forecasts 28 days ahead, with plots; the inputs and the forecast
+    table, for the plans."""
+    from forecasting import forecast, load_inputs
 
     settings.info("4. Forecasting every product 28 days ahead (holidays, weather, store hours)")
-    options = {
-        "sales": str(folder / "sales.csv"), "weather_file": str(folder / "weather.csv"),
-        "stores_file": str(folder / "store.toml"), "events_file": None, "catalog_file": None,
-        "level": "sku", "freq": None, "country": "FI", "subdiv": None, "no_holidays": False,
-        "input_format": None, "date_format": None, "horizon": 28, "model": "regression",
-    }  # fmt: skip
-    quiet = Settings(quiet=True)
-    series, regressors = _load_forecast_inputs(quiet, options)
-    with _Counter(settings, "Forecasting", len(series.keys)) as progress:
-        result = run_forecast(series, horizon=28, regressors=regressors, quantiles=(0.5, 0.9),
-                              components=True, progress=progress)  # fmt: skip
+    inputs = load_inputs(**_tables(sales=str(folder / "sales.csv"),
+                                   weather=str(folder / "weather.csv")),
+                         stores=folder / "store.toml")  # fmt: skip
+    with _Counter(settings, "Forecasting", len(inputs.series.keys)) as progress:
+        result = forecast(inputs.series, horizon=28, regressors=inputs.regressors,
+                          quantiles=(0.5, 0.9), components=True, progress=progress)  # fmt: skip
     atomic_write(folder / "forecast.csv", lambda p: _serialise(result.table, p, "csv"))
-    _report_forecast(settings, result, options)
+    _tell(settings, result)
     _write_plots(settings, result, folder / "plots", 8, include=("K1040", "K1091"))
     table = result.table
     ham = table[table["sku"] == "K1040"].groupby("date")["forecast"].sum()
     settings.info(f"  {folder / 'forecast.csv'}: {len(table):,} rows. Christmas ham peaks on "
                   f"{ham.idxmax():%a %d.%m.} ({ham.max():.0f} units in both stores); stores are "
                   "closed on Christmas Day, so its forecasts are zero")
-    return series, regressors, table
+    return inputs, table
 
 
-def _demo_plans(settings: Settings, folder: Path, series: Any, regressors: Any,
-                table: Any) -> None:  # fmt: skip
+def _demo_plans(settings: Settings, folder: Path, inputs: Any, table: Any) -> None:
     """Step 5 of the demo: orders, staffing and freezer space from the forecasts."""
-    from forecasting.forecast import forecast as run_forecast
-    from forecasting.planning.demand import daily_moments
-    from forecasting.planning.orders import order_plan
-    from forecasting.planning.plans import plan_freezer, plan_staffing
+    from forecasting import forecast, plan_freezer, plan_orders, plan_staffing
 
     settings.info("5. Planning: orders, checkout staff and freezer space")
-    stores = regressors.stores
-    catalog = _read_kind(str(folder / "catalog.csv"), "catalog")
-    orders = order_plan(daily_moments(table), _read_kind(str(folder / "stock.csv"), "stock"),
-                        catalog, stores=stores)  # fmt: skip
-    atomic_write(folder / "orders.csv", lambda p: _serialise(orders.lines, p, "csv"))
+    stores, files = inputs.regressors.stores, _tables(catalog=str(folder / "catalog.csv"),
+                                                      stock=str(folder / "stock.csv"),
+                                                      traffic=str(folder / "traffic.csv"))  # fmt: skip
+    catalog = files["catalog"]
+    orders = plan_orders(table, files["stock"], catalog, stores)
+    atomic_write(folder / "orders.csv", lambda p: _serialise(orders.table, p, "csv"))
     settings.info(f"  {folder / 'orders.csv'}: " + "; ".join(orders.summary()[:2]))
-    traffic = _read_kind(str(folder / "traffic.csv"), "traffic")
-    staffing = plan_staffing(traffic, stores, horizon=28, weather=regressors.weather)
+    staffing = plan_staffing(files["traffic"], stores, horizon=28,
+                             weather=inputs.regressors.weather)  # fmt: skip
     atomic_write(folder / "staffing.csv",
                  lambda p: _serialise(_rounded(staffing.table), p, "csv"))  # fmt: skip
     days = staffing.daily
     settings.info(f"  {folder / 'staffing.csv'}: {days['staff_hours'].sum():,.0f} checkout "
                   f"hours in 28 days; busiest day {days.loc[days['staff_hours'].idxmax(), 'date']:%a %d.%m.}")  # fmt: skip
+    series = inputs.series
     frozen = series.select(series.keys["sku"].isin(
         catalog.loc[catalog["department"] == "frozen", "sku"]).to_numpy())  # fmt: skip
-    year = daily_moments(run_forecast(frozen, horizon=365, regressors=regressors).table)
+    year = forecast(frozen, horizon=365, regressors=inputs.regressors).table
     space = plan_freezer(year, catalog, stores)
     atomic_write(folder / "freezer.csv", lambda p: _serialise(space.table, p, "csv"))
     settings.info(f"  {folder / 'freezer.csv'}: a year of frozen forecasts")

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
-from basket.describe import CatalogGaps, catalog_gaps, describe
+from basket.describe import CatalogGaps, catalog_gaps, catalog_maps, describe
 from basket.errors import ParameterError
 from basket.filters import filter_rules
 from basket.mining import check_thresholds, frequent_itemsets
@@ -69,8 +69,43 @@ class RuleReport:
     tested_items: frozenset[str] = frozenset()
     significant_items: frozenset[str] = frozenset()
     catalog_gaps: CatalogGaps | None = None
+    catalog_source: str = "the catalog"
 
-    def summary(self) -> dict[str, object]:
+    @property
+    def table(self) -> pd.DataFrame:
+        """The rules (:attr:`rules`)."""
+        return self.rules
+
+    def summary(self) -> list[str]:
+        """What was mined: items the catalog lacks, itemsets, rules tested and left out.
+
+        Returns
+        -------
+        list of str
+        """
+        lines = [self.catalog_gaps.message(self.catalog_source)] if self.catalog_gaps else []
+        removed = ", ".join(f"{n:,} {why}" for why, n in self.removed.items() if n)
+        lines.append(
+            f"{self.itemsets:,} frequent itemsets (at least {self.min_count:,} receipts, "
+            f"{self.engine} engine); {self.tested:,} rules tested"
+            + (f", left out {removed}" if removed else "")
+            + f"; {len(self.rules):,} rules"
+        )
+        return lines
+
+    def html(self, *, title: str = "Cross-sell rules", top: int = 50) -> str:
+        """The buyer report as a self-contained HTML page (see :func:`basket.report.render_html`)."""
+        from basket.report import render_html
+
+        return render_html(self.rules, title=title, summary=self.figures(), top=top)
+
+    def workbook(self, *, title: str = "Cross-sell rules", top: int = 200) -> bytes:
+        """The buyer report as an Excel workbook (see :func:`basket.report.build_workbook`)."""
+        from basket.report import build_workbook
+
+        return build_workbook(self.rules, title=title, summary=self.figures(), top=top)
+
+    def figures(self) -> dict[str, object]:
         """Figures for a report header, as label -> value."""
         out: dict[str, object] = {
             "Receipts": self.receipts,
@@ -125,6 +160,9 @@ def select_receipts(
 def find_rules(
     receipts: Receipts,
     *,
+    catalog: pd.DataFrame | None = None,
+    sources: Mapping[str, str] | None = None,
+    first_lines: Mapping[str, int] | None = None,
     names: Mapping[str, str] | None = None,
     categories: Mapping[str, str] | None = None,
     level: str = "sku",
@@ -164,9 +202,13 @@ def find_rules(
     ----------
     receipts : Receipts
         From :func:`basket.receipts.from_long` or :func:`basket.receipts.from_baskets`.
+    catalog : pandas.DataFrame, optional
+        ``sku, name, category``: names and categories of the items (checked as
+        :func:`basket.describe.catalog_maps` checks them).
+    sources, first_lines : mapping of str, optional
+        ``{"catalog": file name}`` and ``{"catalog": line of its first row}``, for messages.
     names, categories : Mapping of str to str, optional
-        Item -> product name and item -> category, e.g. from
-        :func:`basket.describe.catalog_maps`.
+        Item -> product name and item -> category, instead of ``catalog``.
     level : {"sku", "category"}
         Mine products, or their categories (needs ``categories``).
     Other parameters
@@ -188,6 +230,10 @@ def find_rules(
     check_rule_thresholds(min_confidence=min_confidence, min_lift=min_lift,
                           max_consequent_len=max_consequent_len, max_p=max_p,
                           correction=correction)  # fmt: skip
+    catalog_source = (sources or {}).get("catalog", "the catalog")
+    if catalog is not None:
+        names, categories = catalog_maps(catalog, source=catalog_source,
+                                         first_line=(first_lines or {}).get("catalog", 2))
     gaps = catalog_gaps(receipts, names, categories, level=level)
     receipts = select_receipts(receipts, categories=categories, level=level, stores=stores,
                                start=start, end=end)  # fmt: skip
@@ -236,5 +282,6 @@ def find_rules(
         tested_items=found.tested_items,
         significant_items=found.significant_items,
         catalog_gaps=gaps,
+        catalog_source=catalog_source,
     )
 

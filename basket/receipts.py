@@ -58,6 +58,16 @@ class Receipts:
         """Number of receipts (rows)."""
         return int(self.matrix.shape[0])
 
+    def summary(self) -> list[str]:
+        """Receipts and items read, and what was left out on the way.
+
+        Returns
+        -------
+        list of str
+        """
+        return [f"{self.source}: {self.n_receipts:,} receipts, {len(self.items):,} items"
+                + "".join(f"; {what}: {n:,}" for what, n in self.dropped.items())]  # fmt: skip
+
     def item_counts(self) -> np.ndarray:
         """Receipts holding each item."""
         return np.asarray(self.matrix.sum(axis=0)).ravel().astype(np.int64)

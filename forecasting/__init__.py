@@ -3,12 +3,16 @@
 Holidays come from the ``holidays`` package (Finland by default), weather from a weather file per
 store. :mod:`forecasting.sample` simulates a Finnish supermarket to try everything on.
 
-The main functions are exported here, loaded on first use so that ``import forecasting`` stays
-light (no pandas until one of them is asked for):
+The public API is what this package exports, one function per capability, each returning a
+result with a ``table`` and ``summary()`` lines (loaded on first use, so that ``import
+forecasting`` stays light):
 
-- :func:`forecast` (:func:`forecasting.forecast.forecast`)
-- :func:`backtest` (:func:`forecasting.backtest.run_backtest`)
-- :func:`plan_staffing` and :func:`plan_freezer` (:mod:`forecasting.planning.plans`)
+- :func:`load_inputs`: sales and the optional tables as series and regressors
+- :func:`forecast` and :func:`backtest`
+- :func:`plan_orders`, :func:`plan_staffing` and :func:`plan_freezer`
+- :func:`validate_table` and :func:`simulate_store`
+
+The submodules are internal: their names and signatures may change between releases.
 """
 
 from __future__ import annotations
@@ -29,12 +33,19 @@ from forecasting.errors import (
 if TYPE_CHECKING:
     from forecasting.backtest import run_backtest as backtest
     from forecasting.forecast import forecast
-    from forecasting.planning.plans import plan_freezer, plan_staffing
+    from forecasting.inputs import load_inputs
+    from forecasting.planning.plans import plan_freezer, plan_orders, plan_staffing
+    from forecasting.sample import simulate_store
+    from forecasting.validation import validate_table
 
 # Exported name -> (module, name in it).
 _LAZY = {
     "forecast": ("forecasting.forecast", "forecast"),
     "backtest": ("forecasting.backtest", "run_backtest"),
+    "load_inputs": ("forecasting.inputs", "load_inputs"),
+    "plan_orders": ("forecasting.planning.plans", "plan_orders"),
+    "simulate_store": ("forecasting.sample", "simulate_store"),
+    "validate_table": ("forecasting.validation", "validate_table"),
     "plan_staffing": ("forecasting.planning.plans", "plan_staffing"),
     "plan_freezer": ("forecasting.planning.plans", "plan_freezer"),
 }
@@ -47,8 +58,12 @@ __all__ = [
     "SchemaError",
     "backtest",
     "forecast",
+    "load_inputs",
     "plan_freezer",
+    "plan_orders",
     "plan_staffing",
+    "simulate_store",
+    "validate_table",
 ]
 
 

@@ -284,12 +284,34 @@ class BacktestResult:
         (empty where not scored: closed, or before the series began), ``forecast, lo<L>,
         hi<L>``, rounded to 3 decimals. Per model, ``sum(|forecast - actual|) / sum(actual)``
         over the scored rows is its WAPE.
+    horizon : int
+        Periods forecast from each origin.
+    weather : str
+        The weather of the test periods, in words (empty without weather).
     """
 
     overall: pd.DataFrame
     per_series: pd.DataFrame
     origins: list[pd.Timestamp]
     forecasts: pd.DataFrame
+    horizon: int = 0
+    weather: str = ""
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The scores of every model (:attr:`overall`)."""
+        return self.overall
+
+    def summary(self) -> list[str]:
+        """The origins, the periods forecast from each and the weather the models saw.
+
+        Returns
+        -------
+        list of str
+        """
+        origins = ", ".join(f"{day:%Y-%m-%d}" for day in self.origins)
+        weather = f"; {self.weather}" if self.weather else ""
+        return [f"Origins: {origins}; {self.horizon} periods each{weather}"]
 
 
 def run_backtest(
@@ -390,7 +412,19 @@ def run_backtest(
     per_series = summarise(table, key_columns + ["model"], levels)
     return BacktestResult(overall=overall, per_series=per_series,
                           origins=[series.dates[s - 1] for s in starts],
-                          forecasts=_forecast_table(series, rows, names, starts))  # fmt: skip
+                          forecasts=_forecast_table(series, rows, names, starts),
+                          horizon=horizon, weather=_weather_words(regressors, weather_at,
+                                                                  weather_days))  # fmt: skip
+
+
+def _weather_words(regressors: Regressors, weather_at: str, days: int) -> str:
+    """The weather of the test periods, for the summary."""
+    if regressors.weather is None:
+        return ""
+    if weather_at == "observed":
+        return "observed weather"
+    return ("weather as known at each origin: " + (f"the file's next {days} days, then " if days
+            else "") + "the climatology of the weather up to the origin")  # fmt: skip
 
 
 def _check_weather_at(weather_at: str, weather_days: int) -> None:

@@ -7,7 +7,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -52,6 +53,10 @@ class ForecastResult:
         ``holidays``, ``weather`` as factors), for models that have them.
     closed : dict of str to list of pandas.Timestamp
         Forecast periods on which each store is closed (forecast zero).
+    model : str
+        The model asked for (others made the series in :meth:`fallbacks`).
+    horizon : int
+        Periods forecast.
     """
 
     table: pd.DataFrame
@@ -59,6 +64,39 @@ class ForecastResult:
     designs: dict[str, Design]
     components: pd.DataFrame | None
     closed: dict[str, list[pd.Timestamp]]
+    model: str = DEFAULT_MODEL
+    horizon: int = 0
+
+    def summary(self) -> list[str]:
+        """What was forecast, by which models, and what a planner should know about it.
+
+        Returns
+        -------
+        list of str
+            The series and models; series another model made, their reasons grouped; forecast
+            days on climatology weather, history weather interpolated, and closed days, per
+            store.
+        """
+        keys = ["store"] + ([self.series.item_column] if self.series.item_column else [])
+        models = self.table.drop_duplicates(keys)["model"].value_counts()
+        counts = ", ".join(f"{n:,} {name}" for name, n in models.items())
+        lines = [f"Forecast {len(self.series.keys):,} series x {self.horizon} periods: {counts}"]
+        fallbacks = self.fallbacks()
+        if len(fallbacks):
+            lines.append(f"  {len(fallbacks):,} series not made by {self.model}:"
+                         + "".join(f"\n    {line}" for line in grouped_notes(fallbacks["note"])))
+        for store, days in self.climatology_days().items():
+            lines.append(f"  {store}: weather of {len(days)} forecast days ({days[0]:%Y-%m-%d} "
+                         f"to {days[-1]:%Y-%m-%d}) is climatology: the weather file ends before "
+                         "them")  # fmt: skip
+        for store, design in self.designs.items():
+            if design.weather_filled:
+                lines.append(f"  {store}: weather of {design.weather_filled} history periods "
+                             "missing, interpolated")  # fmt: skip
+        for store, days in self.closed.items():
+            lines.append(f"  {store}: closed on {', '.join(f'{d:%Y-%m-%d}' for d in days)}; "
+                         "forecasts are zero")  # fmt: skip
+        return lines
 
     def fallbacks(self) -> pd.DataFrame:
         """Series not made by the asked model, with the reason: ``series, model, note``."""
@@ -140,7 +178,24 @@ def forecast(
     closed = {task.store: list(future[task.closed[task.n_hist:]]) for task in tasks}
     return ForecastResult(table=table, series=series, designs=designs,
                           components=pd.concat(parts, ignore_index=True) if parts else None,
-                          closed={store: days for store, days in closed.items() if days})
+                          closed={store: days for store, days in closed.items() if days},
+                          model=model, horizon=horizon)
+
+
+def grouped_notes(notes: Iterable[str]) -> list[str]:
+    """Notes that differ only in their numbers, counted once with the numbers' range:
+    ``56 x intermittent (52-97% zero periods): slow-mover model``."""
+    groups: dict[str, list[list[int]]] = {}
+    for note in notes:
+        numbers = [int(n) for n in re.findall(r"\d+", note)]
+        groups.setdefault(re.sub(r"\d+", "#", note), []).append(numbers)
+    lines = []
+    for pattern, found in sorted(groups.items(), key=lambda item: -len(item[1])):
+        ranges = [f"{min(c)}" if min(c) == max(c) else f"{min(c)}-{max(c)}" for c in zip(*found)]
+        pieces = pattern.split("#")
+        text = pieces[0] + "".join(r + piece for r, piece in zip(ranges, pieces[1:]))
+        lines.append(f"{len(found):,} x {text}")
+    return lines
 
 
 def _long_table(series: SeriesSet, tasks: list[Task], outputs: list[Output],

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.calendar import holiday_names, holiday_table
+from forecasting.errors import ConfigError
 from forecasting.models.base import Task
 from forecasting.regressors import Design, store_designs
 from forecasting.series import SeriesSet
@@ -43,6 +44,13 @@ class Regressors:
         What-if shift of the future temperature.
     stores : Mapping of str to StoreConfig, optional
         Opening hours, for closed forecast days.
+
+    Raises
+    ------
+    ConfigError
+        If a configured store's country or subdivision is not ``country``/``subdiv``: a run has
+        one holiday calendar, and this is where it is decided (the store's open days, closed
+        forecast days and holiday regressors all follow it).
     """
 
     country: str = "FI"
@@ -53,6 +61,18 @@ class Regressors:
     weather_source: str = "<weather>"
     temperature_offset: float = 0.0
     stores: Mapping[str, StoreConfig] | None = None
+
+    def __post_init__(self) -> None:
+        for code, config in sorted((self.stores or {}).items()):
+            if (config.country, config.subdiv) != (self.country, self.subdiv):
+                theirs = config.country + (f"-{config.subdiv}" if config.subdiv else "")
+                ours = self.country + (f"-{self.subdiv}" if self.subdiv else "")
+                raise ConfigError(
+                    f"store {code} is configured in {theirs} but the holiday calendar is {ours}",
+                    fix=f"Give `country={config.country!r}`"
+                    + (f" and `subdiv={config.subdiv!r}`" if config.subdiv else "")
+                    + ", or set the store's country to match",
+                )
 
 
 def build_tasks(series: SeriesSet, future: pd.DatetimeIndex, regressors: Regressors,

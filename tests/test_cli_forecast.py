@@ -226,7 +226,7 @@ def test_weekly_series_from_daily_sales_leave_out_partial_weeks(runner, small, t
 
 
 def test_fallback_notes_are_grouped_with_the_range_of_their_numbers():
-    from cli import _grouped_notes
+    from forecasting.forecast import grouped_notes as _grouped_notes
 
     notes = ["intermittent (52% zero periods): slow", "intermittent (97% zero periods): slow",
              "ets: needs 14 periods, has 10"]  # fmt: skip

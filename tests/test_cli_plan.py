@@ -161,7 +161,7 @@ def test_freezer_capacity_option_binds(runner, plans):
     assert "short of capacity" in result.stderr and "do not fit" in result.stderr
     result = _run(runner, "plan", "freezer", plans / "year.csv", "--catalog",
                   plans / "catalog.csv")  # fmt: skip
-    assert result.exit_code == 2 and "--capacity or --stores" in result.stderr
+    assert result.exit_code == 2 and "Give --capacity, or --stores with" in result.stderr
 
 
 def test_weekly_gapped_inverted_or_category_forecasts_are_refused(runner, plans, tmp_path):
@@ -195,7 +195,7 @@ def test_freezer_leaves_out_partial_weeks_and_unknown_capacity_stores(runner, pl
     assert "Left out 1 days" in result.stderr
     result = _run(runner, "plan", "freezer", plans / "year.csv", "--catalog",
                   plans / "catalog.csv", "--capacity", "XYZ=100")  # fmt: skip
-    assert result.exit_code == 2 and "'XYZ' is not a store of the forecast" in result.stderr
+    assert result.exit_code == 2 and "--capacity names 'XYZ', which is not a store of the forecast" in result.stderr
 
 
 def test_staffing_bounds_are_checked_in_options_and_config(runner, plans, tmp_path):

@@ -25,20 +25,10 @@ PARAMETER = re.compile(r"(?<!`)`([A-Za-z_]\w*)(?:=[^`]*)?`(?!`)")
 
 SPECIAL = {"columns": "a column mapping, written as --date-col, --col NAME=COL..."}
 
-MISMATCHED = {
+MISMATCHED: dict[str, str] = {
     # library parameter: the Click name of the option that sets it today. The library's name is
     # the right one for a Python user; cli.py should name its parameter the same (or map it)
     # so that ``as_flags`` finds it. Remove an entry when cli.py does.
-    "receipt": "receipt_col",  # basket.receipts.from_long(receipt=...)
-    "item": "item_col",  # from_long(item=...)
-    "quantity": "quantity_col",  # from_long(quantity=...)
-    "timestamp": "timestamp_col",  # from_long(timestamp=...)
-    "store": "store_col",  # from_long(store=...)
-    "exclude_items": "exclude_item",  # from_long/from_baskets(exclude_items=...)
-    "capacity": "capacities",  # forecasting.planning.plans.plan_freezer(capacity=...)
-    "weather": "weather_file",  # forecasting regressors / sales weather (weather=...)
-    "stores": "stores_file",  # forecasting sales_series/plans(stores=...); in basket it is --store
-    "rules": "rules_file",  # basket/api.py (another change in progress): `rules` of recommend
 }
 """Library parameters whose command-line option has another Python name (see the report of
 issue 12); ``stores`` is a Click name (``rules --store``) but not the one ``forecast --stores``

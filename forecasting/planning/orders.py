@@ -63,6 +63,11 @@ class OrderPlan:
     skipped: int = 0
     no_stock: list[tuple[str, str]] = field(default_factory=list)
 
+    @property
+    def table(self) -> pd.DataFrame:
+        """The order lines (:attr:`lines`)."""
+        return self.lines
+
     def summary(self) -> list[str]:
         """Short lines for planners."""
         lines = self.lines

@@ -1,4 +1,4 @@
-"""One call per plan: checkout staffing from customer traffic, freezer space from a forecast.
+"""One call per plan: orders and freezer space from a forecast, checkout staffing from traffic.
 
 Each function chains the planning steps a ``kori plan`` command runs and returns a small result
 with the table(s) and the summary lines the command prints.
@@ -13,10 +13,80 @@ import pandas as pd
 
 from forecasting.errors import ParameterError
 from forecasting.planning.freezer import FreezerPlan
-from forecasting.planning.inputs import freezer_plans, frozen_demand, full_weeks, staffing_standards
+from forecasting.planning.inputs import (
+    freezer_plans,
+    frozen_demand,
+    full_weeks,
+    read_forecast,
+    staffing_standards,
+)
+from forecasting.planning.orders import OrderPlan, order_plan
 from forecasting.planning.staffing import daily_staffing, describe_hour, staffing_plan
 from forecasting.stores import StaffingStandard, StoreConfig
 from forecasting.traffic import forecast_customers
+from forecasting.validation import parse_table
+
+
+def plan_orders(forecast: pd.DataFrame, stock: pd.DataFrame, catalog: pd.DataFrame,
+                stores: Mapping[str, StoreConfig] | None = None, *,
+                service_level: float | None = None, distribution: str = "negbin",
+                columns: Mapping[str, str] | None = None,
+                sources: Mapping[str, str] | None = None,
+                first_lines: Mapping[str, int] | None = None) -> OrderPlan:  # fmt: skip
+    """Orders to place on each order day, from a forecast and the stock.
+
+    Parameters
+    ----------
+    forecast : pandas.DataFrame
+        A forecast per sku with its 80% interval (as :func:`forecasting.forecast` makes it or
+        as read back from its file), or daily demand (``date, store, sku, mean, var``).
+    stock : pandas.DataFrame
+        ``store, sku, on_hand[, on_order]``.
+    catalog : pandas.DataFrame
+        ``sku, pack_size, lead_time_days[, shelf_life_days, min_order_packs, order_days]``.
+    stores : Mapping of str to StoreConfig, optional
+        Order days and service levels per store.
+    service_level, distribution
+        As in :func:`forecasting.planning.orders.order_plan`.
+    columns : mapping of str to str, optional
+        ``{kori's name: the file's name}`` for columns named otherwise.
+    sources, first_lines : mapping, optional
+        Per input (``forecast``, ``stock``, ``catalog``): its file name and the line of its
+        first row, for messages.
+
+    Returns
+    -------
+    OrderPlan
+        ``.table`` (one row per store, sku and order day) and ``.summary()``.
+    """
+    sources, first_lines = sources or {}, first_lines or {}
+    demand = _demand(forecast, columns, sources, first_lines)
+    stock = _parsed(stock, "stock", columns, sources, first_lines)
+    catalog = _parsed(catalog, "catalog", columns, sources, first_lines)
+    return order_plan(demand, stock, catalog, stores=stores, service_level=service_level,
+                      distribution=distribution, sources=sources, first_lines=first_lines)
+
+
+def _demand(forecast: pd.DataFrame, columns: Mapping[str, str] | None,
+            sources: Mapping[str, str], first_lines: Mapping[str, int]) -> pd.DataFrame:  # fmt: skip
+    """Daily demand from a forecast table (or the demand itself, as given)."""
+    if {"mean", "var"} <= set(forecast.columns):
+        return forecast
+    return read_forecast(forecast, source=sources.get("forecast", "<forecast>"),
+                         first_line=first_lines.get("forecast", 2),
+                         columns=_present(forecast, columns))  # fmt: skip
+
+
+def _parsed(frame: pd.DataFrame, kind: str, columns: Mapping[str, str] | None,
+            sources: Mapping[str, str], first_lines: Mapping[str, int]) -> pd.DataFrame:  # fmt: skip
+    """``frame`` checked and typed as a table of ``kind``."""
+    return parse_table(frame, kind, source=sources.get(kind, f"<{kind}>"),
+                       first_line=first_lines.get(kind, 2), columns=_present(frame, columns))
+
+
+def _present(frame: pd.DataFrame, columns: Mapping[str, str] | None) -> dict[str, str]:
+    """The part of a column mapping that applies to this table."""
+    return {key: name for key, name in (columns or {}).items() if name in frame.columns}
 
 
 @dataclass(frozen=True)
@@ -67,7 +137,9 @@ def plan_staffing(traffic: pd.DataFrame, stores: Mapping[str, StoreConfig], *,
                   horizon: int = 28, weather: pd.DataFrame | None = None, country: str = "FI",
                   service_time_s: float | None = None, wait_target_s: float | None = None,
                   service_target: float | None = None, min_cashiers: int | None = None,
-                  max_cashiers: int | None = None, source: str = "<traffic>") -> StaffingResult:  # fmt: skip
+                  max_cashiers: int | None = None, columns: Mapping[str, str] | None = None,
+                  sources: Mapping[str, str] | None = None,
+                  first_lines: Mapping[str, int] | None = None) -> StaffingResult:  # fmt: skip
     """Cashiers per opening hour and staff hours per day, from the customer traffic.
 
     Forecasts each store's daily customers ``horizon`` days ahead (holidays of ``country``,
@@ -89,8 +161,12 @@ def plan_staffing(traffic: pd.DataFrame, stores: Mapping[str, StoreConfig], *,
     service_time_s, wait_target_s, service_target, min_cashiers, max_cashiers : optional
         Override every store's staffing standard: mean seconds to serve a customer, the wait
         (seconds) the target refers to, the share served within it, and the cashier bounds.
-    source : str, default "<traffic>"
-        Names the traffic in messages.
+    columns : mapping of str to str, optional
+        ``{kori's name: the file's name}`` for columns of the traffic and weather named
+        otherwise.
+    sources, first_lines : mapping, optional
+        Per input (``traffic``, ``weather``): its file name and the line of its first row, for
+        messages.
 
     Returns
     -------
@@ -113,11 +189,17 @@ def plan_staffing(traffic: pd.DataFrame, stores: Mapping[str, StoreConfig], *,
     'HKI: 583 checkout hours over 27 open days ...'
     """
     if min_cashiers is not None and max_cashiers is not None and min_cashiers > max_cashiers:
-        raise ParameterError(f"min_cashiers {min_cashiers} is above max_cashiers {max_cashiers}",
-                             source="min_cashiers")  # fmt: skip
+        raise ParameterError(f"`min_cashiers={min_cashiers}` is above "
+                             f"`max_cashiers={max_cashiers}`",
+                             fix="Give a minimum at or below the maximum")  # fmt: skip
     standards = staffing_standards(stores, service_time_s=service_time_s,
                                    wait_target_s=wait_target_s, service_target=service_target,
                                    min_cashiers=min_cashiers, max_cashiers=max_cashiers)  # fmt: skip
+    sources, first_lines = sources or {}, first_lines or {}
+    source = sources.get("traffic", "<traffic>")
+    traffic = _parsed(traffic, "traffic", columns, sources, first_lines)
+    if weather is not None:
+        weather = _parsed(weather, "weather", columns, sources, first_lines)
     _, hourly = forecast_customers(traffic, stores, horizon=horizon, weather=weather,
                                    country=country, source=source)  # fmt: skip
     hours = staffing_plan(hourly, standards)
@@ -163,11 +245,12 @@ class FreezerPlanResult:
         return lines + self.plan.summary()
 
 
-def plan_freezer(demand: pd.DataFrame, catalog: pd.DataFrame,
+def plan_freezer(forecast: pd.DataFrame, catalog: pd.DataFrame,
                  stores: Mapping[str, StoreConfig] | None = None, *,
                  capacity: float | Mapping[str, float] | None = None,
                  service_level: float | None = None, review_days: int = 7,
-                 department: str = "frozen", sources: Mapping[str, str] | None = None,
+                 department: str = "frozen", columns: Mapping[str, str] | None = None,
+                 sources: Mapping[str, str] | None = None,
                  first_lines: Mapping[str, int] | None = None) -> FreezerPlanResult:  # fmt: skip
     """Freezer space per category and week, from a daily forecast of frozen products.
 
@@ -176,9 +259,9 @@ def plan_freezer(demand: pd.DataFrame, catalog: pd.DataFrame,
 
     Parameters
     ----------
-    demand : pandas.DataFrame
-        Daily demand (``store, sku, date, mean, var``), e.g. from
-        :func:`forecasting.planning.demand.daily_moments`.
+    forecast : pandas.DataFrame
+        A daily forecast per sku with its 80% interval (as :func:`forecasting.forecast` makes
+        it, or read back from its file), or daily demand (``store, sku, date, mean, var``).
     catalog : pandas.DataFrame
         ``sku, category, department, unit_volume_l`` and optionally ``lead_time_days``.
     stores : Mapping of str to StoreConfig, optional
@@ -192,9 +275,11 @@ def plan_freezer(demand: pd.DataFrame, catalog: pd.DataFrame,
         Days between deliveries.
     department : str, default "frozen"
         The catalog department of the products that go in the freezer.
+    columns : mapping of str to str, optional
+        ``{kori's name: the file's name}`` for columns named otherwise.
     sources, first_lines : Mapping, optional
-        Names of the ``"forecast"``, ``"catalog"`` and ``"stores"`` inputs, and the file line of
-        the catalog's first row, for messages.
+        Names of the ``"forecast"``, ``"catalog"`` and ``"stores"`` inputs, and the file lines
+        of the forecast's and catalog's first rows, for messages.
 
     Returns
     -------
@@ -215,14 +300,16 @@ def plan_freezer(demand: pd.DataFrame, catalog: pd.DataFrame,
     >>> result.table  # store, week, category, need_l, allocated_l ...  # doctest: +SKIP
     """
     sources = sources or {}
+    demand = _demand(forecast, columns, sources, first_lines or {})
+    catalog = _parsed(catalog, "catalog", columns, sources, first_lines or {})
     frozen = frozen_demand(demand, catalog, department=department,
                            source=sources.get("catalog", "<catalog>"),
                            first_line=(first_lines or {}).get("catalog"))  # fmt: skip
     daily, cut = full_weeks(frozen, source=sources.get("forecast", "<forecast>"))
     litres = _capacities(capacity, sorted(daily["store"].unique()))
     if not stores and not litres:
-        raise ParameterError("no freezer capacity", source="capacity",
-                             fix="Give capacity, or stores with freezer_capacity_litres")  # fmt: skip
+        raise ParameterError("no freezer capacity",
+                             fix="Give `capacity`, or `stores` with freezer_capacity_litres")  # fmt: skip
     plan = freezer_plans(daily, catalog, stores or {}, capacity=litres,
                          service_level=service_level, review_days=review_days,
                          source=sources.get("stores", "<stores>"))  # fmt: skip
@@ -238,7 +325,7 @@ def _capacities(capacity: float | Mapping[str, float] | None,
         return dict.fromkeys(stores, float(capacity))
     unknown = [store for store in capacity if store != "*" and store not in stores]
     if unknown:
-        raise ParameterError(f"{unknown[0]!r} is not a store of the forecast "
-                             f"({', '.join(stores)})", source="capacity")  # fmt: skip
+        raise ParameterError(f"`capacity` names {unknown[0]!r}, which is not a store of the "
+                             f"forecast ({', '.join(stores)})")  # fmt: skip
     every = dict.fromkeys(stores, capacity["*"]) if "*" in capacity else {}
     return {**every, **{store: litres for store, litres in capacity.items() if store != "*"}}

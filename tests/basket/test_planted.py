@@ -70,7 +70,7 @@ def test_items_missing_from_the_catalog_are_reported(sample_receipts, report):
     partial = find_rules(receipts, names=short, categories={}, max_len=2)
     held = int(receipts.item_counts()[list(receipts.items).index("K1029")])
     assert partial.catalog_gaps.items == {"K1029": held}
-    assert partial.summary()["Receipt lines of items not in the catalog"] == held
+    assert partial.figures()["Receipt lines of items not in the catalog"] == held
 
 
 def test_seasonal_rules_tell_all_year_from_seasonal(sample_receipts):
