@@ -349,8 +349,8 @@ def test_quiet_and_debug_may_follow_the_command(tmp_path):
 @pytest.mark.parametrize(("old", "new"), [
     (["rules", "mine", "{receipts}", "--catalog", "{catalog}", "--level", "category"],
      ["rules", "mine", "{receipts}", "--catalog", "{catalog}", "--items", "category"]),
-    (["rules", "mine", "{receipts}", "--by=store", "--max-p", "1"],
-     ["rules", "mine", "{receipts}", "--split=store", "--max-p", "1"]),
+    (["rules", "mine", "{receipts}", "--by=store", "--max-p", "1", "--min-support", "0.01"],
+     ["rules", "mine", "{receipts}", "--split=store", "--max-p", "1", "--min-support", "0.01"]),
     (["forecast", "run", "{sales}", "--horizon", "7", "--by", "store", "--level", "70", "90"],
      ["forecast", "run", "{sales}", "--horizon", "7", "--series", "store", "--interval", "70",
       "90"]),
