@@ -7,6 +7,7 @@ and the first line numbers and values, so that one run shows every problem of th
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,28 @@ from basket.errors import ParameterError, SchemaError
 _SHOW = 5
 # A UTC offset or zone letter after a time of day (never after a bare date: 03-11-2025).
 _OFFSET = r"(?i)(\d:\d\d(?::\d\d(?:[.,]\d+)?)?)\s*(?:z|utc|gmt|[+-]\d\d(?::?\d\d)?)$"
+
+
+RECEIPTS_SCHEMA: dict[str, Any] = {
+    "kind": "receipts",
+    "columns": (
+        {"name": "receipt_id", "kind": "id", "blank_is_error": False},
+        {"name": "timestamp", "kind": "datetime", "required": False},
+        {"name": "store", "kind": "id", "required": False},
+        {"name": "sku", "kind": "id", "blank_is_error": False},
+        {"name": "quantity", "kind": "number", "required": False, "low": 0,
+         "low_is_error": False},
+    ),
+    "key": ("receipt_id", "sku"),
+    "duplicate_is_error": False,
+    "duplicate_hint": "Repeated lines of a receipt count once in basket analysis",
+    "description": "one row per receipt line",
+}
+"""What a receipts file holds, as plain data: one row per receipt line; the receipt and the item
+are required (a blank one is a line basket analysis drops and counts), the time, store and
+quantity optional (a negative quantity is a return, a warning). :func:`basket.api.read_receipts`
+reads these columns by default, and ``kori data validate receipts`` checks a file against this
+description with the validator the other data files share."""
 
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

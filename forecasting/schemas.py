@@ -1,12 +1,14 @@
-"""The schema of every kind of data file kori reads: its columns, their kinds and ranges, its
-key, and how a missing column is named and mapped. :mod:`forecasting.validation` checks files
-against these schemas.
+"""The schema of every kind of data file the forecasts and plans read: its columns, their kinds
+and ranges, its key, and how a missing column is named and mapped. :mod:`forecasting.validation`
+checks files against these schemas, and against those other packages describe as plain data
+(:meth:`Schema.from_spec`; the receipts are :mod:`basket`'s).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -73,24 +75,22 @@ class Schema:
     stranded_column: str | None = None
     interval_columns: tuple[str, ...] = ()
 
+    @classmethod
+    def from_spec(cls, spec: Mapping[str, Any]) -> Schema:
+        """A schema from plain data: the fields above, each column a mapping of
+        :class:`Column`'s fields. Another package describes its files so (``basket`` its
+        receipts, :data:`basket.columns.RECEIPTS_SCHEMA`), and they are checked as these are."""
+        fields = dict(spec)
+        fields["columns"] = tuple(Column(**column) for column in spec["columns"])
+        for name in ("key", "series_key", "outlier_columns", "interval_columns"):
+            if name in fields:
+                fields[name] = tuple(fields[name])
+        return cls(**fields)
+
 
 SCHEMAS: dict[str, Schema] = {
     schema.kind: schema
     for schema in (
-        Schema(
-            "receipts",
-            (
-                Column("receipt_id", "id", blank_is_error=False),
-                Column("timestamp", "datetime", required=False),
-                Column("store", "id", required=False),
-                Column("sku", "id", blank_is_error=False),
-                Column("quantity", "number", required=False, low=0, low_is_error=False),
-            ),
-            key=("receipt_id", "sku"),
-            duplicate_is_error=False,
-            duplicate_hint="Repeated lines of a receipt count once in basket analysis",
-            description="one row per receipt line",
-        ),
         Schema(
             "sales",
             (
@@ -206,8 +206,10 @@ def guess_kind(columns: Iterable[object]) -> str | None:
     return max(fits)[1] if fits else None
 
 
-def schema_for(kind: str) -> Schema:
-    """The schema of ``kind``; a ParameterError names the known kinds."""
+def schema_for(kind: str | Schema) -> Schema:
+    """The schema of ``kind`` (a schema is its own); a ParameterError names the known kinds."""
+    if isinstance(kind, Schema):
+        return kind
     if kind not in SCHEMAS:
         raise ParameterError(
             f"unknown kind of data {kind!r}", fix=f"Use one of {', '.join(KINDS)}"

@@ -44,7 +44,7 @@ __all__ = ["KINDS", "NEGATIVE", "SCHEMAS", "Column", "Problem", "Schema",
 
 def validate_table(
     frame: pd.DataFrame,
-    kind: str,
+    kind: str | Schema,
     *,
     source: str = "<input>",
     columns: Mapping[str, str] | None = None,
@@ -59,9 +59,10 @@ def validate_table(
     ----------
     frame : pandas.DataFrame
         The file as read; values may be text (as read from CSV) or typed (Parquet).
-    kind : str
-        ``"receipts"``, ``"sales"``, ``"weather"``, ``"catalog"``, ``"stock"``, ``"forecast"`` or
-        ``"traffic"``.
+    kind : str or Schema
+        ``"sales"``, ``"weather"``, ``"catalog"``, ``"stock"``, ``"forecast"`` or ``"traffic"``,
+        or the schema of another kind (receipts: ``Schema.from_spec`` of
+        :data:`basket.columns.RECEIPTS_SCHEMA`).
     source : str, default "<input>"
         The file name, quoted in the messages.
     columns : Mapping of str to str, optional
@@ -141,7 +142,7 @@ def validate_table(
 
 def parse_table(
     frame: pd.DataFrame,
-    kind: str,
+    kind: str | Schema,
     *,
     source: str = "<input>",
     columns: Mapping[str, str] | None = None,
@@ -195,7 +196,8 @@ def parse_table(
                                negative=negative)  # fmt: skip
     report.raise_for_errors()
     table = pd.DataFrame(parsed)
-    lenient = [c.name for c in SCHEMAS[kind].columns if not c.blank_is_error and c.name in table]
+    lenient = [c.name for c in schema_for(kind).columns
+               if not c.blank_is_error and c.name in table]  # fmt: skip
     if lenient:
         table = table[table[lenient].notna().all(axis=1)]
     if negative != "error":
@@ -218,7 +220,7 @@ def parse_table(
 
 def _validate(
     frame: pd.DataFrame,
-    kind: str,
+    kind: str | Schema,
     *,
     source: str,
     columns: Mapping[str, str] | None,
@@ -228,6 +230,7 @@ def _validate(
     negative: str = "error",
 ) -> tuple[ValidationReport, dict[str, pd.Series]]:
     schema = schema_for(kind)
+    kind = schema.kind
     _check_negative(negative, kind)
     mapping = column_names(schema, columns or {})
     check_date_format(date_format)

@@ -167,12 +167,12 @@ def test_debug_shows_what_the_reader_raised(runner, tmp_path):
 
 
 def test_unexpected_errors_are_one_line_too(runner, tmp_path, monkeypatch):
-    import forecasting.validation
+    import forecasting
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(forecasting.validation, "validate_table", broken)
+    monkeypatch.setattr(forecasting, "validate_table", broken)
     path = write(tmp_path / "s.csv", SALES_HEADER + "2025-01-01,HKI,a,1\n")
     result = runner.invoke(kori, ["data", "validate", "sales", path])
     assert result.exit_code == 1
