@@ -1035,6 +1035,10 @@ def column_mapping(params: dict[str, Any]) -> dict[str, str]:
 @click.option("--negative", type=click.Choice(["error", "clip", "drop"]), default="error",
               show_default=True, help="Negative sales quantities: an error, or a warning that "
               "they would be clipped to 0 or dropped (as `forecast run --negative`).")
+@click.option("--freq", type=click.Choice(["D", "W"], case_sensitive=False),
+              help="Daily or weekly series (default: as the sales are).")
+@click.option("--country", default="FI", show_default=True, help="Holiday calendar (ISO code).")
+@click.option("--subdiv", help="Subdivision (state, province) of the holiday calendar.")
 @column_options
 @output_options(default="table")
 @click.pass_obj
@@ -1045,6 +1049,9 @@ def data_validate(
     input_format: str | None,
     date_format: str | None,
     negative: str,
+    freq: str | None,
+    country: str,
+    subdiv: str | None,
     output: str | None,
     fmt: str | None,
     **columns: Any,
@@ -1054,11 +1061,14 @@ def data_validate(
     KIND is receipts, sales, weather, catalog or traffic. Problems are listed on stdout (one row
     each: severity, check, column, count, first lines, message); the exit code is 1 when any of
     them is an error. Warnings (gaps, returns, repeated receipt lines) do not fail the file.
+    Gaps are days without rows, or weeks in weekly data (--freq); missing days that are public
+    holidays of --country are notes.
 
     \b
     Examples:
       kori data validate sales sales.csv
       kori data validate sales my_sales.csv --date-col day --sku-col item --qty-col units
+      kori data validate sales weekly.csv --freq W --country US
       kori data validate receipts receipts.parquet -f json
     """
     from forecasting import validate_table
@@ -1072,6 +1082,9 @@ def data_validate(
         columns=column_mapping(columns),
         date_format=date_format,
         first_line=first_line,
+        freq=freq,
+        country=country,
+        subdiv=subdiv,
         negative=negative,
     )
     command = click.get_current_context().command

@@ -52,6 +52,12 @@ class RuleReport:
     catalog_gaps : CatalogGaps or None
         Items of the receipts (before the store and period filters) that the catalog maps
         lack, with their receipt lines; None without a catalog or when it has them all.
+    insignificant : pandas.DataFrame or None
+        The strongest (by lift, at most :data:`SHOWN_INSIGNIFICANT`) of the rules the
+        significance test left out, named and filtered like :attr:`rules`: what ``max_p=1``
+        would add. :meth:`summary` shows them when the test left out (nearly) every rule.
+    max_p : float
+        The largest adjusted p-value kept.
     """
 
     rules: pd.DataFrame
@@ -70,6 +76,8 @@ class RuleReport:
     significant_items: frozenset[str] = frozenset()
     catalog_gaps: CatalogGaps | None = None
     catalog_source: str = "the catalog"
+    insignificant: pd.DataFrame | None = None
+    max_p: float = 0.05
 
     @property
     def table(self) -> pd.DataFrame:
@@ -78,6 +86,11 @@ class RuleReport:
 
     def summary(self) -> list[str]:
         """What was mined: items the catalog lacks, itemsets, rules tested and left out.
+
+        When the significance test left out every rule, or all but a few (fewer than
+        :data:`FEW_LEFT` left, more than :data:`MANY_LEFT_OUT` left out), the lines say so in
+        plain words and list the strongest rules it left out, each with its adjusted p-value,
+        and how to see them all (``max_p=1``). The rules table itself keeps none of them.
 
         Returns
         -------
@@ -91,6 +104,30 @@ class RuleReport:
             + (f", left out {removed}" if removed else "")
             + f"; {len(self.rules):,} rules"
         )
+        return lines + self._chance_lines()
+
+    def _chance_lines(self) -> list[str]:
+        """Why (nearly) no rule is left, and what the rules would be without the test."""
+        weak, left = self.removed.get("not significant", 0), len(self.rules)
+        if not weak or (left and (left >= FEW_LEFT or weak <= MANY_LEFT_OUT)):
+            return []
+        s = "s" if weak != 1 else ""
+        head = ("No rule is left" if not left
+                else f"Only {left} rule{'s are' if left > 1 else ' is'} left")  # fmt: skip
+        lines = [
+            f"{head}: {weak:,} rule{s} that met support and confidence could be chance "
+            f"(adjusted p-value above {self.max_p:g} with {self.receipts:,} receipts), so "
+            f"the significance test left {'them' if weak != 1 else 'it'} out."
+        ]
+        shown = self.insignificant if self.insignificant is not None else pd.DataFrame()
+        if len(shown):
+            lines.append("The strongest of them, by lift (hunches to test, not findings):")
+            lines += [f"  {_side(rule, 'antecedent')} -> {_side(rule, 'consequent')}: lift "
+                      f"{rule.lift:.2f}, confidence {rule.confidence:.0%}, on {rule.count:,} "
+                      f"receipts, adjusted p-value {rule.p_adjusted:.2g}"
+                      for rule in shown.itertuples(index=False)]  # fmt: skip
+        lines.append("See them all with `max_p=1`, or mine more receipts (a longer period, "
+                     "more stores) for rules that are more than chance.")
         return lines
 
     def html(self, *, title: str = "Cross-sell rules", top: int = 50) -> str:
@@ -120,6 +157,21 @@ class RuleReport:
             out["Items not in the catalog"] = len(self.catalog_gaps.items)
             out["Receipt lines of items not in the catalog"] = self.catalog_gaps.lines
         return out
+
+
+FEW_LEFT = 5
+"""Fewer rules than this left by the significance test, ..."""
+MANY_LEFT_OUT = 10
+"""... after it left out more than this many, and the summary says why and shows what it left
+out (it always does when it left out every rule)."""
+SHOWN_INSIGNIFICANT = 5
+"""Rules left out as not significant that :class:`RuleReport` keeps to show."""
+
+
+def _side(rule: object, side: str) -> str:
+    """One side of a rule by its names (its items where it has none)."""
+    names = getattr(rule, f"{side}_names", None) or getattr(rule, side)
+    return ", ".join(map(str, names))
 
 
 def select_receipts(
@@ -266,6 +318,14 @@ def find_rules(
     )
     if by_period is not None and len(by_period):
         by_period = describe(by_period, names, categories)
+    insignificant = found.insignificant
+    if insignificant is not None and len(insignificant):
+        insignificant = filter_rules(
+            describe(insignificant, names, categories), mentioning=mentioning,
+            antecedent=antecedent, consequent=consequent, antecedent_from=antecedent_from,
+            consequent_from=consequent_from, top_per_antecedent=top_per_antecedent,
+            known=receipts.items, names=names, categories=categories,
+        ).head(SHOWN_INSIGNIFICANT)  # fmt: skip
     return RuleReport(
         rules=rules,
         receipts=receipts.n_receipts,
@@ -283,5 +343,7 @@ def find_rules(
         significant_items=found.significant_items,
         catalog_gaps=gaps,
         catalog_source=catalog_source,
+        insignificant=insignificant,
+        max_p=max_p,
     )
 

@@ -35,6 +35,9 @@ RULE_COLUMNS = (
     "kulczynski", "p_value", "p_adjusted", "significant", "redundant",
 )  # fmt: skip
 """The columns of a rules table, in order (item names and categories are added by ``describe``)."""
+INSIGNIFICANT_KEPT = 50
+"""Most rules left out as not significant that :attr:`RuleSet.insignificant` keeps: enough for
+a report's few strongest after its filters, few enough to cost nothing beside the mining."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,11 @@ class RuleSet:
         Items in a rule that met the confidence threshold (a rule tested).
     significant_items : frozenset of str
         Items in a significant rule tested, kept or not.
+    insignificant : pandas.DataFrame or None
+        The strongest rules the significance test left out (at most :data:`INSIGNIFICANT_KEPT`,
+        columns :data:`RULE_COLUMNS`, in the order of ``rules``): those ``max_p=1`` would add,
+        so that a report left with no rule can show what chance alone would have given.
+        ``None`` with ``max_p=1``.
     """
 
     rules: pd.DataFrame
@@ -62,6 +70,7 @@ class RuleSet:
     removed: dict[str, int] = field(default_factory=dict)
     tested_items: frozenset[str] = frozenset()
     significant_items: frozenset[str] = frozenset()
+    insignificant: pd.DataFrame | None = None
 
 
 def association_rules(
@@ -138,22 +147,40 @@ def association_rules(
         low = rules["lift"].to_numpy() < min_lift
         removed["below min lift"] = int(low.sum())
         keep &= ~low
+    insignificant = None
     if max_p < 1:
         weak = ~rules["significant"].to_numpy() & keep
         removed["not significant"] = int(weak.sum())
         keep &= ~weak
+        # What `max_p=1` would add: the weak rules that the redundancy filter keeps.
+        shown = weak & (keep_redundant | ~rules["redundant"].to_numpy())
+        insignificant = _strongest(rules[shown], INSIGNIFICANT_KEPT)[list(RULE_COLUMNS)]
     if not keep_redundant:
         redundant = rules["redundant"].to_numpy() & keep
         removed["redundant"] = int(redundant.sum())
         keep &= ~redundant
-    rules = rules[keep].sort_values(
+    rules = _strongest(rules[keep])
+    return RuleSet(rules=rules[list(RULE_COLUMNS)], tested=tested, removed=removed,
+                   tested_items=tested_items, significant_items=significant_items,
+                   insignificant=insignificant)  # fmt: skip
+
+
+def _strongest(rules: pd.DataFrame, top: int | None = None) -> pd.DataFrame:
+    """Rules by lift then count (descending), then sides; only the first ``top`` if given.
+
+    With ``top``, only the rules whose lift reaches the ``top``-th largest are sorted (whole
+    sides compare as Python tuples, slowly), so keeping a few of many rules costs little.
+    """
+    if top is not None and len(rules) > top:
+        lift = rules["lift"].to_numpy()
+        rules = rules[lift >= np.partition(lift, len(lift) - top)[len(lift) - top]]
+    rules = rules.sort_values(
         ["lift", "count", "antecedent", "consequent"],
         ascending=[False, False, True, True],
         ignore_index=True,
         kind="stable",
     )
-    return RuleSet(rules=rules[list(RULE_COLUMNS)], tested=tested, removed=removed,
-                   tested_items=tested_items, significant_items=significant_items)  # fmt: skip
+    return rules if top is None else rules.head(top)
 
 
 def _items(rules: pd.DataFrame) -> frozenset[str]:

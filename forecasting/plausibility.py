@@ -1,9 +1,10 @@
 """Plausibility checks: values far above the rest of their series (in sales and forecast
-files), and the newest or oldest rows stranded far from all the others (in sales files). Both
-would distort what is computed from the file (a typed 1e308 forecasts 10^13 units a day, a
-hi80 of 1e12 orders billions of packs; a stray row six months late moves the forecast origin of
-every series, one 34 years early moves its series' forecast by a fifth), so
-:func:`forecasting.validation.validate_table` reports them as errors.
+files), the newest or oldest rows stranded far from all the others (in sales files), and
+forecasts outside their own interval (in forecast files). All would distort what is computed
+from the file (a typed 1e308 forecasts 10^13 units a day, a hi80 of 1e12 orders billions of
+packs; a stray row six months late moves the forecast origin of every series, one 34 years
+early moves its series' forecast by a fifth), so :func:`forecasting.validation.validate_table`
+reports them as errors.
 
 The rules, and why a genuine Christmas peak passes, are in the notes of
 :func:`forecasting.validation.validate_table`.
@@ -225,3 +226,46 @@ def _duration(delta: pd.Timedelta) -> str:
     if delta >= pd.Timedelta(days=1) and delta % pd.Timedelta(days=1) == pd.Timedelta(0):
         return f"{delta.days} day{'s' if delta.days != 1 else ''}"
     return str(delta)
+
+
+def interval_order(
+    columns: tuple[str, ...],
+    parsed: dict[str, pd.Series],
+    present: dict[str, str],
+    lines: np.ndarray,
+) -> list[Problem]:
+    """Rows whose bounds are reversed or whose point forecast lies outside its interval.
+
+    A point forecast (a mean) above its upper bound passes where the lower bound is 0: the
+    negative binomial of a product that sells nothing on most days has a mean above its 90%
+    quantile (kori's slow-mover forecast 0.17 with ``hi80`` 0). A Poisson or negative binomial
+    never has it otherwise, nor a mean below its 10% quantile. A billionth of the point
+    forecast is tolerated, for floating-point noise.
+    """
+    low, point, high = (parsed[name].to_numpy(dtype=float, na_value=np.nan) for name in columns)
+    finite = np.isfinite(low) & np.isfinite(point) & np.isfinite(high)  # else refused already
+    low, point, high = (np.where(finite, values, 0.0) for values in (low, point, high))
+    slack = 1e-9 * np.maximum(1.0, np.abs(point))
+    bad = ((low > high + slack) | (low > point + slack)
+           | ((point > high + slack) & (low > slack)))  # fmt: skip
+    if not bad.any():
+        return []
+    low_name, point_name, high_name = (present[name] for name in columns)
+    where = np.flatnonzero(bad)
+    shown = "; ".join(
+        f"line {lines[i]}: {low_name} {low[i]:g}, {point_name} {point[i]:g}, "
+        f"{high_name} {high[i]:g}"
+        for i in where[:SHOWN]
+    ) + ("; ..." if len(where) > SHOWN else "")
+    count = len(where)
+    return [
+        Problem(
+            "error", "interval_order", point_name, count,
+            tuple(int(lines[i]) for i in where[:SHOWN]),
+            f"column {point_name!r}: interval out of order in {count} row{'s' if count > 1 else ''}"
+            f" ({shown}). Every row needs {low_name} <= {point_name} <= {high_name} "
+            f"({point_name} above {high_name} only where {low_name} is 0, for a product that "
+            "sells nothing on most days): correct the values, or make the forecast again with "
+            "`kori forecast run`",
+        )
+    ]  # fmt: skip

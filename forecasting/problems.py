@@ -32,15 +32,16 @@ class Problem:
     check : str
         What was checked: ``missing_column``, ``blank``, ``unparseable_date``, ``non_numeric``,
         ``not_finite``, ``not_integer``, ``below_range``, ``above_range``, ``duplicate``,
-        ``gap``, ``no_rows``, ``not_hour_start``, ``time_of_day`` (a time in a column of
-        days), ``date_out_of_range`` (before 1970 or after 2100), ``control_character``,
+        ``gap``, ``frequency`` (daily ``freq`` given for weekly dates), ``no_rows``,
+        ``not_hour_start``, ``time_of_day`` (a time in a column of days),
+        ``date_out_of_range`` (before 1970 or after 2100), ``control_character``,
         ``interval_order`` (a forecast outside its interval), ``outlier`` (a value far above
         the rest of its series), ``late_date`` (newest rows stranded far after all the others)
         or ``early_date`` (oldest rows stranded far before all the others).
     column : str
         The column in the file, or ``""`` for the whole file.
     count : int
-        Offending rows (or missing days, for gaps).
+        Offending rows (or missing days or weeks, for gaps).
     lines : tuple of int
         The first offending line numbers.
     message : str

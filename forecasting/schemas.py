@@ -56,11 +56,11 @@ class Column:
 class Schema:
     """Columns and keys of one kind of data file.
 
-    ``gap_column`` is the date column checked for missing days per store; ``outlier_columns``
-    the amounts checked for values far above the rest of each series of ``series_key`` (taken
-    together as one series); ``stranded_column`` the date column checked for newest and oldest
-    rows stranded by a long gap; ``interval_columns`` the lower bound, point and upper bound
-    that must be in order on every row.
+    ``gap_column`` is the date column checked for missing days (or weeks, in weekly data) per
+    store; ``outlier_columns`` the amounts checked for values far above the rest of each series
+    of ``series_key`` (taken together as one series); ``stranded_column`` the date column
+    checked for newest and oldest rows stranded by a long gap; ``interval_columns`` the lower
+    bound, point and upper bound that must be in order on every row.
     """
 
     kind: str

@@ -21,7 +21,8 @@ import pandas as pd
 
 from forecasting.dates import WINDOW, check_date_format, outside_window, parse_dates, time_of_day
 from forecasting.errors import ParameterError
-from forecasting.plausibility import outliers, stranded_dates
+from forecasting.gaps import gaps
+from forecasting.plausibility import interval_order, outliers, stranded_dates
 from forecasting.problems import CONTROL, Problem, ValidationReport, escaped
 from forecasting.problems import SHOWN as _SHOW
 from forecasting.problems import problem as _problem
@@ -50,7 +51,9 @@ def validate_table(
     columns: Mapping[str, str] | None = None,
     date_format: str | None = None,
     first_line: int = 2,
+    freq: str | None = None,
     country: str | None = "FI",
+    subdiv: str | None = None,
     negative: str = "error",
 ) -> ValidationReport:
     """Check a table of one of the known kinds and report every problem.
@@ -71,9 +74,19 @@ def validate_table(
         ``strftime`` format of the dates (e.g. ``"%d.%m.%Y"``); ISO 8601 when not given.
     first_line : int, default 2
         Line number of the first row in the file (2 for CSV with a header, 1 for JSON Lines).
+    freq : {"D", "W"}, optional
+        Daily or weekly data, for the gaps: days without any row of a store, or weeks (on the
+        weekday of weekly dates, else ending Sunday). Inferred from the dates as
+        :func:`forecasting.series.infer_freq` infers it when not given (daily when they are
+        too few or neither daily nor weekly); ``"D"`` for weekly data is an error, as in
+        :func:`forecasting.forecast`. See :func:`forecasting.gaps.gaps`.
     country : str or None, default "FI"
         Days without rows that are public holidays of this country are reported as notes
         (stores close on some), other missing days as warnings. ``None`` treats all alike.
+        Missing weeks are warnings whatever holiday they hold: a holiday closes a store for a
+        day, not a week.
+    subdiv : str, optional
+        Subdivision (state, province) of the country's holiday calendar.
     negative : str, default "error"
         Negative quantities of a sales file (returns): an ``"error"``, or a warning that says
         how many :func:`parse_table` sets to 0 (``"clip"``) or leaves out (``"drop"``). Only
@@ -87,8 +100,9 @@ def validate_table(
     ------
     ParameterError
         If ``kind`` is unknown, ``columns`` maps a column the kind does not have,
-        ``date_format`` is not a ``strftime`` format, or ``negative`` is not one of
-        :data:`NEGATIVE` (or not ``"error"`` outside sales files).
+        ``date_format`` is not a ``strftime`` format, ``negative`` is not one of
+        :data:`NEGATIVE` (or not ``"error"`` outside sales files), or (in files with dates
+        per store: sales, weather) ``freq``, ``country`` or ``subdiv`` is unknown.
 
     Notes
     -----
@@ -137,7 +151,8 @@ def validate_table(
     ['unparseable_date', 'non_numeric']
     """
     return _validate(frame, kind, source=source, columns=columns, date_format=date_format,
-                     first_line=first_line, country=country, negative=negative)[0]
+                     first_line=first_line, freq=freq, country=country, subdiv=subdiv,
+                     negative=negative)[0]  # fmt: skip
 
 
 def parse_table(
@@ -228,6 +243,8 @@ def _validate(
     first_line: int,
     country: str | None,
     negative: str = "error",
+    freq: str | None = None,
+    subdiv: str | None = None,
 ) -> tuple[ValidationReport, dict[str, pd.Series]]:
     schema = schema_for(kind)
     kind = schema.kind
@@ -260,11 +277,10 @@ def _validate(
     if all(name in parsed for name in schema.key) and len(frame):
         problems += _duplicates(schema, parsed, present, line_numbers)
     if schema.gap_column in parsed and "store" in parsed:
-        problems += _gaps(
-            parsed[schema.gap_column], parsed["store"], present[schema.gap_column], country
-        )
+        problems += gaps(parsed[schema.gap_column], parsed["store"], present[schema.gap_column],
+                         freq=freq, country=country, subdiv=subdiv, source=source)  # fmt: skip
     if schema.interval_columns and all(name in parsed for name in schema.interval_columns):
-        problems += _interval_order(schema.interval_columns, parsed, present, line_numbers)
+        problems += interval_order(schema.interval_columns, parsed, present, line_numbers)
     amounts = tuple(name for name in schema.outlier_columns if name in parsed)
     if amounts and all(name in parsed for name in schema.series_key):
         problems += outliers(amounts, schema.series_key, parsed, present, line_numbers)
@@ -460,49 +476,6 @@ def _control_characters(text: pd.Series) -> np.ndarray:
     return np.isin(codes, np.flatnonzero(hit.to_numpy(dtype=bool, na_value=False)))
 
 
-def _interval_order(
-    columns: tuple[str, ...],
-    parsed: dict[str, pd.Series],
-    present: dict[str, str],
-    lines: np.ndarray,
-) -> list[Problem]:
-    """Rows whose bounds are reversed or whose point forecast lies outside its interval.
-
-    A point forecast (a mean) above its upper bound passes where the lower bound is 0: the
-    negative binomial of a product that sells nothing on most days has a mean above its 90%
-    quantile (kori's slow-mover forecast 0.17 with ``hi80`` 0). A Poisson or negative binomial
-    never has it otherwise, nor a mean below its 10% quantile. A billionth of the point
-    forecast is tolerated, for floating-point noise.
-    """
-    low, point, high = (parsed[name].to_numpy(dtype=float, na_value=np.nan) for name in columns)
-    finite = np.isfinite(low) & np.isfinite(point) & np.isfinite(high)  # else refused already
-    low, point, high = (np.where(finite, values, 0.0) for values in (low, point, high))
-    slack = 1e-9 * np.maximum(1.0, np.abs(point))
-    bad = ((low > high + slack) | (low > point + slack)
-           | ((point > high + slack) & (low > slack)))  # fmt: skip
-    if not bad.any():
-        return []
-    low_name, point_name, high_name = (present[name] for name in columns)
-    where = np.flatnonzero(bad)
-    shown = "; ".join(
-        f"line {lines[i]}: {low_name} {low[i]:g}, {point_name} {point[i]:g}, "
-        f"{high_name} {high[i]:g}"
-        for i in where[:_SHOW]
-    ) + ("; ..." if len(where) > _SHOW else "")
-    count = len(where)
-    return [
-        Problem(
-            "error", "interval_order", point_name, count,
-            tuple(int(lines[i]) for i in where[:_SHOW]),
-            f"column {point_name!r}: interval out of order in {count} row{'s' if count > 1 else ''}"
-            f" ({shown}). Every row needs {low_name} <= {point_name} <= {high_name} "
-            f"({point_name} above {high_name} only where {low_name} is 0, for a product that "
-            "sells nothing on most days): correct the values, or make the forecast again with "
-            "`kori forecast run`",
-        )
-    ]  # fmt: skip
-
-
 def _duplicates(
     schema: Schema,
     parsed: dict[str, pd.Series],
@@ -540,52 +513,3 @@ def _show(value: object) -> str:
     if isinstance(value, pd.Timestamp):
         return f"{value:%Y-%m-%d}" if value == value.normalize() else f"{value:%Y-%m-%d %H:%M:%S}"
     return str(value)
-
-
-def _gaps(dates: pd.Series, stores: pd.Series, name: str, country: str | None) -> list[Problem]:
-    """Days without any row for a store between its first and last day."""
-    from forecasting.calendar import holiday_table
-
-    frame = pd.DataFrame({"date": dates.to_numpy(), "store": stores.to_numpy()}).dropna()
-    if frame.empty:
-        return []
-    first, last = pd.Timestamp(frame["date"].min()), pd.Timestamp(frame["date"].max())
-    holidays = (
-        set(holiday_table(first.date(), last.date(), country=country)["date"])
-        if country
-        else set()
-    )
-    problems = []
-    for store, group in frame.groupby("store", sort=True):
-        days = pd.DatetimeIndex(group["date"]).normalize().unique()
-        missing = pd.date_range(days.min(), days.max(), freq="D").difference(days)
-        on_holiday = missing[missing.isin(list(holidays))]
-        other = missing[~missing.isin(list(holidays))]
-        span = f"between {days.min():%Y-%m-%d} and {days.max():%Y-%m-%d}"
-        if len(on_holiday):
-            problems.append(
-                Problem(
-                    "note", "gap", name, len(on_holiday), (),
-                    f"store {store!r}: {_days(on_holiday)} without any row {span} "
-                    f"{'is a public holiday' if len(on_holiday) == 1 else 'are public holidays'} "
-                    f"({_list(on_holiday)}). Fine if the store was closed",
-                )
-            )  # fmt: skip
-        if len(other):
-            problems.append(
-                Problem(
-                    "warning", "gap", name, len(other), (),
-                    f"store {store!r}: {_days(other)} without any row {span} ({_list(other)}). "
-                    "Add the missing rows, or ignore this if the store was closed",
-                )
-            )  # fmt: skip
-    return problems
-
-
-def _days(days: pd.DatetimeIndex) -> str:
-    return f"{len(days)} day{'s' if len(days) > 1 else ''}"
-
-
-def _list(days: pd.DatetimeIndex) -> str:
-    shown = ", ".join(f"{day:%Y-%m-%d}" for day in days[:_SHOW])
-    return shown + (", ..." if len(days) > _SHOW else "")
