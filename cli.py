@@ -1825,6 +1825,44 @@ def forecast_backtest(settings: Settings, output: str | None, fmt: str | None,
     _write_backtest_files(settings, result, inputs.series, options)
 
 
+_COMPARED = click.Path(exists=True, dir_okay=False, allow_dash=True)
+
+
+@forecast.command("compare")
+@click.argument("base", metavar="BASE", type=_COMPARED)
+@click.argument("other", metavar="OTHER", type=_COMPARED)
+@click.option("--catalog", "catalog", type=click.Path(exists=True, dir_okay=False),
+              help="Catalog (sku, category): compare per category instead of per sku.")
+@output_options()
+@click.pass_obj
+def forecast_compare(settings: Settings, base: str, other: str, catalog: str | None,
+                     output: str | None, fmt: str | None) -> None:  # fmt: skip
+    """Compare two forecasts of `kori forecast run`: what OTHER changes against BASE.
+
+    One row per store and category (per store and sku without --catalog), and a total row per
+    store: base_units, units, change_units, change_pct, the biggest changes first. Only the
+    series and dates both files have are compared; the others are counted on stderr.
+
+    \b
+    Examples:
+      kori forecast run sales.csv --weather weather.csv -o base.csv
+      kori forecast run sales.csv --weather weather.csv --temperature-offset 3 -o hot.csv
+      kori forecast compare base.csv hot.csv --catalog catalog.csv
+    """
+    from forecasting import compare_forecasts
+
+    _distinct_inputs(base, other)
+    result = compare_forecasts(**_tables(base=base, other=other, catalog=catalog))
+    _tell(settings, result)
+    write_table(result.table, output, fmt)
+
+
+def _distinct_inputs(*paths: str) -> None:
+    """Refuse stdin twice: it can be read only once."""
+    if sum(path == "-" for path in paths) > 1:
+        raise click.UsageError("only one input can be - (stdin)")
+
+
 def _check_backtest_weather(options: dict[str, Any]) -> None:
     if options["weather_days"] and options["weather_at"] != "origin":
         raise click.UsageError("--weather-days needs --weather-at origin")
@@ -1942,6 +1980,15 @@ _STORES_OPTION = click.option("--stores", type=click.Path(exists=True, dir_okay=
               "0.999 (overrides store.toml).")
 @click.option("--distribution", type=click.Choice(["negbin", "normal"]), default="negbin",
               show_default=True, help="Of demand summed over the days an order covers.")
+@click.option("--store", "only_stores", multiple=True, metavar="CODE",
+              help="Only this store's lines (repeatable).")
+@click.option("--category", "categories", multiple=True, metavar="NAME",
+              help="Only lines of products in this catalog category (repeatable).")
+@click.option("--order-date", "order_date", callback=lambda c, p, v: _day(v), metavar="DATE",
+              help="Only lines ordered on this day.")
+@click.option("--next-order-from", "next_order_from", callback=lambda c, p, v: _day(v),
+              metavar="DATE", help="Per store and product, only the first order day on or "
+              "after DATE: what to order next.")
 @column_options
 @output_options()
 @click.pass_obj
@@ -1962,13 +2009,19 @@ def plan_orders(settings: Settings, forecast_file: str, stock_file: str, catalog
       kori forecast run sales.csv --weather weather.csv --stores store.toml > forecast.csv
       kori plan orders forecast.csv --stock stock.csv --catalog catalog.csv --stores store.toml
       kori plan orders forecast.csv --stock stock.csv --catalog catalog.csv --service-level 0.98
+      kori plan orders forecast.csv --stock stock.csv --catalog catalog.csv --stores store.toml \
+        --store HKI --category "ice cream" --next-order-from 2025-12-03 -o next_orders.csv
     """
     from forecasting import plan_orders as run_plan
     from forecasting.stores import load_store_configs
 
+    filters = {name: columns.pop(name) for name in ("only_stores", "categories", "order_date",
+                                                    "next_order_from")}  # fmt: skip
+    if filters["order_date"] is not None and filters["next_order_from"] is not None:
+        raise click.UsageError("--order-date and --next-order-from exclude each other")
     result = run_plan(**_tables(forecast=forecast_file, stock=stock_file, catalog=catalog),
                       stores=load_store_configs(stores) if stores else None,
-                      service_level=service_level, distribution=distribution,
+                      service_level=service_level, distribution=distribution, **filters,
                       columns=column_mapping(columns))  # fmt: skip
     _tell(settings, result)
     write_table(result.table, output, fmt)
@@ -2228,8 +2281,9 @@ def demo(settings: Settings, outdir: str, **options: Any) -> None:
     file as `kori data validate` would, mines the receipts for cross-sell rules (as `kori rules
     mine` does), writes the buyer report (as `kori rules report` does), and forecasts every
     product 28 days ahead with plots (as `kori forecast run` does), and turns the forecasts
-    into orders, a staffing plan and a freezer plan (as `kori plan` does). OUTDIR defaults to
-    ./kori-demo.
+    into orders, a staffing plan and a freezer plan (as `kori plan` does); it compares a first
+    week 5 degrees warmer with the forecast (as `kori forecast compare` does). OUTDIR defaults
+    to ./kori-demo.
     """
     from forecasting.validation import validate_table
 
@@ -2255,6 +2309,7 @@ def demo(settings: Settings, outdir: str, **options: Any) -> None:
         for name in _RULE_FILES:
             _remove_stale(folder / name, settings)
     inputs, table = _demo_forecast(settings, folder)
+    _demo_whatif(settings, folder, inputs, table)
     _demo_plans(settings, folder, inputs, table)
     settings.info(f"Done. Try: kori data validate sales {folder / 'sales.csv'}")
 
@@ -2308,6 +2363,24 @@ def _demo_forecast(settings: Settings, folder: Path) -> tuple[Any, Any]:
                   f"{ham.idxmax():%a %d.%m.} ({ham.max():.0f} units in both stores); stores are "
                   "closed on Christmas Day, so its forecasts are zero")
     return inputs, table
+
+
+def _demo_whatif(settings: Settings, folder: Path, inputs: Any, table: Any) -> None:
+    """Step 4's what-if: the first week 5 degrees warmer, against the base forecast of those
+    days (as `kori forecast run --temperature-offset 5` and `kori forecast compare` do)."""
+    import dataclasses
+
+    from forecasting import compare_forecasts, forecast
+
+    hot = dataclasses.replace(inputs.regressors, temperature_offset=5.0)
+    week = forecast(inputs.series, horizon=7, regressors=hot).table
+    result = compare_forecasts(table[table["date"] <= week["date"].max()], week,
+                               catalog=read_table(str(folder / "catalog.csv"))[0],
+                               sources={"base": "forecast.csv", "other": "a week at +5 degrees"})  # fmt: skip
+    atomic_write(folder / "whatif.csv", lambda p: _serialise(result.table, p, "csv"))
+    settings.info(f"  What if the first week is 5 degrees warmer: {folder / 'whatif.csv'}")
+    for line in result.summary():
+        settings.info(f"    {line}")
 
 
 def _demo_plans(settings: Settings, folder: Path, inputs: Any, table: Any) -> None:

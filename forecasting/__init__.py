@@ -8,7 +8,7 @@ result with a ``table`` and ``summary()`` lines (loaded on first use, so that ``
 forecasting`` stays light):
 
 - :func:`load_inputs`: sales and the optional tables as series and regressors
-- :func:`forecast` and :func:`backtest`
+- :func:`forecast` and :func:`backtest`, and :func:`compare_forecasts` (a what-if against a base)
 - :func:`plan_orders`, :func:`plan_staffing` and :func:`plan_freezer`
 - :func:`validate_table` and :func:`simulate_store`
 
@@ -32,6 +32,7 @@ from forecasting.errors import (
 
 if TYPE_CHECKING:
     from forecasting.backtest import run_backtest as backtest
+    from forecasting.compare import compare_forecasts
     from forecasting.forecast import forecast
     from forecasting.inputs import load_inputs
     from forecasting.planning.plans import plan_freezer, plan_orders, plan_staffing
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "forecast": ("forecasting.forecast", "forecast"),
     "backtest": ("forecasting.backtest", "run_backtest"),
+    "compare_forecasts": ("forecasting.compare", "compare_forecasts"),
     "load_inputs": ("forecasting.inputs", "load_inputs"),
     "plan_orders": ("forecasting.planning.plans", "plan_orders"),
     "simulate_store": ("forecasting.sample", "simulate_store"),
@@ -57,6 +59,7 @@ __all__ = [
     "ParameterError",
     "SchemaError",
     "backtest",
+    "compare_forecasts",
     "forecast",
     "load_inputs",
     "plan_freezer",

@@ -19,14 +19,15 @@ On each order day ``d`` of a store (``order_days`` in ``store.toml``), for each 
 
 from __future__ import annotations
 
+import difflib
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from forecasting.errors import SchemaError
+from forecasting.errors import ParameterError, SchemaError
 from forecasting.planning.demand import (
     cdf,
     check_level,
@@ -37,7 +38,7 @@ from forecasting.planning.demand import (
 from forecasting.stores import WEEKDAYS, OrderingStandard, StoreConfig
 
 LINE_COLUMNS = [
-    "store", "sku", "category", "order_date", "delivery_date", "covers_days", "position",
+    "store", "sku", "name", "category", "order_date", "delivery_date", "covers_days", "position",
     "demand_mean", "order_up_to", "quantity", "packs", "pack_size", "service_level",
     "stockout_risk", "expected_waste", "capped_by_shelf_life",
 ]  # fmt: skip
@@ -57,11 +58,17 @@ class OrderPlan:
         Order days whose ``L + R`` days run past the forecast (forecast further to plan them).
     no_stock : list of tuple
         ``(store, sku)`` forecast without a stock row; their stock was taken as 0.
+    planned : int, optional
+        Lines of the whole plan, when :func:`select_lines` kept only some of them.
+    filters : list of str
+        The filters that :func:`select_lines` applied, in words.
     """
 
     lines: pd.DataFrame
     skipped: int = 0
     no_stock: list[tuple[str, str]] = field(default_factory=list)
+    planned: int | None = None
+    filters: list[str] = field(default_factory=list)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -73,9 +80,13 @@ class OrderPlan:
         lines = self.lines
         ordered = lines[lines["quantity"] > 0]
         products = lines[["store", "sku"]].drop_duplicates().shape[0]
-        out = [
+        out = []
+        if self.planned is not None:
+            out.append(f"kept {len(lines):,} of {self.planned:,} order lines "
+                       f"({'; '.join(self.filters)}): {self.planned - len(lines):,} filtered out")  # fmt: skip
+        out += [
             (f"{len(lines):,} order lines for {products:,} products on "
-            f"{lines['order_date'].nunique()} order days: {len(ordered):,} orders, "
+            f"{_plural(lines['order_date'].nunique(), 'order day')}: {len(ordered):,} orders, "
             f"{int(ordered['packs'].sum()):,} packs, {int(ordered['quantity'].sum()):,} units")
         ]
         if len(lines):
@@ -174,11 +185,150 @@ def order_plan(
             frame = pd.DataFrame(lines)
             frame.insert(0, "store", store)
             frame.insert(1, "sku", sku)
-            frame.insert(2, "category", item["category"])
+            frame.insert(2, "name", _text(item.get("name")))
+            frame.insert(3, "category", item["category"])
             frames.append(frame)
     lines = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LINE_COLUMNS)
     lines = lines[LINE_COLUMNS].sort_values(["order_date", "store", "sku"], kind="stable")
     return OrderPlan(lines=lines.reset_index(drop=True), skipped=skipped, no_stock=no_stock)
+
+
+def select_lines(
+    plan: OrderPlan,
+    *,
+    only_stores: Sequence[str] | None = None,
+    categories: Sequence[str] | None = None,
+    order_date: object = None,
+    next_order_from: object = None,
+) -> OrderPlan:
+    """Only some lines of a plan: the same orders, fewer rows (a nightly export's part).
+
+    Parameters
+    ----------
+    plan : OrderPlan
+        The whole plan (:func:`order_plan`).
+    only_stores : sequence of str, optional
+        Keep these stores' lines.
+    categories : sequence of str, optional
+        Keep the lines of products in these catalog categories (upper or lower case alike).
+    order_date : date or str, optional
+        Keep the lines ordered on this day (``"2025-12-03"``).
+    next_order_from : date or str, optional
+        Per store and product, keep only the first order day on or after this day: what to
+        order next. Excludes ``order_date``.
+
+    Returns
+    -------
+    OrderPlan
+        The kept lines; ``planned`` and ``filters`` say what was left out, in
+        :meth:`OrderPlan.summary`.
+
+    Raises
+    ------
+    ParameterError
+        If ``order_date`` and ``next_order_from`` are both given, a date is not a date, or a
+        filter (or one of its values) leaves no line; the message lists what the plan has.
+    """
+    check_filters(order_date, next_order_from)
+    lines, filters = plan.lines, []
+    if only_stores:
+        lines = _keep(lines, "store", list(only_stores), "only_stores", "store")
+        filters.append(("store " if len(only_stores) == 1 else "stores ") + ", ".join(only_stores))
+    if categories:
+        lines = _keep(lines, "category", list(categories), "categories", "category")
+        filters.append(("category " if len(categories) == 1 else "categories ")
+                       + ", ".join(categories))  # fmt: skip
+    dates = pd.to_datetime(lines["order_date"])
+    if order_date is not None:
+        day = _day(order_date, "order_date")
+        keep = (dates == day).to_numpy()
+        if not keep.any():
+            raise ParameterError(f"no order lines on {day:%Y-%m-%d}{_scope(filters)}",
+                                 where=f"order days: {_listed(_days(dates))}",
+                                 fix="Give `order_date` as one of the order days, or "
+                                 "`next_order_from` for each product's next order")  # fmt: skip
+        lines = lines[keep]
+        filters.append(f"ordered on {day:%Y-%m-%d}")
+    if next_order_from is not None:
+        day = _day(next_order_from, "next_order_from")
+        later = (dates >= day).to_numpy()
+        if not later.any():
+            last = f"last order day: {dates.max():%Y-%m-%d}" if len(dates) else "no order days"
+            raise ParameterError(f"no order lines on or after {day:%Y-%m-%d}{_scope(filters)}",
+                                 where=last, fix="Give `next_order_from` on or before the last "
+                                 "order day, or forecast further ahead")  # fmt: skip
+        lines, dates = lines[later], dates[later]
+        first = dates.groupby([lines["store"], lines["sku"]]).transform("min")
+        lines = lines[(dates == first).to_numpy()]
+        filters.append(f"next order on or after {day:%Y-%m-%d}")
+    if not filters:
+        return plan
+    return OrderPlan(lines=lines.reset_index(drop=True), skipped=plan.skipped,
+                     no_stock=plan.no_stock, planned=len(plan.lines), filters=filters)  # fmt: skip
+
+
+def check_filters(order_date: object = None, next_order_from: object = None) -> None:
+    """Refuse both dates at once, or one that is not a date, before any planning.
+
+    Raises
+    ------
+    ParameterError
+    """
+    if order_date is not None and next_order_from is not None:
+        raise ParameterError("`order_date` and `next_order_from` exclude each other",
+                             fix="Give `order_date` for the lines of one order day, or "
+                             "`next_order_from` for each product's next order")  # fmt: skip
+    for value, parameter in ((order_date, "order_date"), (next_order_from, "next_order_from")):
+        if value is not None:
+            _day(value, parameter)
+
+
+def _keep(lines: pd.DataFrame, column: str, wanted: list[str], parameter: str,
+          noun: str) -> pd.DataFrame:  # fmt: skip
+    """The lines whose ``column`` is one of ``wanted``; a value without lines is refused."""
+    values = lines[column].astype(str)
+    folded = values.str.casefold() if column == "category" else values
+    present = set(folded)
+    for value in wanted:
+        key = value.casefold() if column == "category" else value
+        if key not in present:
+            plural = "categories" if noun == "category" else f"{noun}s"
+            known = sorted(set(values))
+            close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+            raise ParameterError(f"no order lines for {noun} {value!r}",
+                                 where=f"{plural}: {_listed(known)}",
+                                 fix=(f"Did you mean {close[0]!r}? " if close else "")
+                                 + f"Give `{parameter}` among the {plural} of the plan")  # fmt: skip
+    keys = {v.casefold() for v in wanted} if column == "category" else set(wanted)
+    return lines[folded.isin(keys).to_numpy()]
+
+
+def _day(value: object, parameter: str) -> pd.Timestamp:
+    """``value`` as a day; a ParameterError names the parameter."""
+    try:
+        day = pd.Timestamp(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        day = pd.NaT
+    if pd.isna(day):
+        raise ParameterError(f"`{parameter}={value!r}` is not a date",
+                             fix="Give a day like 2025-12-01")  # fmt: skip
+    return day.normalize()
+
+
+def _days(dates: pd.Series) -> list[str]:
+    return [f"{day:%Y-%m-%d}" for day in sorted(dates.unique())]
+
+
+def _listed(values: list[str], most: int = 12) -> str:
+    """``a, b, c`` (at most ``most`` of them, then how many in all); ``none`` when empty."""
+    if not values:
+        return "none"
+    shown = ", ".join(values[:most])
+    return shown + (f", ... ({len(values)} in all)" if len(values) > most else "")
+
+
+def _scope(filters: list[str]) -> str:
+    return f" for {' and '.join(filters)}" if filters else ""
 
 
 def _plan_series(dates: pd.DatetimeIndex, m: np.ndarray, v: np.ndarray, position: float,
@@ -247,6 +397,16 @@ def _number(value: object, default: float | None) -> float | None:
     if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
         return default
     return float(value)
+
+
+def _plural(n: int, noun: str) -> str:
+    """``"1 order day"``, ``"11 order days"``."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def _text(value: object) -> str:
+    """A catalog text as written; blank when missing."""
+    return "" if value is None or pd.isna(value) else str(value)
 
 
 def _count(n: int, noun: str) -> str:

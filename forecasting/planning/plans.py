@@ -6,7 +6,7 @@ with the table(s) and the summary lines the command prints.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -20,7 +20,12 @@ from forecasting.planning.inputs import (
     read_forecast,
     staffing_standards,
 )
-from forecasting.planning.orders import OrderPlan, order_plan
+from forecasting.planning.orders import (
+    OrderPlan,
+    check_filters,
+    order_plan,
+    select_lines,
+)
 from forecasting.planning.staffing import daily_staffing, describe_hour, staffing_plan
 from forecasting.stores import StaffingStandard, StoreConfig
 from forecasting.traffic import forecast_customers
@@ -30,10 +35,15 @@ from forecasting.validation import parse_table
 def plan_orders(forecast: pd.DataFrame, stock: pd.DataFrame, catalog: pd.DataFrame,
                 stores: Mapping[str, StoreConfig] | None = None, *,
                 service_level: float | None = None, distribution: str = "negbin",
-                columns: Mapping[str, str] | None = None,
+                only_stores: Sequence[str] | None = None,
+                categories: Sequence[str] | None = None, order_date: object = None,
+                next_order_from: object = None, columns: Mapping[str, str] | None = None,
                 sources: Mapping[str, str] | None = None,
                 first_lines: Mapping[str, int] | None = None) -> OrderPlan:  # fmt: skip
     """Orders to place on each order day, from a forecast and the stock.
+
+    The filters (``only_stores``, ``categories``, ``order_date``, ``next_order_from``) apply to
+    the finished plan: the lines kept are the same as in the whole plan, only fewer.
 
     Parameters
     ----------
@@ -48,6 +58,13 @@ def plan_orders(forecast: pd.DataFrame, stock: pd.DataFrame, catalog: pd.DataFra
         Order days and service levels per store.
     service_level, distribution
         As in :func:`forecasting.planning.orders.order_plan`.
+    only_stores, categories : sequence of str, optional
+        Keep only these stores' lines, or those of products in these catalog categories.
+    order_date : date or str, optional
+        Keep only the lines ordered on this day.
+    next_order_from : date or str, optional
+        Per store and product, keep only the first order day on or after this day (what to
+        order next). Excludes ``order_date``.
     columns : mapping of str to str, optional
         ``{kori's name: the file's name}`` for columns named otherwise.
     sources, first_lines : mapping, optional
@@ -57,14 +74,26 @@ def plan_orders(forecast: pd.DataFrame, stock: pd.DataFrame, catalog: pd.DataFra
     Returns
     -------
     OrderPlan
-        ``.table`` (one row per store, sku and order day) and ``.summary()``.
+        ``.table`` (one row per store, sku and order day, columns
+        :data:`forecasting.planning.orders.LINE_COLUMNS`) and ``.summary()``.
+
+    Raises
+    ------
+    ParameterError
+        For a service level out of range, both ``order_date`` and ``next_order_from``, or a
+        filter that leaves no line (the message lists what the plan has).
+    SchemaError
+        If the forecast, stock or catalog cannot be used.
     """
+    check_filters(order_date, next_order_from)
     sources, first_lines = sources or {}, first_lines or {}
     demand = _demand(forecast, columns, sources, first_lines)
     stock = _parsed(stock, "stock", columns, sources, first_lines)
     catalog = _parsed(catalog, "catalog", columns, sources, first_lines)
-    return order_plan(demand, stock, catalog, stores=stores, service_level=service_level,
-                      distribution=distribution, sources=sources, first_lines=first_lines)
+    plan = order_plan(demand, stock, catalog, stores=stores, service_level=service_level,
+                      distribution=distribution, sources=sources, first_lines=first_lines)  # fmt: skip
+    return select_lines(plan, only_stores=only_stores, categories=categories,
+                        order_date=order_date, next_order_from=next_order_from)  # fmt: skip
 
 
 def _demand(forecast: pd.DataFrame, columns: Mapping[str, str] | None,
