@@ -1226,6 +1226,16 @@ mining_options = _options(
                  help="Only rules whose right side has nothing but these items (as --with)."),
     click.option("--top-per-antecedent", type=click.IntRange(1), metavar="K",
                  help="Keep the K best rules of each left-hand side."),
+    click.option("--exclude-pattern", "exclude_pattern", multiple=True, metavar="REGEX",
+                 help="Leave out items whose code or name matches this regular expression "
+                 "(case ignored; repeatable) before mining, e.g. 'bag|pantti|postage'."),
+)  # fmt: skip
+shaping_options = _options(
+    click.option("--pairs/--no-pairs", default=None,
+                 help="One row per pair of items with both directions' confidence (the "
+                 "report's default; `mine` lists rules unless asked)."),
+    click.option("--sort", type=click.Choice(["lift", "support", "confidence", "count"]),
+                 default="lift", show_default=True, help="Order of the rules, descending."),
 )  # fmt: skip
 
 
@@ -1283,7 +1293,8 @@ def _tell(settings: Settings, result: Any) -> None:
 _MINING = ("level", "stores", "start", "end", "min_support", "min_count", "max_len",
            "algorithm", "engine", "min_confidence", "min_lift", "max_consequent_len", "max_p",
            "correction", "keep_redundant", "mentioning", "antecedent", "consequent",
-           "antecedent_from", "consequent_from", "top_per_antecedent", "by")  # fmt: skip
+           "antecedent_from", "consequent_from", "top_per_antecedent", "by",
+           "exclude_pattern", "pairs", "sort")  # fmt: skip
 
 
 def _mining(options: dict[str, Any]) -> dict[str, Any]:
@@ -1328,6 +1339,7 @@ class _progress:
 @click.argument("receipts", type=_RECEIPTS)
 @receipt_options
 @mining_options
+@shaping_options
 @click.option("--split", "by", type=click.Choice(["month", "week", "store"]),
               help="Also mine each period (or store) alone; say where each rule holds.")
 @output_options()
@@ -1351,14 +1363,16 @@ def rules_mine(settings: Settings, output: str | None, fmt: str | None, **option
 
     report = _find_rules(settings, options)
     fmt = output_format(output, fmt)
-    table = report.rules
+    table = report.table
     if fmt == "table":  # a person at a terminal: the sides and the key numbers
-        table = table[[c for c in _RULE_VIEW if c in table.columns]]
+        table = table[[c for c in (_PAIR_VIEW if report.pairs else _RULE_VIEW) if c in table]]
     write_table(for_output(table, fmt), output, fmt)
 
 
 _RULE_VIEW = ("antecedent_names", "consequent_names", "count", "support", "confidence", "lift",
               "p_adjusted", "periods")  # fmt: skip
+_PAIR_VIEW = ("name_a", "name_b", "count", "support", "confidence_a_b", "confidence_b_a", "lift",
+              "p_adjusted")  # fmt: skip
 
 
 @rules.command("itemsets")
@@ -1456,6 +1470,7 @@ def rules_recommend(settings: Settings, items: tuple[str, ...], basket: str | No
 @click.argument("receipts", type=_RECEIPTS)
 @receipt_options
 @mining_options
+@shaping_options
 @click.option("--html", "html_path", type=Document(),
               help="Write the buyer report as a self-contained HTML page.")
 @click.option("--excel", "excel_path", type=Document(),

@@ -11,6 +11,8 @@ from basket.describe import CatalogGaps, catalog_gaps, catalog_maps, describe
 from basket.errors import ParameterError
 from basket.filters import filter_rules
 from basket.mining import check_thresholds, frequent_itemsets
+from basket.nonproduct import LeftOut, NonProduct, flag_nonproducts, leave_out, nonproduct_lines
+from basket.pairs import check_sort, pair_lines, pair_table, sort_rules
 from basket.receipts import Receipts
 from basket.rules import association_rules, check_rule_thresholds
 from basket.seasonal import seasonal_rules
@@ -58,6 +60,13 @@ class RuleReport:
         would add. :meth:`summary` shows them when the test left out (nearly) every rule.
     max_p : float
         The largest adjusted p-value kept.
+    pairs, sort : bool or None, str
+        As passed to :func:`find_rules`: the shape of :attr:`table` and the report, and the
+        order of the rows.
+    left_out : LeftOut or None
+        Items left out by ``exclude_pattern``, with their receipt lines.
+    nonproducts : tuple of NonProduct
+        Items mined that may not be products (fees, bags, items on most receipts).
     """
 
     rules: pd.DataFrame
@@ -76,13 +85,17 @@ class RuleReport:
     significant_items: frozenset[str] = frozenset()
     catalog_gaps: CatalogGaps | None = None
     catalog_source: str = "the catalog"
+    pairs: bool | None = None
+    sort: str = "lift"
+    left_out: LeftOut | None = None
+    nonproducts: tuple[NonProduct, ...] = ()
     insignificant: pd.DataFrame | None = None
     max_p: float = 0.05
 
     @property
     def table(self) -> pd.DataFrame:
-        """The rules (:attr:`rules`)."""
-        return self.rules
+        """The rules (:attr:`rules`), one row per pair of items with ``pairs=True``."""
+        return pair_table(self.rules, self.sort) if self.pairs else self.rules
 
     def summary(self) -> list[str]:
         """What was mined: items the catalog lacks, itemsets, rules tested and left out.
@@ -97,6 +110,8 @@ class RuleReport:
         list of str
         """
         lines = [self.catalog_gaps.message(self.catalog_source)] if self.catalog_gaps else []
+        lines += nonproduct_lines(self.left_out, self.nonproducts)
+        lines += pair_lines(self.rules) if self.pairs else []
         removed = ", ".join(f"{n:,} {why}" for why, n in self.removed.items() if n)
         lines.append(
             f"{self.itemsets:,} frequent itemsets (at least {self.min_count:,} receipts, "
@@ -134,13 +149,15 @@ class RuleReport:
         """The buyer report as a self-contained HTML page (see :func:`basket.report.render_html`)."""
         from basket.report import render_html
 
-        return render_html(self.rules, title=title, summary=self.figures(), top=top)
+        return render_html(self.rules, title=title, summary=self.figures(), top=top,
+                           pairs=self.pairs is not False, sort=self.sort)  # fmt: skip
 
     def workbook(self, *, title: str = "Cross-sell rules", top: int = 200) -> bytes:
         """The buyer report as an Excel workbook (see :func:`basket.report.build_workbook`)."""
         from basket.report import build_workbook
 
-        return build_workbook(self.rules, title=title, summary=self.figures(), top=top)
+        return build_workbook(self.rules, title=title, summary=self.figures(), top=top,
+                              pairs=self.pairs is not False, sort=self.sort)  # fmt: skip
 
     def figures(self) -> dict[str, object]:
         """Figures for a report header, as label -> value."""
@@ -239,6 +256,9 @@ def find_rules(
     antecedent_from: Sequence[str] = (),
     consequent_from: Sequence[str] = (),
     top_per_antecedent: int | None = None,
+    exclude_pattern: Sequence[str] = (),
+    pairs: bool | None = None,
+    sort: str = "lift",
     progress: Callable[[int, int], None] | None = None,
 ) -> RuleReport:
     """Mine cross-sell rules from receipts and describe them.
@@ -263,6 +283,17 @@ def find_rules(
         Item -> product name and item -> category, instead of ``catalog``.
     level : {"sku", "category"}
         Mine products, or their categories (needs ``categories``).
+    exclude_pattern : sequence of str
+        Regular expressions (case ignored) of items to leave out before mining, matched
+        against code and name (:func:`basket.nonproduct.leave_out`). Items that look like
+        fees, deposits, bags or postage, or sit on most receipts, are named in the summary
+        (:func:`basket.nonproduct.flag_nonproducts`).
+    pairs : bool, optional
+        True: :attr:`RuleReport.table` has one row per pair of items
+        (:func:`basket.pairs.pair_table`); False: one row per rule, in the report too; None
+        (default): rules in the table, pairs (and longer rules) in the report.
+    sort : {"lift", "support", "confidence", "count"}
+        Order of the rules and pairs, descending (:func:`basket.pairs.sort_rules`).
     Other parameters
         As in the functions above.
 
@@ -279,6 +310,7 @@ def find_rules(
         :func:`basket.resolve.match_items` does, against every item mined).
     """
     check_thresholds(min_support, min_count, max_len)
+    check_sort(sort)
     check_rule_thresholds(min_confidence=min_confidence, min_lift=min_lift,
                           max_consequent_len=max_consequent_len, max_p=max_p,
                           correction=correction)  # fmt: skip
@@ -286,9 +318,11 @@ def find_rules(
     if catalog is not None:
         names, categories = catalog_maps(catalog, source=catalog_source,
                                          first_line=(first_lines or {}).get("catalog", 2))
+    receipts, left_out = leave_out(receipts, exclude_pattern, names)
     gaps = catalog_gaps(receipts, names, categories, level=level)
     receipts = select_receipts(receipts, categories=categories, level=level, stores=stores,
                                start=start, end=end)  # fmt: skip
+    nonproducts = tuple(flag_nonproducts(receipts, names))
     if level == "category":
         names, categories = {}, {}
     mining = {"min_support": min_support, "min_count": min_count, "max_len": max_len,
@@ -304,6 +338,7 @@ def find_rules(
     else:
         found = association_rules(itemsets, **rule_options)
     rules = describe(found.rules, names, categories)
+    rules = rules if sort == "lift" else sort_rules(rules, sort)
     rules = filter_rules(
         rules,
         mentioning=mentioning,
@@ -343,6 +378,10 @@ def find_rules(
         significant_items=found.significant_items,
         catalog_gaps=gaps,
         catalog_source=catalog_source,
+        pairs=pairs,
+        sort=sort,
+        left_out=left_out,
+        nonproducts=nonproducts,
         insignificant=insignificant,
         max_p=max_p,
     )

@@ -14,15 +14,18 @@ import math
 import numbers
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
 import pandas as pd
 
+from basket.chart import bar_chart
 from basket.errors import ParameterError
+from basket.pairs import check_sort, longer_rules, pair_table
 
-__all__ = ["build_workbook", "neutralise", "render_html", "rule_sentence", "workbook_bytes"]
+__all__ = ["CHANCE", "VERDICTS", "build_workbook", "neutralise", "pair_sentence", "render_html",
+           "rule_sentence", "verdict", "workbook_bytes"]  # fmt: skip
 
 _T = TypeVar("_T")
 # The start of the value or of a line in it, before a character that makes a spreadsheet
@@ -35,19 +38,28 @@ _HTML_COLUMNS = (
     *_SENTENCE_COLUMNS, "antecedent_categories", "consequent_categories", "count",
     "support", "p_adjusted", "significant", "redundant",
 )
-_WORKBOOK_COLUMNS = (*_HTML_COLUMNS, "leverage", "conviction", "p_value")
+_WORKBOOK_COLUMNS = (*_HTML_COLUMNS, "leverage", "conviction")
+VERDICTS = ((0.001, "almost certainly real"), (0.05, "likely real"))
+"""Adjusted p-value below which a rule reads as each verdict, strictest first."""
+CHANCE = "could be chance"
+"""The verdict of a rule whose adjusted p-value reaches the last of :data:`VERDICTS`."""
 _EXPLANATION = (
     "support = share of all receipts that have both sides of the rule; confidence = share of "
     "receipts with the left side that also have the right side; lift = confidence divided by "
-    "the share of receipts with the right side (1 = chance, 2 = twice as often); adjusted p = "
-    "p-value corrected for testing many rules (small = unlikely to be chance)."
+    "the share of receipts with the right side (1 = chance, 2 = twice as often). Real or "
+    "chance: how likely it is that the items sell together by chance alone, from Fisher's "
+    "exact test corrected for testing many rules at once (adjusted p-value): "
+    + "; ".join(f"{words!r} below {limit:g}" for limit, words in VERDICTS)
+    + f"; otherwise {CHANCE!r}."
 )
 _CSS = """body{font-family:system-ui,'Segoe UI',Roboto,sans-serif;margin:2em;color:#222}
 h1{margin-bottom:.2em}dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}
 dt{font-weight:600}dd{margin:0}.note{background:#fff6d5;padding:.5em;border-left:4px solid #eb0}
 table{border-collapse:collapse;margin-top:1em;font-size:.9em}th,td{border-bottom:1px solid #ddd;
 padding:.3em .6em;text-align:left;vertical-align:top}th{background:#f2f2f2}td.n{text-align:right;
-white-space:nowrap}svg{max-width:100%;height:auto}.legend{color:#555;font-size:.9em}"""
+white-space:nowrap}svg{max-width:100%;height:auto}.legend{color:#555;font-size:.9em}
+.scroll{max-width:100%;overflow-x:auto} @media (max-width:600px){body{margin:1em}h1{font-size:1.6em}
+.chart svg{min-width:600px}}"""
 
 
 def neutralise(value: _T) -> _T | str:
@@ -101,21 +113,61 @@ def rule_sentence(row: Mapping[str, Any] | pd.Series) -> str:
     return text + (" (less often than chance)." if lift < 1 else ".")
 
 
+def verdict(p_adjusted: float) -> str:
+    """Whether a rule is real or could be chance, in words, from its adjusted p-value.
+
+    The thresholds are :data:`VERDICTS`; a missing p-value reads ``"could be chance"``.
+
+    Examples
+    --------
+    >>> verdict(1e-300), verdict(0.01), verdict(0.2)
+    ('almost certainly real', 'likely real', 'could be chance')
+    """
+    p = float(p_adjusted)
+    for limit, words in VERDICTS:
+        if p < limit:
+            return words
+    return CHANCE
+
+
+def pair_sentence(row: Mapping[str, Any] | pd.Series) -> str:
+    """Describe a pair of items (a row of :func:`basket.pairs.pair_table`) in a sentence.
+
+    Examples
+    --------
+    >>> pair_sentence({"name_a": "Salmon", "name_b": "Dill", "confidence_a_b": 0.49,
+    ...                "confidence_b_a": 0.12, "lift": 4.9})
+    'Of receipts with Salmon, 49% also have Dill; of receipts with Dill, 12% also have Salmon: \
+together 4.9 times the usual rate.'
+    """
+    a, b, lift = str(row["name_a"]), str(row["name_b"]), float(row["lift"])
+    text = (f"Of receipts with {a}, {_percent(float(row['confidence_a_b']))} also have {b}; "
+            f"of receipts with {b}, {_percent(float(row['confidence_b_a']))} also have {a}: "
+            f"together {lift:.1f} times the usual rate")  # fmt: skip
+    return text + (" (less often than chance)." if lift < 1 else ".")
+
+
 def render_html(
     rules: pd.DataFrame,
     *,
     title: str,
     summary: Mapping[str, object],
     top: int = 50,
+    pairs: bool = False,
+    sort: str = "lift",
 ) -> str:
     """Render the buyer report as one self-contained HTML page.
 
-    The page holds a header (title and summary), an inline SVG bar chart of the lift of the top
-    15 rules and a table of the ``top`` rules by lift among the significant, non-redundant ones.
-    If no rule qualifies, the top rules overall are shown and a note says so. It has inline CSS
-    only: no JavaScript, no external URL. Every text from the data is HTML-escaped, and the
-    names, categories and sentences of the table and the chart pass through :func:`neutralise`
-    (a table copied into a spreadsheet must not run formulas).
+    The page holds a header (title and summary), an inline SVG bar chart of the lift of the
+    first 15 rows (:func:`basket.chart.bar_chart`) and a table of the ``top`` rules among the
+    significant, non-redundant ones, sorted by ``sort``. With ``pairs``, the rules of one item
+    on each side are shown as pairs (:func:`basket.pairs.pair_table`: "salmon and dill", both
+    directions' confidence) and the longer rules in a table of their own. If no rule
+    qualifies, the top rules overall are shown and a note says so. Whether a rule is real or
+    could be chance is said in words (:func:`verdict`), explained in the legend. It has inline
+    CSS only: no JavaScript, no external URL; wide tables scroll inside their own box on a
+    phone. Every text from the data is HTML-escaped, and the names, categories and sentences
+    pass through :func:`neutralise` (a table copied into a spreadsheet must not run formulas).
 
     Parameters
     ----------
@@ -125,7 +177,11 @@ def render_html(
     title, summary : str, mapping of str to object
         The page title; label -> value pairs shown under it, e.g. ``{"Receipts": 32693}``.
     top : int, default 50
-        How many rules the table lists, at least 1.
+        How many rows each table lists, at least 1.
+    pairs : bool, default False
+        Show one row per pair of items (and the longer rules apart).
+    sort : {"lift", "support", "confidence", "count"}
+        Order of the rows (descending).
 
     Returns
     -------
@@ -135,12 +191,12 @@ def render_html(
     Raises
     ------
     ParameterError
-        If ``top`` < 1 or ``rules`` lacks a required column.
+        If ``top`` < 1, ``sort`` is unknown or ``rules`` lacks a required column.
     """
-    chosen, note = _select(rules, top, _HTML_COLUMNS, "render_html")
+    chosen, note = _select(rules, top, _HTML_COLUMNS, "render_html", sort)
+    pair_rows, chosen = _split_pairs(rules, chosen, top, sort) if pairs else ([], chosen)
     records = chosen.to_dict("records")
     e = html.escape
-    d = lambda text: e(neutralise(text))  # noqa: E731  (data cells may be pasted into Excel)
     out = [
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -149,33 +205,97 @@ def render_html(
         *(f"<dt>{e(str(k))}</dt><dd>{e(_human(v))}</dd>" for k, v in summary.items()),
         "</dl>", "</header>", f'<p class="note">{e(note)}</p>' if note else "",
     ]
-    if not records:
+    if not records and not pair_rows:
         out += ["<p>No rules to show.</p>", "</body>", "</html>"]
         return "\n".join(out)
-    out += ["<h2>Lift of the top rules</h2>", _svg_chart(records[:_CHART_RULES]), "<h2>Rules</h2>"]
+    by = "" if sort == "lift" else f" (by {sort})"
+    if pair_rows:
+        first = pair_rows[:_CHART_RULES]
+        out += [f"<h2>Lift of the top pairs{by}</h2>",
+                _chart_box(bar_chart([f"{r['name_a']} + {r['name_b']}" for r in first],
+                                     [r["lift"] for r in first], title="Lift of the top pairs",
+                                     guard=neutralise)),
+                "<h2>Pairs bought together</h2>", _pairs_table(pair_rows)]  # fmt: skip
+    if records:
+        if not pair_rows:
+            first = records[:_CHART_RULES]
+            out += [f"<h2>Lift of the top rules{by}</h2>",
+                    _chart_box(bar_chart([_arrow_label(r) for r in first],
+                                         [r["lift"] for r in first], guard=neutralise))]
+        out += ["<h2>Longer rules</h2>" if pair_rows else "<h2>Rules</h2>",
+                _rules_table(records)]  # fmt: skip
+    out += [f'<p class="legend">{e(_EXPLANATION)}</p>', "</body>", "</html>"]
+    return "\n".join(out)
+
+
+def _chart_box(svg: str) -> str:
+    """The chart in a box of its own: on a phone it keeps a readable size and scrolls."""
+    return f'<div class="scroll chart">{svg}</div>'
+
+
+def _split_pairs(
+    rules: pd.DataFrame, chosen: pd.DataFrame, top: int, sort: str
+) -> tuple[list[dict[str, Any]], pd.DataFrame]:
+    """The top pairs among the rules a report may show, and its top longer rules."""
+    pool, _ = _select(rules, len(rules) or 1, (), "render_html", sort)
+    pairs = pair_table(pool, sort).head(int(top))
+    return pairs.to_dict("records"), longer_rules(pool).head(int(top))
+
+
+def _table(heads: Sequence[str], rows: Iterable[Sequence[tuple[str, str]]]) -> str:
+    """A table in a box of its own that scrolls sideways when the page is narrow."""
+    body = ["<tr>" + "".join(f'<td class="{c}">{text}</td>' if c else f"<td>{text}</td>"
+                             for c, text in row) + "</tr>" for row in rows]  # fmt: skip
+    return "\n".join(['<div class="scroll"><table>',
+                      "<thead><tr>" + "".join(f"<th>{h}</th>" for h in heads) + "</tr></thead>",
+                      "<tbody>", *body, "</tbody>", "</table></div>"])  # fmt: skip
+
+
+def _d(text: object) -> str:
+    return html.escape(neutralise(str(text)))  # data cells may be pasted into Excel
+
+
+def _rules_table(records: list[dict[str, Any]]) -> str:
     with_categories = any(
         _join(r["antecedent_categories"]) or _join(r["consequent_categories"]) for r in records
     )
     heads = ["#", "If a receipt has", "it also has", *(["categories"] * with_categories),
-             "receipts with the rule", "support", "confidence", "lift", "p (adjusted)", "in words"]
-    out += ["<table>", "<thead><tr>" + "".join(f"<th>{h}</th>" for h in heads) + "</tr></thead>",
-            "<tbody>"]
+             "receipts with the rule", "support", "confidence", "lift", "real or chance",
+             "in words"]  # fmt: skip
+    rows = []
     for rank, r in enumerate(records, start=1):
-        cells = [f'<td class="n">{rank}</td>', f"<td>{d(_join(r['antecedent_names']))}</td>",
-                 f"<td>{d(_join(r['consequent_names']))}</td>"]
+        cells = [("n", str(rank)), ("", _d(_join(r["antecedent_names"]))),
+                 ("", _d(_join(r["consequent_names"])))]  # fmt: skip
         if with_categories:
             cats = f"{_join(r['antecedent_categories'])} -> {_join(r['consequent_categories'])}"
-            cells.append(f"<td>{d(cats)}</td>")
-        cells += [f'<td class="n">{e(_human(r["count"]))}</td>',
-                  f'<td class="n">{_fmt(float(r["support"]) * 100, ".2f")}%</td>',
-                  f'<td class="n">{_fmt(float(r["confidence"]) * 100, ".1f")}%</td>',
-                  f'<td class="n">{_fmt(float(r["lift"]), ".2f")}</td>',
-                  f'<td class="n">{html.escape(_p_text(float(r["p_adjusted"])))}</td>',
-                  f"<td>{d(rule_sentence(r))}</td>"]
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out += ["</tbody>", "</table>", f'<p class="legend">{e(_EXPLANATION)}</p>', "</body>",
-            "</html>"]
-    return "\n".join(out)
+            cells.append(("", _d(cats)))
+        cells += [("n", html.escape(_human(r["count"]))),
+                  ("n", f"{_fmt(float(r['support']) * 100, '.2f')}%"),
+                  ("n", f"{_fmt(float(r['confidence']) * 100, '.1f')}%"),
+                  ("n", _fmt(float(r["lift"]), ".2f")),
+                  ("", html.escape(verdict(r["p_adjusted"]))), ("", _d(rule_sentence(r)))]
+        rows.append(cells)
+    return _table(heads, rows)
+
+
+def _pairs_table(records: list[dict[str, Any]]) -> str:
+    with_categories = any(r["category_a"] or r["category_b"] for r in records)
+    heads = ["#", "Item A", "Item B", *(["categories"] * with_categories),
+             "receipts with both", "support", "of A receipts, share with B",
+             "of B receipts, share with A", "lift", "real or chance", "in words"]  # fmt: skip
+    rows = []
+    for rank, r in enumerate(records, start=1):
+        cells = [("n", str(rank)), ("", _d(r["name_a"])), ("", _d(r["name_b"]))]
+        if with_categories:
+            cells.append(("", _d(f"{r['category_a']} + {r['category_b']}")))
+        cells += [("n", html.escape(_human(r["count"]))),
+                  ("n", f"{_fmt(float(r['support']) * 100, '.2f')}%"),
+                  ("n", f"{_fmt(float(r['confidence_a_b']) * 100, '.1f')}%"),
+                  ("n", f"{_fmt(float(r['confidence_b_a']) * 100, '.1f')}%"),
+                  ("n", _fmt(float(r["lift"]), ".2f")),
+                  ("", html.escape(verdict(r["p_adjusted"]))), ("", _d(pair_sentence(r)))]
+        rows.append(cells)
+    return _table(heads, rows)
 
 
 def build_workbook(
@@ -184,61 +304,61 @@ def build_workbook(
     title: str,
     summary: Mapping[str, object],
     top: int = 200,
+    pairs: bool = False,
+    sort: str = "lift",
 ) -> bytes:
     """Build the buyer report as an Excel workbook (.xlsx), in memory.
 
-    Sheet ``Rules`` lists the ``top`` rules by lift, selected as in :func:`render_html`, with a
-    bold frozen header. Sheet ``Summary`` holds the title, the summary pairs, a line explaining
-    the measures, the lift of the top 15 rules and a bar chart of it. Every string written from
-    the data passes through :func:`neutralise`. The same input gives the same bytes (fixed
-    document and zip timestamps). Infinite measures (``conviction`` when confidence is 1) are
-    written as the text ``"inf"``, missing ones as empty cells, since Excel has no such numbers.
+    Sheet ``Rules`` lists the ``top`` rules, selected and sorted as in :func:`render_html`, with
+    a bold frozen header and a ``real_or_chance`` column (:func:`verdict`) in place of
+    p-values. With ``pairs``, sheet ``Pairs`` comes first with one row per pair of items and
+    ``Rules`` holds the longer rules. Sheet ``Summary`` holds the title, the summary pairs,
+    lines explaining the measures and the verdicts, the lift of the first 15 rows and a bar
+    chart of it. Every string written from the data passes through :func:`neutralise`. The
+    same input gives the same bytes (fixed document and zip timestamps). Infinite measures
+    (``conviction`` when confidence is 1) are written as the text ``"inf"``, missing ones as
+    empty cells, since Excel has no such numbers.
 
     Parameters are those of :func:`render_html` (``title`` goes at the top of ``Summary``);
     ``top`` defaults to 200. Returns the .xlsx file content; raises :class:`ParameterError` if
-    ``top`` < 1 or ``rules`` lacks a required column (these also need ``leverage``,
-    ``conviction`` and ``p_value``).
+    ``top`` < 1, ``sort`` is unknown or ``rules`` lacks a required column (these also need
+    ``leverage`` and ``conviction``).
 
     Examples
     --------
     >>> data = build_workbook(rules, title="Rules", summary={})  # doctest: +SKIP
     """
     from openpyxl import Workbook
-    from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
-    chosen, note = _select(rules, top, _WORKBOOK_COLUMNS, "build_workbook")
+    chosen, note = _select(rules, top, _WORKBOOK_COLUMNS, "build_workbook", sort)
+    pair_rows, chosen = _split_pairs(rules, chosen, top, sort) if pairs else ([], chosen)
     records = chosen.to_dict("records")
     wb = Workbook()
     ws = wb.active
-    ws.title = "Rules"
+    if pairs:
+        ws.title = "Pairs"
+        _fill(ws, ["rank", "item_a", "item_b", "category_a", "category_b", "count", "support",
+                   "confidence_a_b", "confidence_b_a", "lift", "real_or_chance", "sentence"],
+              [[rank, _text(str(r["name_a"])), _text(str(r["name_b"])),
+                _text(str(r["category_a"])), _text(str(r["category_b"])), int(r["count"]),
+                *(_number(r[c]) for c in ("support", "confidence_a_b", "confidence_b_a",
+                                          "lift")),
+                verdict(r["p_adjusted"]), _text(pair_sentence(r))]
+               for rank, r in enumerate(pair_rows, start=1)])  # fmt: skip
+        ws = wb.create_sheet("Rules")
+    else:
+        ws.title = "Rules"
     header = ["rank", "antecedent", "consequent", "antecedent_categories",
               "consequent_categories", "count", "support", "confidence", "lift", "leverage",
-              "conviction", "p_value", "p_adjusted", "significant", "redundant", "sentence"]
-    formats = {"count": "#,##0", "support": "0.00%", "confidence": "0.00%", "lift": "0.00",
-               "leverage": "0.0000", "conviction": "0.00", "p_value": "0.00E+00",
-               "p_adjusted": "0.00E+00"}
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for rank, r in enumerate(records, start=1):
-        ws.append([
-            rank, *(_text(" + ".join(_names(r[c]))) for c in (
-                "antecedent_names", "consequent_names", "antecedent_categories",
-                "consequent_categories")),
-            int(r["count"]), *(_number(r[c]) for c in header[6:13]),
-            bool(r["significant"]), bool(r["redundant"]), _text(rule_sentence(r)),
-        ])
-    for col, name in enumerate(header, start=1):
-        letter = get_column_letter(col)
-        for cell in ws[letter][1:]:
-            if name in formats and isinstance(cell.value, (int, float)):
-                cell.number_format = formats[name]
-        longest = max(len(str(c.value)) for c in ws[letter] if c.value is not None)
-        ws.column_dimensions[letter].width = min(max(longest + 2, 10), 60)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
+              "conviction", "real_or_chance", "significant", "redundant", "sentence"]
+    _fill(ws, header, [[
+        rank, *(_text(" + ".join(_names(r[c]))) for c in (
+            "antecedent_names", "consequent_names", "antecedent_categories",
+            "consequent_categories")),
+        int(r["count"]), *(_number(r[c]) for c in header[6:11]), verdict(r["p_adjusted"]),
+        bool(r["significant"]), bool(r["redundant"]), _text(rule_sentence(r)),
+    ] for rank, r in enumerate(records, start=1)])
 
     sheet = wb.create_sheet("Summary")
     sheet.append([_text(str(title))])
@@ -251,34 +371,69 @@ def build_workbook(
         if line:
             sheet.append([line])
     sheet.append([])
-    if records:
-        sheet.append(["Rule (top by lift)", "Lift"])
-        # The row just written; max_row + 1 before it would miss the blank rows appended above,
-        # which openpyxl counts for append but not in max_row.
-        first = sheet.max_row
-        sheet[first][0].font = sheet[first][1].font = Font(bold=True)
-        for r in records[:_CHART_RULES]:
-            sheet.append([_text(_arrow_label(r)), _number(r["lift"])])
-        chart = BarChart()
-        chart.type, chart.style, chart.legend = "bar", 10, None
-        chart.title, chart.y_axis.title = "Lift of the top rules", "lift (1 = chance)"
-        chart.x_axis.scaling.orientation = "maxMin"  # highest lift at the top
-        chart.x_axis.delete = chart.y_axis.delete = False
-        chart.height, chart.width = 10, 22
-        last = sheet.max_row
-        data = Reference(sheet, min_col=2, min_row=first, max_row=last)
-        chart.add_data(data, titles_from_data=True)
-        chart.set_categories(Reference(sheet, min_col=1, min_row=first + 1, max_row=last))
-        sheet.add_chart(chart, "D3")
+    charted = ([(f"{r['name_a']} + {r['name_b']}", r["lift"]) for r in pair_rows] if pair_rows
+               else [(_arrow_label(r), r["lift"]) for r in records])[:_CHART_RULES]  # fmt: skip
+    if charted:
+        _chart(sheet, "Pair (top)" if pair_rows else "Rule (top)", charted,
+               "Lift of the top pairs" if pair_rows else "Lift of the top rules")
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 14
     return workbook_bytes(wb)
 
 
+def _fill(ws: Any, header: list[str], rows: list[list[Any]]) -> None:
+    """Write a header (bold, frozen, filtered) and rows, with number formats and widths."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    formats = {"count": "#,##0", "support": "0.00%", "confidence": "0.00%", "lift": "0.00",
+               "leverage": "0.0000", "conviction": "0.00", "confidence_a_b": "0.00%",
+               "confidence_b_a": "0.00%"}  # fmt: skip
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+    for col, name in enumerate(header, start=1):
+        letter = get_column_letter(col)
+        for cell in ws[letter][1:]:
+            if name in formats and isinstance(cell.value, (int, float)):
+                cell.number_format = formats[name]
+        longest = max(len(str(c.value)) for c in ws[letter] if c.value is not None)
+        ws.column_dimensions[letter].width = min(max(longest + 2, 10), 60)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+
+
+def _chart(sheet: Any, head: str, charted: list[tuple[str, Any]], title: str) -> None:
+    """The lift of the charted rows under a bold header, and a bar chart of it beside them."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+
+    sheet.append([head, "Lift"])
+    # The row just written; max_row + 1 before it would miss the blank rows appended above,
+    # which openpyxl counts for append but not in max_row.
+    first = sheet.max_row
+    sheet[first][0].font = sheet[first][1].font = Font(bold=True)
+    for label, lift in charted:
+        sheet.append([_text(label), _number(lift)])
+    chart = BarChart()
+    chart.type, chart.style, chart.legend = "bar", 10, None
+    chart.title, chart.y_axis.title = title, "lift (1 = chance)"
+    chart.x_axis.scaling.orientation = "maxMin"  # highest lift at the top
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.height, chart.width = 10, 22
+    last = sheet.max_row
+    data = Reference(sheet, min_col=2, min_row=first, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=first + 1, max_row=last))
+    sheet.add_chart(chart, "D3")
+
+
 def _select(
-    rules: pd.DataFrame, top: int, required: Iterable[str], caller: str
+    rules: pd.DataFrame, top: int, required: Iterable[str], caller: str, sort: str = "lift"
 ) -> tuple[pd.DataFrame, str]:
-    """Validate, then return the top rules by lift to report and a note on the selection."""
+    """Validate, then return the top rules by ``sort`` to report and a note on the selection."""
     problems = []
     if isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 1:
         problems.append(f"top must be a whole number of at least 1, got {top!r}")
@@ -292,6 +447,7 @@ def _select(
         raise ParameterError("; ".join(problems),
                              where="found columns: " + ", ".join(map(str, rules.columns)),
                              fix="Pass the rules frame from rule mining and a top of 1 or more")
+    check_sort(sort)
     keep = rules["significant"].astype(bool) & ~rules["redundant"].astype(bool)
     pool, note = rules[keep], ""
     if rules.empty:
@@ -299,12 +455,12 @@ def _select(
     elif not keep.any():
         pool = rules
         note = ("No rule is both significant and non-redundant, so this shows the top rules by "
-                "lift among all rules; treat them with caution.")
-    chosen = pool.sort_values("lift", ascending=False, kind="mergesort", na_position="last")
+                f"{sort} among all rules; treat them with caution.")
+    chosen = pool.sort_values(sort, ascending=False, kind="mergesort", na_position="last")
     chosen = chosen.head(int(top))
     if not note and len(chosen) < len(pool):
         note = (f"Showing the top {len(chosen):,} of {len(pool):,} significant, non-redundant "
-                "rules by lift.")
+                f"rules by {sort}.")
     return chosen, note
 
 
@@ -322,11 +478,6 @@ def _join(value: object, sep: str = " + ") -> str:
 
 def _arrow_label(record: Mapping[str, Any]) -> str:
     return f"{_join(record['antecedent_names'])} -> {_join(record['consequent_names'])}"
-
-
-def _p_text(p: float) -> str:
-    """A p-value for people: scientific notation, and below what a float holds, a bound."""
-    return "< 1e-300" if p < 1e-300 else f"{p:.1e}"
 
 
 def _percent(fraction: float) -> str:
@@ -369,45 +520,6 @@ def _summary_value(value: object) -> object:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return value if isinstance(value, bool) else _text(str(value))
     return int(value) if isinstance(value, numbers.Integral) else _number(value)
-
-
-def _svg_chart(records: list[dict[str, Any]]) -> str:
-    """An inline SVG horizontal bar chart of lift, with a dashed line at lift 1."""
-    e = html.escape
-    label_w, plot_w, bar_h, top_m = 360, 420, 22, 10
-    lifts = [float(r["lift"]) if math.isfinite(float(r["lift"])) else 0.0 for r in records]
-    most = max(lifts + [1.0])
-    steps = (m * 10.0**k for k in range(-1, 300) for m in (1, 2, 5))
-    step = next(s for s in steps if most / s <= 8)  # at most 8 axis ticks
-    scale_max = step * math.ceil(most / step)
-    x = lambda v: label_w + plot_w * v / scale_max  # noqa: E731
-    height = top_m + bar_h * len(records) + 30
-    width = label_w + plot_w + 60
-    parts = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-label="Lift of the top rules" font-family="sans-serif" font-size="12">']
-    for i, (r, lift) in enumerate(zip(records, lifts)):
-        full = neutralise(_arrow_label(r))
-        short = full if len(full) <= 52 else full[:51] + "…"
-        y = top_m + i * bar_h
-        colour = "#3b7dd8" if lift >= 1 else "#c0504d"
-        parts.append(
-            f"<g><title>{e(full)}: lift {_fmt(float(r['lift']), '.2f')}</title>"
-            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{e(short)}</text>'
-            f'<rect x="{label_w}" y="{y + 3}" width="{x(lift) - label_w:.1f}" '
-            f'height="{bar_h - 6}" fill="{colour}"/>'
-            f'<text x="{x(lift) + 4:.1f}" y="{y + 15}">{_fmt(float(r["lift"]), ".1f")}</text></g>'
-        )
-    axis_y = top_m + bar_h * len(records)
-    parts.append(f'<line x1="{label_w}" y1="{axis_y}" x2="{label_w + plot_w}" y2="{axis_y}" '
-                 'stroke="#888"/>')
-    for k in range(int(round(scale_max / step)) + 1):
-        tick = k * step
-        parts.append(f'<text x="{x(tick):.1f}" y="{axis_y + 16}" text-anchor="middle" '
-                     f'fill="#555">{tick:g}</text>')
-    parts.append(f'<line x1="{x(1):.1f}" y1="{top_m}" x2="{x(1):.1f}" y2="{axis_y}" '
-                 'stroke="#222" stroke-dasharray="4 3"><title>lift 1 = chance</title></line>')
-    parts.append("</svg>")
-    return "\n".join(parts)
 
 
 def workbook_bytes(wb: Any) -> bytes:

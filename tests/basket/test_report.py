@@ -183,7 +183,7 @@ def test_html_chart_and_numbers(page):
     assert "Salmon fillet 400 g -&gt; Dill bunch" in svg
     assert "&lt;script&gt;" in svg
     assert "32,693" in page and "1,234" in page
-    assert "3.2e-45" in page
+    assert "almost certainly real" in page and "3.2e-45" not in page  # words, not p-values
 
 
 def test_html_lists_only_significant_non_redundant(page):
@@ -240,7 +240,8 @@ def test_workbook_sheets_and_header(wb):
     ws = wb["Rules"]
     header = [c.value for c in ws[1]]
     assert header[:3] == ["rank", "antecedent", "consequent"]
-    assert header[-1] == "sentence" and "p_adjusted" in header and len(header) == 16
+    assert header[-1] == "sentence" and "real_or_chance" in header and len(header) == 15
+    assert "p_adjusted" not in header and "p_value" not in header
     assert ws.freeze_panes == "A2"
     assert ws["A1"].font.b
     assert ws.max_row == 1 + 6
@@ -328,10 +329,10 @@ def test_bad_top(func, top):
         func(make_rules(), title="t", summary={}, top=top)
 
 
-def test_p_values_below_float_range_read_as_a_bound():
-    from basket.report import _p_text
+def test_p_values_below_float_range_read_as_words():
+    from basket.report import verdict
 
-    assert _p_text(0.0) == "< 1e-300" and _p_text(3.2e-45) == "3.2e-45"
+    assert verdict(0.0) == verdict(3.2e-45) == "almost certainly real"
 
 
 def test_workbook_chart_plots_the_rules_and_names_the_series():

