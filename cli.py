@@ -1603,7 +1603,9 @@ forecast_input_options = _options(
     click.option("--events", "events", type=_FILE,
                  help="User events: date, name[, lower, upper, store] (campaigns, local "
                  "events; a blank store is every store)."),
-    click.option("--catalog", "catalog", type=_FILE, help="Catalog, for --series category."),
+    click.option("--catalog", "catalog", type=_FILE,
+                 help="Catalog, for --series category; `forecast run` also adds product names "
+                 "and categories to the table and the planner's page."),
     click.option("--series", "level", type=click.Choice(["sku", "category", "store"]),
                  default="sku", show_default=True,
                  help="One series per sku x store, category x store or store."),
@@ -1688,9 +1690,17 @@ class _Counter:
 @click.option("--components", "components_file", type=click.Path(dir_okay=False),
               help="Also write the holiday, weather and season effects (regression) here.")
 @click.option("--plots", "plots_dir", type=click.Path(file_okay=False),
-              help="Write a PNG per series and an index.html into this folder.")
-@click.option("--plot-top", type=click.IntRange(1), default=30, show_default=True,
-              help="Plot only this many series with the most forecast units.")
+              help="Write the planner's page (index.html: what changes and why, products to "
+              "watch) and a PNG per chosen series into this folder.")
+@click.option("--plot", "plot", multiple=True, metavar="ITEM",
+              help="Picture this series: a sku, part of a product name or a category, any case "
+              "(repeatable; names and categories need --catalog).")
+@click.option("--plot-top", "plot_top", type=click.IntRange(0), metavar="N",
+              help="Then picture the top N series by --plot-by.  [default: 30, none with --plot]")
+@click.option("--plot-by", "plot_by", type=click.Choice(["units", "change", "width"]),
+              default="units", show_default=True,
+              help="Top series by forecast units, change against the same weeks last year, or "
+              "relative interval width.")
 @output_options()
 @click.pass_obj
 def forecast_run(settings: Settings, output: str | None, fmt: str | None, **options: Any) -> None:
@@ -1708,6 +1718,7 @@ def forecast_run(settings: Settings, output: str | None, fmt: str | None, **opti
       kori forecast run sales.csv --weather weather.csv --stores store.toml > forecast.csv
       kori forecast run sales.csv --horizon 8 --freq W --series category --catalog catalog.csv
       kori forecast run sales.csv --weather weather.csv --temperature-offset 3 --quantiles 0.9
+      kori forecast run sales.csv --catalog catalog.csv --plots plots/ --plot ham --plot-top 5
     """
     from forecasting.forecast import forecast as run_forecast
 
@@ -1720,6 +1731,7 @@ def forecast_run(settings: Settings, output: str | None, fmt: str | None, **opti
             regressors=inputs.regressors, levels=options["levels"] or (80.0, 95.0),
             quantiles=options["quantiles"], jobs=options["jobs"],
             components=bool(options["components_file"] or options["plots_dir"]),
+            catalog=read_table(options["catalog"])[0] if options["catalog"] else None,
             progress=progress,
         )  # fmt: skip
     _tell(settings, result)
@@ -1731,26 +1743,25 @@ def forecast_run(settings: Settings, output: str | None, fmt: str | None, **opti
             write_table(result.components, path, None)
             settings.info(f"Components: {path}")
     if options["plots_dir"]:
-        _write_plots(settings, result, Path(options["plots_dir"]), options["plot_top"])
+        _write_plots(settings, result, Path(options["plots_dir"]), plot=options["plot"],
+                     plot_top=options["plot_top"], plot_by=options["plot_by"])  # fmt: skip
     write_table(result.table, output, fmt)
 
 
-def _write_plots(settings: Settings, result: Any, folder: Path, top: int,
-                 include: tuple[str, ...] = ()) -> None:  # fmt: skip
-    """A PNG of the ``top`` series by forecast units (and of the items in ``include``)."""
-    import numpy as np
+def _write_plots(settings: Settings, result: Any, folder: Path, **choice: Any) -> None:
+    """The planner's page (:func:`forecasting.planner_page`) and its PNGs into ``folder``."""
+    from forecasting import planner_page
 
-    from forecasting.plots import plot_series, top_series
-
-    positions = top_series(result, top)
-    item = result.series.item_column
-    if include and item:
-        wanted = np.flatnonzero(result.series.keys[item].isin(include).to_numpy())
-        positions = np.concatenate([wanted, positions[~np.isin(positions, wanted)]])
-    note = (f"{len(positions)} of {len(result.series.keys)} series, most forecast units first"
-            + (f" after {', '.join(include)}" if include else ""))
-    _write_pictures(settings, folder, "kori forecasts", result.series, positions,
-                    lambda position: plot_series(result, position), note)  # fmt: skip
+    folder.mkdir(parents=True, exist_ok=True)
+    asked = len(choice["plot"]) + (choice["plot_top"] if choice["plot_top"] is not None
+                                   else 0 if choice["plot"] else 30)  # about: an item may match many
+    with _Counter(settings, "Plotting", min(asked, len(result.series.keys))) as progress:
+        page = planner_page(result, **choice, progress=progress)
+    for name, png in page.pictures.items():
+        atomic_write(folder / name, lambda p, data=png: p.write_bytes(data))
+    atomic_write(folder / "index.html", lambda p: p.write_text(page.html, encoding="utf-8"))
+    _tell(settings, page)
+    settings.info(f"Plots of {len(page.pictures)} series: {folder / 'index.html'}")
 
 
 def _write_pictures(settings: Settings, folder: Path, title: str, series: Any, positions: Any,
@@ -2368,10 +2379,12 @@ def _demo_forecast(settings: Settings, folder: Path) -> tuple[Any, Any]:
                          stores=folder / "store.toml")  # fmt: skip
     with _Counter(settings, "Forecasting", len(inputs.series.keys)) as progress:
         result = forecast(inputs.series, horizon=28, regressors=inputs.regressors,
-                          quantiles=(0.5, 0.9), components=True, progress=progress)  # fmt: skip
+                          quantiles=(0.5, 0.9), components=True,
+                          catalog=read_table(str(folder / "catalog.csv"))[0],
+                          progress=progress)  # fmt: skip
     atomic_write(folder / "forecast.csv", lambda p: _serialise(result.table, p, "csv"))
     _tell(settings, result)
-    _write_plots(settings, result, folder / "plots", 8, include=("K1040", "K1091"))
+    _write_plots(settings, result, folder / "plots", plot=("K1040", "K1091"), plot_top=8)
     table = result.table
     ham = table[table["sku"] == "K1040"].groupby("date")["forecast"].sum()
     settings.info(f"  {folder / 'forecast.csv'}: {len(table):,} rows. Christmas ham peaks on "

@@ -11,6 +11,7 @@ forecasting`` stays light):
 - :func:`forecast` and :func:`backtest`, and :func:`compare_forecasts` (a what-if against a base)
 - :func:`plan_orders`, :func:`plan_staffing` and :func:`plan_freezer`
 - :func:`validate_table` and :func:`simulate_store`
+- :func:`planner_page`: the planner's page of a forecast, with its pictures
 
 The submodules are internal: their names and signatures may change between releases.
 """
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from forecasting.compare import compare_forecasts
     from forecasting.forecast import forecast
     from forecasting.inputs import load_inputs
+    from forecasting.planner_page import planner_page
     from forecasting.planning.plans import plan_freezer, plan_orders, plan_staffing
     from forecasting.sample import simulate_store
     from forecasting.validation import validate_table
@@ -50,6 +52,7 @@ _LAZY = {
     "validate_table": ("forecasting.validation", "validate_table"),
     "plan_staffing": ("forecasting.planning.plans", "plan_staffing"),
     "plan_freezer": ("forecasting.planning.plans", "plan_freezer"),
+    "planner_page": ("forecasting.planner_page", "planner_page"),
 }
 
 __all__ = [
@@ -65,6 +68,7 @@ __all__ = [
     "plan_freezer",
     "plan_orders",
     "plan_staffing",
+    "planner_page",
     "simulate_store",
     "validate_table",
 ]

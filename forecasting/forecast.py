@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.engine import map_tasks
+from forecasting.errors import ParameterError
 from forecasting.intervals import (  # re-exported: the CLI, tests and benchmarks import them here
     LEVEL_RANGE,
     QUANTILE_RANGE,
@@ -42,7 +43,8 @@ class ForecastResult:
     ----------
     table : pandas.DataFrame
         Long table: ``date, store, <sku|category>, model, forecast, lo<L>, hi<L> ...,
-        q<P> ..., weather, note``. ``weather`` is ``file``, ``climatology`` or empty (no weather
+        q<P> ..., weather, note``; with a catalog and sku series, ``name`` and ``category``
+        follow ``sku``. ``weather`` is ``file``, ``climatology`` or empty (no weather
         regressors).
     series : SeriesSet
         The history.
@@ -57,6 +59,9 @@ class ForecastResult:
         The model asked for (others made the series in :meth:`fallbacks`).
     horizon : int
         Periods forecast.
+    products : pandas.DataFrame or None
+        ``sku, name, category`` of the series' products, from the catalog given to
+        :func:`forecast` (sku series only).
     """
 
     table: pd.DataFrame
@@ -66,6 +71,17 @@ class ForecastResult:
     closed: dict[str, list[pd.Timestamp]]
     model: str = DEFAULT_MODEL
     horizon: int = 0
+    products: pd.DataFrame | None = None
+
+    def labels(self) -> list[str]:
+        """One label per series of ``series.keys`` for people: ``HKI K1040 Christmas ham
+        salted 2 kg`` with a catalog, ``HKI K1040`` without."""
+        labels = self.series.labels()
+        if self.products is None or self.series.item_column != "sku":
+            return labels
+        names = dict(zip(self.products["sku"], self.products["name"]))
+        return [f"{label} {names[sku]}" if names.get(sku) else label
+                for label, sku in zip(labels, self.series.keys["sku"])]  # fmt: skip
 
     def summary(self) -> list[str]:
         """What was forecast, by which models, and what a planner should know about it.
@@ -127,6 +143,7 @@ def forecast(
     levels: Sequence[float] = (80, 95),
     quantiles: Sequence[float] = (),
     components: bool = False,
+    catalog: pd.DataFrame | None = None,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> ForecastResult:
@@ -148,6 +165,10 @@ def forecast(
         Extra quantiles, as fractions (0.5, 0.9, 0.95).
     components : bool
         Also return the effects of the regressors (dynamic regression only).
+    catalog : pandas.DataFrame, optional
+        ``sku, name, category``: sku series get the product's ``name`` and ``category`` in
+        the table (right after ``sku``) and in :meth:`ForecastResult.labels`. Skus the catalog
+        lacks get empty ones.
     jobs : int, default 1
         Worker processes.
     progress : callable, optional
@@ -160,10 +181,12 @@ def forecast(
     Raises
     ------
     ParameterError
-        For a horizon below 1, an unknown model, or a bad level or quantile.
+        For a horizon below 1, an unknown model, a bad level or quantile, or a catalog
+        without ``sku``, ``name`` and ``category`` columns.
     """
     levels, quantiles = check_levels(levels), check_quantiles(quantiles)
     model_function(model)
+    products = _products(series, catalog)
     regressors = regressors or Regressors()
     future = future_dates(series, horizon)
     probs = tuple(sorted(set(level_probs(levels)) | {float(q) for q in quantiles}))
@@ -176,10 +199,37 @@ def forecast(
     parts = [_components(series, task, output) for task, output in zip(tasks, outputs)
              if output.components is not None]  # fmt: skip
     closed = {task.store: list(future[task.closed[task.n_hist:]]) for task in tasks}
+    if products is not None:
+        table = _with_products(table, products)
     return ForecastResult(table=table, series=series, designs=designs,
                           components=pd.concat(parts, ignore_index=True) if parts else None,
                           closed={store: days for store, days in closed.items() if days},
-                          model=model, horizon=horizon)
+                          model=model, horizon=horizon, products=products)
+
+
+def _products(series: SeriesSet, catalog: pd.DataFrame | None) -> pd.DataFrame | None:
+    """``sku, name, category`` of each sku of ``series`` ("" where the catalog lacks it)."""
+    if catalog is None or series.item_column != "sku":
+        return None
+    missing = [c for c in ("sku", "name", "category") if c not in catalog.columns]
+    if missing:
+        raise ParameterError(f"the catalog has no column {', '.join(map(repr, missing))} "
+                             f"(found: {', '.join(map(str, catalog.columns))})",
+                             fix="Give `catalog` with sku, name and category")  # fmt: skip
+    known = catalog[["sku", "name", "category"]].astype(str).drop_duplicates("sku")
+    skus = pd.DataFrame({"sku": pd.unique(series.keys["sku"].astype(str))})
+    return skus.merge(known, on="sku", how="left").fillna("")
+
+
+def _with_products(table: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with ``name`` and ``category`` right after ``sku``."""
+    at = table.columns.get_loc("sku") + 1
+    lookup = products.set_index("sku")
+    skus = table["sku"].astype(str)
+    table = table.copy()
+    table.insert(at, "name", skus.map(lookup["name"]).to_numpy())
+    table.insert(at + 1, "category", skus.map(lookup["category"]).to_numpy())
+    return table
 
 
 def grouped_notes(notes: Iterable[str]) -> list[str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
@@ -20,9 +19,13 @@ import numpy as np
 import pandas as pd
 
 from forecasting.forecast import ForecastResult
+from forecasting.selection import LAST_YEAR
 
-HISTORY_DAYS = 120
-"""Days of history shown before a daily forecast (two years for weekly data)."""
+HISTORY_DAYS = 56
+"""Days of history shown before a daily forecast, the last 8 weeks (two years for weekly
+data)."""
+HOLIDAY_GAP_DAYS = 3
+"""Holidays this close to one another share one label (Christmas Eve to Boxing Day)."""
 BACKTEST_PANELS = 6
 """Windows shown in a backtest picture, the most recent (one panel each)."""
 BAND_LEVEL = 80.0
@@ -30,7 +33,13 @@ BAND_LEVEL = 80.0
 
 
 def plot_series(result: ForecastResult, position: int) -> bytes:
-    """The PNG of the series at ``position`` in ``result.series.keys``."""
+    """The PNG of the series at ``position`` in ``result.series.keys``.
+
+    The last :data:`HISTORY_DAYS` of sales, the forecast with its widest interval, the same
+    dates a year earlier (dashed, moved forward 52 weeks, so a forecast can be read against
+    last year's actuals), holidays (nearby days under one label), and a panel of the effects:
+    holiday, weather and season factors, or a sentence saying why the model has none.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -38,43 +47,72 @@ def plot_series(result: ForecastResult, position: int) -> bytes:
 
     series = result.series
     key = series.keys.iloc[position]
-    label = series.labels()[position]
+    label = result.labels()[position]
     rows = _rows(result, key)
     span = pd.Timedelta(days=HISTORY_DAYS if series.freq == "D" else 730)
     shown = series.dates >= series.dates[-1] - span
     components = _component_rows(result, key)
-    panels = 2 if components is not None else 1
-    figure, axes = plt.subplots(panels, 1, figsize=(10, 3.2 * panels + 0.6), squeeze=False,
-                                sharex=True)  # fmt: skip
+    figure, axes = plt.subplots(2, 1, figsize=(10, 6.2), squeeze=False, sharex=True,
+                                gridspec_kw={"height_ratios": [3, 2]})  # fmt: skip
     ax = axes[0, 0]
-    ax.plot(series.dates[shown], series.values[shown, position], color="0.35", lw=1,
-            label="sales")  # fmt: skip
+    ax.plot(series.dates[shown], series.values[shown, position], color="0.2", lw=1.2,
+            marker=".", ms=3, label="sales")  # fmt: skip
+    _plot_last_year(ax, series, position, series.dates[shown][0], rows["date"].max())
     widest = sorted((c for c in rows.columns if c.startswith("lo")), key=lambda c: float(c[2:]))
     if widest:
         level = widest[-1][2:]
         ax.fill_between(rows["date"], rows[f"lo{level}"], rows[f"hi{level}"], color="tab:blue",
                         alpha=0.2, label=f"{level}% interval")  # fmt: skip
     model = rows["model"].iloc[0] if len(rows) else ""
-    ax.plot(rows["date"], rows["forecast"], color="tab:blue", lw=1.6, label=f"forecast ({model})")
+    ax.plot(rows["date"], rows["forecast"], color="tab:blue", lw=1.8, label=f"forecast ({model})")
+    ax.axvline(series.dates[-1], color="0.6", lw=0.8, ls=":")
     _mark_holidays(ax, result, key["store"], series.dates[shown][0], rows["date"].max())
-    ax.set_title(label)
+    ax.set_title(label, pad=22)
     ax.set_ylabel("units")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", fontsize=8, ncol=2)
+    cax = axes[1, 0]
     if components is not None:
-        cax = axes[1, 0]
         for name in ("holidays", "weather", "weekly", "yearly"):
             if name in components.columns:
-                cax.plot(components["date"], components[name], lw=1, label=name)
+                cax.plot(components["date"], components[name], lw=1,
+                         label="season" if name == "yearly" else name)  # fmt: skip
         cax.axhline(1.0, color="0.6", lw=0.8)
-        cax.axvline(series.dates[-1], color="0.6", lw=0.8, ls=":")
-        cax.set_ylabel("effect (x)")
         cax.legend(loc="upper left", fontsize=8, ncol=4)
+    else:
+        note = rows["note"].iloc[0] if len(rows) and "note" in rows else ""
+        cax.text(0.5, 0.5, _no_effects(model, note), transform=cax.transAxes, ha="center",
+                 va="center", fontsize=9, color="0.3", wrap=True)  # fmt: skip
+        cax.set_yticks([])
+        cax.set_ylabel("")
+    cax.axvline(series.dates[-1], color="0.6", lw=0.8, ls=":")
+    if components is not None:
+        cax.set_ylabel("effect (x)")
     figure.autofmt_xdate()
     figure.tight_layout()
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=90)
+    figure.savefig(buffer, format="png", dpi=80)
     plt.close(figure)
     return buffer.getvalue()
+
+
+def _no_effects(model: str, note: str) -> str:
+    """Why a series has no effects panel, in words."""
+    why = f"Model chosen because: {note}.\n" if note else ""
+    if model == "slow":
+        return (f"No effects panel. {why}The slow-mover model fits holidays, season and weather "
+                "in one\ncount model, without separate factors to show.")
+    return f"No effects panel. {why}The {model or 'chosen'} model has no separate factors."
+
+
+def _plot_last_year(ax: object, series: object, position: int, start: pd.Timestamp,
+                    end: pd.Timestamp) -> None:  # fmt: skip
+    """Last year's sales on the dates shown, moved forward 52 weeks."""
+    dates = series.dates  # type: ignore[attr-defined]
+    moved = dates + LAST_YEAR
+    keep = (moved >= start) & (moved <= end)
+    if keep.any() and not np.isnan(series.values[keep, position]).all():  # type: ignore[attr-defined]
+        ax.plot(moved[keep], series.values[keep, position], color="tab:orange", lw=1,  # type: ignore[attr-defined]
+                ls="--", alpha=0.8, label="last year (52 weeks earlier)")  # fmt: skip
 
 
 def _rows(result: ForecastResult, key: pd.Series) -> pd.DataFrame:
@@ -192,22 +230,50 @@ def _component_rows(result: ForecastResult, key: pd.Series) -> pd.DataFrame | No
 
 def _mark_holidays(ax: object, result: ForecastResult, store: str, start: pd.Timestamp,
                    end: pd.Timestamp) -> None:  # fmt: skip
-    events = result.designs[store].events
+    """A line on each holiday and one label per cluster of nearby days, above the axes."""
+    for cluster in holiday_clusters(result.designs[store].events, start, end):
+        for day in cluster["dates"]:
+            ax.axvline(day, color="tab:red", lw=0.6, alpha=0.5)  # type: ignore[attr-defined]
+        ax.annotate(cluster["label"], (cluster["dates"][0], 1.0),  # type: ignore[attr-defined]
+                    xycoords=("data", "axes fraction"), xytext=(0, 2 + 9 * cluster["row"]),
+                    textcoords="offset points", fontsize=7, va="bottom", ha="center",
+                    color="tab:red")  # fmt: skip
+
+
+def holiday_clusters(events: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
+                     gap_days: int = HOLIDAY_GAP_DAYS) -> list[dict[str, object]]:
+    """Holidays between ``start`` and ``end`` grouped into labels that do not overlap.
+
+    Days at most ``gap_days`` apart share one label (``Christmas Eve +2``); labels of clusters
+    less than 12 days apart go on alternating rows (``row`` 0 or 1).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        :attr:`forecasting.regressors.Design.events` (``date, event, offset``).
+
+    Returns
+    -------
+    list of dict
+        ``dates`` (the holidays' days), ``names`` and ``label``, and ``row``, in date order.
+    """
     days = events[(events["offset"] == 0) & (events["date"] >= start) & (events["date"] <= end)]
+    days = days.drop_duplicates("date").sort_values("date")
+    clusters: list[dict[str, object]] = []
     for day, name in zip(days["date"], days["event"]):
-        ax.axvline(day, color="tab:red", lw=0.6, alpha=0.5)  # type: ignore[attr-defined]
-        ax.annotate(name, (day, 1), xycoords=("data", "axes fraction"), rotation=90,  # type: ignore[attr-defined]
-                    fontsize=6, va="top", ha="right", color="tab:red")  # fmt: skip
-
-
-def top_series(result: ForecastResult, count: int) -> np.ndarray:
-    """Positions of the ``count`` series with the most forecast units."""
-    item = result.series.item_column
-    keys = ["store"] + ([item] if item else [])
-    totals = result.table.groupby(keys, sort=False)["forecast"].sum()
-    index = pd.MultiIndex.from_frame(result.series.keys[keys])
-    totals = totals.reindex(index if item else result.series.keys["store"]).to_numpy()
-    return np.argsort(-np.nan_to_num(totals), kind="stable")[:count]
+        if clusters and (day - clusters[-1]["dates"][-1]).days <= gap_days:  # type: ignore[index]
+            clusters[-1]["dates"].append(day)  # type: ignore[attr-defined]
+            clusters[-1]["names"].append(name)  # type: ignore[attr-defined]
+        else:
+            clusters.append({"dates": [day], "names": [name]})
+    previous = None
+    for cluster in clusters:
+        names = cluster["names"]
+        cluster["label"] = names[0] + (f" +{len(names) - 1}" if len(names) > 1 else "")  # type: ignore[index, arg-type]
+        near = previous is not None and (cluster["dates"][0] - previous["dates"][-1]).days < 12  # type: ignore[index]
+        cluster["row"] = (1 - previous["row"]) if near else 0  # type: ignore[index, operator]
+        previous = cluster
+    return clusters
 
 
 def plot_file_names(keys: pd.DataFrame) -> list[str]:
