@@ -873,6 +873,8 @@ WALK_BASE: dict[str, list[tuple[list[str], dict[str, str]]]] = {
                             "{catalog}", "--horizon", "7", "--windows", "1"],
                            {"sales": "s.csv", "weather": "w.csv", "stores": "store.toml",
                             "events": "ev.csv", "catalog": "c.csv"})],
+    "forecast compare": [(["forecast", "compare", "{base}", "{other}", "--catalog", "{catalog}"],
+                          {"base": "fc.csv", "other": "fc.csv", "catalog": "c.csv"})],
     "forecast holidays": [(["forecast", "holidays", "--years", "2025", "--events", "{events}"],
                            {"events": "ev.csv"})],
     "plan orders": [(["plan", "orders", "{forecast_file}", "--stock", "{stock_file}", "--catalog",
