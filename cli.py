@@ -1350,11 +1350,15 @@ def rules_mine(settings: Settings, output: str | None, fmt: str | None, **option
     One row per rule: both sides (item codes, names and categories with --catalog), counts and
     supports, confidence, lift, leverage, conviction, Zhang's metric, Jaccard, certainty,
     Kulczynski, the Fisher p-value and its corrected value, and whether the rule is significant
-    and redundant. Sorted by lift. In CSV the sides are |-joined; in JSON they are arrays.
+    and redundant. Sorted by lift (--sort for support, confidence or count). With --pairs, one
+    row per pair of items with both directions' confidence. In CSV the sides are |-joined; in
+    JSON they are arrays. Items that may not be products (fees, bags, deposits) are named on
+    stderr; --exclude-pattern leaves them out.
 
     \b
     Examples:
       kori rules mine receipts.csv --catalog catalog.csv -o rules.csv
+      kori rules mine receipts.csv --catalog catalog.csv --pairs --sort count
       kori rules mine groceries.csv --layout basket --min-support 0.001 --min-confidence 0.5
       kori rules mine receipts.csv --catalog catalog.csv --with "Salmon fillet 400 g"
       kori rules mine receipts.csv --split month -f json
@@ -1731,8 +1735,7 @@ def forecast_run(settings: Settings, output: str | None, fmt: str | None, **opti
             regressors=inputs.regressors, levels=options["levels"] or (80.0, 95.0),
             quantiles=options["quantiles"], jobs=options["jobs"],
             components=bool(options["components_file"] or options["plots_dir"]),
-            catalog=read_table(options["catalog"])[0] if options["catalog"] else None,
-            progress=progress,
+            catalog=inputs.catalog, progress=progress,
         )  # fmt: skip
     _tell(settings, result)
     if options["components_file"]:
@@ -1845,7 +1848,8 @@ def forecast_backtest(settings: Settings, output: str | None, fmt: str | None,
                               levels=options["levels"] or (80.0, 95.0),
                               regressors=inputs.regressors, weather_at=options["weather_at"],
                               weather_days=options["weather_days"], jobs=options["jobs"],
-                              progress=progress, source=inputs.source)  # fmt: skip
+                              progress=progress, source=inputs.source,
+                              catalog=inputs.catalog)  # fmt: skip
     _tell(settings, result)
     write_table(result.table, output, fmt, default="table")
     _write_backtest_files(settings, result, inputs.series, options)

@@ -30,6 +30,7 @@ from forecasting.intervals import (  # level_probs re-exported: it used to live 
 )
 from forecasting.models import blocks, run_block, series_count
 from forecasting.models.base import Output, Task
+from forecasting.products import product_names, with_products
 from forecasting.regressors import weather_columns
 from forecasting.series import SeriesSet
 from forecasting.tasks import Regressors, build_tasks
@@ -328,6 +329,7 @@ def run_backtest(
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     source: str = "<sales>",
+    catalog: pd.DataFrame | None = None,
 ) -> BacktestResult:
     """Rolling-origin backtest of ``models`` (seasonal naive is always added).
 
@@ -356,6 +358,9 @@ def run_backtest(
         Called with the number of series finished per model.
     source : str
         The sales file, for messages.
+    catalog : pandas.DataFrame, optional
+        ``sku, name, category``: with sku series, the per-series and forecast tables get
+        ``name`` and ``category`` right after ``sku``.
 
     Returns
     -------
@@ -409,10 +414,12 @@ def run_backtest(
     overall = summarise(table, ["model"], levels)
     naive = overall.loc[overall["model"] == "naive", "wape"].iloc[0]
     overall["wape_vs_naive"] = overall["wape"] / naive
-    per_series = summarise(table, key_columns + ["model"], levels)
+    products = product_names(series, catalog)
+    per_series = with_products(summarise(table, key_columns + ["model"], levels), products)
     return BacktestResult(overall=overall, per_series=per_series,
                           origins=[series.dates[s - 1] for s in starts],
-                          forecasts=_forecast_table(series, rows, names, starts),
+                          forecasts=with_products(_forecast_table(series, rows, names, starts),
+                                                  products),
                           horizon=horizon, weather=_weather_words(regressors, weather_at,
                                                                   weather_days))  # fmt: skip
 

@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from forecasting.engine import map_tasks
-from forecasting.errors import ParameterError
 from forecasting.intervals import (  # re-exported: the CLI, tests and benchmarks import them here
     LEVEL_RANGE,
     QUANTILE_RANGE,
@@ -30,6 +29,7 @@ from forecasting.intervals import (  # re-exported: the CLI, tests and benchmark
 )
 from forecasting.models import DEFAULT_MODEL, blocks, model_function, run_block, series_count
 from forecasting.models.base import Output, Task
+from forecasting.products import product_names, with_products
 from forecasting.regressors import Design
 from forecasting.series import SeriesSet, future_dates
 from forecasting.tasks import Regressors, build_tasks
@@ -186,7 +186,7 @@ def forecast(
     """
     levels, quantiles = check_levels(levels), check_quantiles(quantiles)
     model_function(model)
-    products = _products(series, catalog)
+    products = product_names(series, catalog)
     regressors = regressors or Regressors()
     future = future_dates(series, horizon)
     probs = tuple(sorted(set(level_probs(levels)) | {float(q) for q in quantiles}))
@@ -200,36 +200,11 @@ def forecast(
              if output.components is not None]  # fmt: skip
     closed = {task.store: list(future[task.closed[task.n_hist:]]) for task in tasks}
     if products is not None:
-        table = _with_products(table, products)
+        table = with_products(table, products)
     return ForecastResult(table=table, series=series, designs=designs,
                           components=pd.concat(parts, ignore_index=True) if parts else None,
                           closed={store: days for store, days in closed.items() if days},
                           model=model, horizon=horizon, products=products)
-
-
-def _products(series: SeriesSet, catalog: pd.DataFrame | None) -> pd.DataFrame | None:
-    """``sku, name, category`` of each sku of ``series`` ("" where the catalog lacks it)."""
-    if catalog is None or series.item_column != "sku":
-        return None
-    missing = [c for c in ("sku", "name", "category") if c not in catalog.columns]
-    if missing:
-        raise ParameterError(f"the catalog has no column {', '.join(map(repr, missing))} "
-                             f"(found: {', '.join(map(str, catalog.columns))})",
-                             fix="Give `catalog` with sku, name and category")  # fmt: skip
-    known = catalog[["sku", "name", "category"]].astype(str).drop_duplicates("sku")
-    skus = pd.DataFrame({"sku": pd.unique(series.keys["sku"].astype(str))})
-    return skus.merge(known, on="sku", how="left").fillna("")
-
-
-def _with_products(table: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
-    """``table`` with ``name`` and ``category`` right after ``sku``."""
-    at = table.columns.get_loc("sku") + 1
-    lookup = products.set_index("sku")
-    skus = table["sku"].astype(str)
-    table = table.copy()
-    table.insert(at, "name", skus.map(lookup["name"]).to_numpy())
-    table.insert(at + 1, "category", skus.map(lookup["category"]).to_numpy())
-    return table
 
 
 def grouped_notes(notes: Iterable[str]) -> list[str]:

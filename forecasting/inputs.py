@@ -35,12 +35,15 @@ class Inputs:
     notes : list of str
         What reading the tables changed (negative quantities clipped or dropped), one sentence
         each.
+    catalog : pandas.DataFrame or None
+        The catalog, checked, when one was given (for names beside the skus).
     """
 
     series: SeriesSet
     regressors: Regressors
     source: str = "<sales>"
     notes: list[str] = field(default_factory=list)
+    catalog: pd.DataFrame | None = None
 
     def summary(self) -> list[str]:
         """What was read: rows, series, their frequency and dates, and what was filled or left
@@ -147,7 +150,8 @@ def load_inputs(
     regressors = Regressors(country=country, subdiv=subdiv, holidays=holidays, events=events,
                             weather=weather, weather_source=weather_source,
                             temperature_offset=temperature_offset, stores=stores or None)  # fmt: skip
-    return Inputs(series=series, regressors=regressors, source=label, notes=notes)
+    return Inputs(series=series, regressors=regressors, source=label, notes=notes,
+                  catalog=catalog)
 
 
 def _present(frame: pd.DataFrame, columns: Mapping[str, str]) -> dict[str, str]:

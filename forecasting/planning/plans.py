@@ -7,7 +7,7 @@ with the table(s) and the summary lines the command prints.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -249,6 +249,7 @@ class FreezerPlanResult:
 
     plan: FreezerPlan
     days_left_out: int
+    names: dict[str, str] = field(default_factory=dict)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -257,8 +258,15 @@ class FreezerPlanResult:
 
     @property
     def skus(self) -> pd.DataFrame:
-        """Space per store, sku and week."""
-        return self.plan.skus
+        """Space per store, sku and week, with the product ``name`` after ``sku`` when the
+        catalog has names."""
+        skus = self.plan.skus
+        if not self.names:
+            return skus
+        skus = skus.copy()
+        skus.insert(skus.columns.get_loc("sku") + 1, "name",
+                    skus["sku"].astype(str).map(self.names).fillna("").to_numpy())
+        return skus
 
     def summary(self) -> list[str]:
         """The days left out (if any), then the plan's summary lines.
@@ -342,7 +350,9 @@ def plan_freezer(forecast: pd.DataFrame, catalog: pd.DataFrame,
     plan = freezer_plans(daily, catalog, stores or {}, capacity=litres,
                          service_level=service_level, review_days=review_days,
                          source=sources.get("stores", "<stores>"))  # fmt: skip
-    return FreezerPlanResult(plan=plan, days_left_out=cut)
+    names = (dict(zip(catalog["sku"].astype(str), catalog["name"].astype(str)))
+             if "name" in catalog.columns else {})  # fmt: skip
+    return FreezerPlanResult(plan=plan, days_left_out=cut, names=names)
 
 
 def _capacities(capacity: float | Mapping[str, float] | None,

@@ -68,3 +68,20 @@ def test_plan_orders_takes_a_forecast_or_its_daily_demand(sample) -> None:
         plan = plan_orders(given, stock, sample.catalog, sample.stores)
         pd.testing.assert_frame_equal(plan.table, direct.lines, check_dtype=False)  # ns or us
         assert plan.summary() == direct.summary()
+
+
+def test_backtest_tables_name_the_products_given_a_catalog(sample) -> None:
+    from forecasting import backtest
+
+    few = sample.sales[sample.sales["sku"].isin(["K1040", "K1001"])]
+    inputs = load_inputs(few, catalog=sample.catalog)
+    assert inputs.catalog is not None
+    result = backtest(inputs.series, models=["naive"], horizon=7, windows=1,
+                      catalog=inputs.catalog)  # fmt: skip
+    for table in (result.per_series, result.forecasts):
+        columns = list(table.columns)
+        assert columns[columns.index("sku") + 1: columns.index("sku") + 3] == ["name", "category"]
+        names = dict(zip(table["sku"], table["name"]))
+        assert names["K1040"] == sample.catalog.set_index("sku").loc["K1040", "name"]
+    plain = backtest(inputs.series, models=["naive"], horizon=7, windows=1)
+    assert "name" not in plain.per_series.columns

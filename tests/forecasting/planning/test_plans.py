@@ -66,7 +66,7 @@ def test_plan_freezer_is_the_chain_of_steps(sample, demand) -> None:
     weeks, cut = full_weeks(frozen_demand(demand, catalog))
     plan = freezer_plans(weeks, catalog, sample.stores)
     pd.testing.assert_frame_equal(result.table, plan.categories)
-    pd.testing.assert_frame_equal(result.skus, plan.skus)
+    pd.testing.assert_frame_equal(result.skus.drop(columns="name"), plan.skus)
     assert cut == result.days_left_out == 1
     assert result.summary() == [
         "Left out 1 days of the forecast's first and last weeks, which are not whole weeks "
@@ -107,3 +107,12 @@ def test_the_plans_are_exported_lazily_from_the_package() -> None:
     assert {"plan_staffing", "plan_freezer", "forecast", "backtest"} <= set(forecasting.__all__)
     with pytest.raises(AttributeError):
         forecasting.no_such_name  # noqa: B018
+
+
+def test_plan_freezer_names_the_skus(sample, demand) -> None:
+    result = plan_freezer(demand, sample.catalog, sample.stores)
+    columns = list(result.skus.columns)
+    assert columns[columns.index("sku") + 1] == "name"
+    names = dict(zip(sample.catalog["sku"], sample.catalog["name"]))
+    assert (result.skus["name"] == result.skus["sku"].map(names)).all()
+    assert "name" not in result.plan.skus.columns  # the plan itself keeps its columns
