@@ -1,0 +1,85 @@
+"""Who buys: customer-base models on purchase histories (loyalty ids, card ids).
+
+From transactions (customer, timestamp, optional amount) to one row per customer
+(:func:`summarise`: repeat purchases, recency, age and mean repeat spend), to models of how many
+more purchases each customer will make and whether they are still a customer at all:
+
+- :class:`BetaGeoModel`: the BG/NBD model (Fader, Hardie and Lee 2005) of purchases and
+  drop-out, with ``p_alive``, ``expected_purchases`` and ``expected_purchases_new``
+- :class:`GammaGammaModel`: the Gamma-Gamma model of spend per purchase (Fader, Hardie and Lee
+  2005b), with ``expected_spend``
+- :func:`lifecycle`: per customer P(alive), expected purchases and spend in the next periods,
+  and whether the customer has lapsed (P(alive) below :data:`LAPSED_BELOW`)
+- :func:`holdout_check`: fit on a calibration period, compare predicted and actual purchases in
+  the holdout that follows
+- :func:`simulate_customers` and :func:`simulate_transactions`: BG/NBD customers with known
+  parameters, to test and time the models
+
+Everything is loaded on first use so that ``import customers`` stays light. The submodules are
+internal: their names and signatures may change between releases.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from customers.errors import (
+    CustomerError,
+    FitError,
+    NotFittedError,
+    ParameterError,
+    SchemaError,
+    TooFewCustomersError,
+)
+
+if TYPE_CHECKING:
+    from customers.bgnbd import BetaGeoModel
+    from customers.gammagamma import GammaGammaModel
+    from customers.holdout import holdout_check
+    from customers.outlook import LAPSED_BELOW, lifecycle
+    from customers.simulate import simulate_customers, simulate_transactions
+    from customers.summary import summarise
+
+# Exported name -> (module, name in it).
+_LAZY = {
+    "summarise": ("customers.summary", "summarise"),
+    "BetaGeoModel": ("customers.bgnbd", "BetaGeoModel"),
+    "GammaGammaModel": ("customers.gammagamma", "GammaGammaModel"),
+    "lifecycle": ("customers.outlook", "lifecycle"),
+    "LAPSED_BELOW": ("customers.outlook", "LAPSED_BELOW"),
+    "holdout_check": ("customers.holdout", "holdout_check"),
+    "simulate_customers": ("customers.simulate", "simulate_customers"),
+    "simulate_transactions": ("customers.simulate", "simulate_transactions"),
+}
+
+__all__ = [
+    "LAPSED_BELOW",
+    "BetaGeoModel",
+    "CustomerError",
+    "FitError",
+    "GammaGammaModel",
+    "NotFittedError",
+    "ParameterError",
+    "SchemaError",
+    "TooFewCustomersError",
+    "holdout_check",
+    "lifecycle",
+    "simulate_customers",
+    "simulate_transactions",
+    "summarise",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a lazy export on first use (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'customers' has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    value = getattr(import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
