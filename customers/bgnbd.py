@@ -146,31 +146,40 @@ class BetaGeoModel:
         history (x, t_x, T) (FHL 2005, equation 10).
 
         ``(a+b+x-1)/(a-1) [1 - ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(α+T+t))]``
-        divided by ``1 + [x>0] a/(b+x-1) ((α+T)/(α+t_x))^(r+x)``.
+        divided by ``1 + [x>0] a/(b+x-1) ((α+T)/(α+t_x))^(r+x)``. The hypergeometric term is
+        computed through Euler's transformation, ``((α+T)/(α+T+t))^(a-1)
+        2F1(a+b-1-r, a-1; a+b+x-1; z)``, whose parameters stay small for heavy buyers (the
+        direct form overflows there). Customers whose P(alive) underflows to 0 expect 0.
         """
         import numpy as np
-        from scipy.special import expit, hyp2f1
+        from scipy.special import expit
 
         t = _horizon(t)
         r, alpha, a, b = self._params()
+        a = _off_one(a)
         x, t_x, T = check_summary(summary, min_customers=0)
         z = t / (alpha + T + t)
-        ratio = np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + T + t)))
-        head = (a + b + x - 1) / (a - 1) * (1 - ratio * hyp2f1(r + x, b + x, a + b + x - 1, z))
-        return head * expit(-self._log_odds_dead(x, t_x, T))
+        shrink = np.exp((a - 1) * (np.log(alpha + T) - np.log(alpha + T + t)))
+        head = (a + b + x - 1) / (a - 1) * (1 - shrink * _hyp2f1(a + b - 1 - r, a - 1,
+                                                                a + b + x - 1, z))
+        alive = expit(-self._log_odds_dead(x, t_x, T))
+        with np.errstate(invalid="ignore"):
+            return np.where(alive > 0, head * alive, 0.0)
 
     def expected_purchases_new(self, t: float | np.ndarray) -> np.ndarray | float:
         """Expected repeat purchases in the first ``t`` periods of a new customer (FHL 2005,
         equation 9): ``(a+b-1)/(a-1) [1 - (α/(α+t))^r 2F1(r, b; a+b-1; t/(α+t))]``."""
         import numpy as np
-        from scipy.special import hyp2f1
 
         r, alpha, a, b = self._params()
+        a = _off_one(a)
         t_arr = np.asarray(t, dtype=float)
         if np.any(t_arr < 0) or not np.all(np.isfinite(t_arr)):
             raise ParameterError(f"`t={t!r}` must be finite and non-negative")
+        # Euler's transformation of 2F1(r, b; a+b-1; z), as in expected_purchases.
         value = (a + b - 1) / (a - 1) * (
-            1 - (alpha / (alpha + t_arr)) ** r * hyp2f1(r, b, a + b - 1, t_arr / (alpha + t_arr)))
+            1 - (alpha / (alpha + t_arr)) ** (a - 1)
+            * _hyp2f1(a + b - 1 - r, a - 1, a + b - 1, t_arr / (alpha + t_arr)))
         return float(value) if value.ndim == 0 else value
 
     def __repr__(self) -> str:
@@ -189,4 +198,26 @@ def _horizon(t: Any) -> float:
         value = math.nan
     if not math.isfinite(value) or value < 0:
         raise ParameterError(f"`t={t!r}` is not a non-negative number of periods")
+    return value
+
+
+def _off_one(a: float) -> float:
+    """``a`` nudged off 1, where the expectations' factor 1/(a-1) has a removable singularity
+    (the bracket it multiplies is 0 there too)."""
+    return a if abs(a - 1) > 1e-7 else 1 + 1e-7
+
+
+def _hyp2f1(a: Any, b: Any, c: Any, z: Any) -> np.ndarray:
+    """Gauss's 2F1, with scipy's ``inf`` for integer ``c - a - b`` and z > 0.9 (scipy 1.17
+    returns ``hyp2f1(1, 1, 101, 0.95) = inf``) replaced by the value at ``c`` moved by 1e-9
+    relative, which is continuous there."""
+    import numpy as np
+    from scipy.special import hyp2f1
+
+    a, b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (a, b, c, z)))
+    value = np.asarray(hyp2f1(a, b, c, z), dtype=float)
+    bad = ~np.isfinite(value)
+    if bad.any():
+        value = value.copy()
+        value[bad] = hyp2f1(a[bad], b[bad], c[bad] * (1 - 1e-9), z[bad])
     return value
