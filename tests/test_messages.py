@@ -1,6 +1,6 @@
 """Library messages speak of Python parameters, not command-line flags.
 
-A message of :mod:`basket` or :mod:`forecasting` names a parameter in single backticks
+A message of :mod:`basket`, :mod:`forecasting` or :mod:`customers` names a parameter in single backticks
 (`` `top` ``, `` `min_confidence=0.2` ``, `` `columns={'date': 'day'}` ``); the command line
 writes each as the option that sets it (:func:`cli.as_flags`), found by the Click parameter's
 Python name. So a library string must never spell a flag, and every name it backticks must be
@@ -18,7 +18,8 @@ import click
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = sorted(p for package in ("basket", "forecasting") for p in (ROOT / package).rglob("*.py"))
+MODULES = sorted(p for package in ("basket", "forecasting", "customers")
+                 for p in (ROOT / package).rglob("*.py"))
 
 FLAG = re.compile(r"(?<![\w-])--[a-z]")
 PARAMETER = re.compile(r"(?<!`)`([A-Za-z_]\w*)(?:=[^`]*)?`(?!`)")
@@ -59,6 +60,11 @@ def _library_strings() -> Iterator[tuple[str, int, str]]:
             yield str(path.relative_to(ROOT)), line, text
 
 
+WITHOUT_COMMANDS = ("customers/",)
+"""Packages with no `kori` command yet (issue 14 adds `kori customers`): their backticked names
+cannot be options yet. Remove the entry with the commands."""
+
+
 def _click_names() -> set[str]:
     """The Python names of every parameter of every kori command."""
     import cli
@@ -90,6 +96,7 @@ def test_library_parameters_in_backticks_are_options_of_some_command() -> None:
     known = _click_names() | set(SPECIAL) | set(MISMATCHED)
     unknown = [f"{path}:{line}: `{name}` in {text!r}"
                for path, line, text in _library_strings()
+               if not path.startswith(WITHOUT_COMMANDS)
                for name in PARAMETER.findall(text) if name not in known]  # fmt: skip
     assert not unknown, "backticked names that no kori command takes:\n" + "\n".join(unknown)
 
