@@ -14,6 +14,10 @@ more purchases each customer will make and whether they are still a customer at 
   the holdout that follows
 - :func:`simulate_customers` and :func:`simulate_transactions`: BG/NBD customers with known
   parameters, to test and time the models
+- :func:`nps`: the Net Promoter Score of survey answers, overall and per group, with its
+  standard error (finite-population corrected) and interval
+- :func:`sample_size` and :func:`draw_survey_sample`: how many customers to survey for a margin
+  of error, and a seeded (stratified) random sample of whom
 
 Everything is loaded on first use so that ``import customers`` stays light. The submodules are
 internal: their names and signatures may change between releases.
@@ -37,9 +41,11 @@ if TYPE_CHECKING:
     from customers.bgnbd import BetaGeoModel
     from customers.gammagamma import GammaGammaModel
     from customers.holdout import holdout_check
+    from customers.net_promoter import nps, sample_size
     from customers.outlook import LAPSED_BELOW, lifecycle
     from customers.simulate import simulate_customers, simulate_transactions
     from customers.summary import summarise
+    from customers.survey_sample import draw_survey_sample
 
 # Exported name -> (module, name in it).
 _LAZY = {
@@ -51,6 +57,9 @@ _LAZY = {
     "holdout_check": ("customers.holdout", "holdout_check"),
     "simulate_customers": ("customers.simulate", "simulate_customers"),
     "simulate_transactions": ("customers.simulate", "simulate_transactions"),
+    "nps": ("customers.net_promoter", "nps"),
+    "sample_size": ("customers.net_promoter", "sample_size"),
+    "draw_survey_sample": ("customers.survey_sample", "draw_survey_sample"),
 }
 
 __all__ = [
@@ -63,8 +72,11 @@ __all__ = [
     "ParameterError",
     "SchemaError",
     "TooFewCustomersError",
+    "draw_survey_sample",
     "holdout_check",
     "lifecycle",
+    "nps",
+    "sample_size",
     "simulate_customers",
     "simulate_transactions",
     "summarise",
