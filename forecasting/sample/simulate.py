@@ -16,6 +16,7 @@ from forecasting.sample.calendar_effects import (
     store_day_factor,
 )
 from forecasting.sample.demand import Demand, draw_demand, expected_lines, trend
+from forecasting.sample.loyalty import simulate_loyalty
 from forecasting.sample.products import CROSS_SELLS, PRODUCTS, CrossSell, Product
 from forecasting.sample.receipts import receipts_of_day, split_into_hours
 from forecasting.sample.weather import Climate, blur_forecast, simulate_weather
@@ -116,6 +117,19 @@ class SampleStore:
         The planted habits: ``anchor, companion`` (skus), their names and ``share``.
     seed : int
         The seed the simulation ran with.
+    loyalty : pandas.DataFrame
+        ``receipt_id, customer_id``: the receipts of ``receipts`` paid with a loyalty card.
+    customers : pandas.DataFrame
+        ``customer_id, store, joined_on, household``: the card holders.
+    loyalty_visits : pandas.DataFrame
+        ``customer_id, timestamp, store, receipt_id, amount_eur``: every card holder's visits
+        over the whole history (``receipt_id`` empty before the receipt weeks).
+    survey : pandas.DataFrame
+        ``customer_id, answered_on, score``: Net Promoter answers (0-10) of a random sample.
+    loyalty_truth : pandas.DataFrame
+        The planted truths, one row per card holder (not written to a file): ``customer_id,
+        store, kind, household, joined_on, lapse_date, weekday, hour, habit, score,
+        survey_population`` (see :mod:`forecasting.sample.loyalty`).
     """
 
     catalog: pd.DataFrame
@@ -127,6 +141,11 @@ class SampleStore:
     stores: dict[str, StoreConfig]
     cross_sells: pd.DataFrame
     seed: int
+    loyalty: pd.DataFrame
+    customers: pd.DataFrame
+    loyalty_visits: pd.DataFrame
+    survey: pd.DataFrame
+    loyalty_truth: pd.DataFrame
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The data files by name, in the order ``kori sample`` writes them."""
@@ -137,6 +156,15 @@ class SampleStore:
             "weather.csv": self.weather,
             "traffic.csv": self.traffic,
             "stock.csv": self.stock,
+        }
+
+    def loyalty_tables(self) -> dict[str, pd.DataFrame]:
+        """The loyalty-card files by name, which ``kori sample`` writes after :meth:`tables`."""
+        return {
+            "customers.csv": self.customers,
+            "loyalty.csv": self.loyalty,
+            "loyalty_visits.csv": self.loyalty_visits,
+            "survey.csv": self.survey,
         }
 
     def store_toml(self) -> str:
@@ -195,6 +223,8 @@ def simulate_store(
     >>> sample = simulate_store(seed=1, years=1, receipt_weeks=1)
     >>> sorted(sample.tables())
     ['catalog.csv', 'receipts.csv', 'sales.csv', 'stock.csv', 'traffic.csv', 'weather.csv']
+    >>> sorted(sample.loyalty_tables())
+    ['customers.csv', 'loyalty.csv', 'loyalty_visits.csv', 'survey.csv']
     """
     _check(years, receipt_weeks, forecast_days, end)
     start = (pd.Timestamp(end) - pd.DateOffset(years=years) + pd.Timedelta(days=1)).date()
@@ -235,16 +265,27 @@ def simulate_store(
         receipt_days=receipt_weeks * 7, traffic_rng=traffic_rng, receipt_rng=receipt_rng,
     )  # fmt: skip
     catalog = _catalog(products, skus)
+    receipts, traffic = _nanoseconds(receipts), _nanoseconds(traffic)
+    cards = simulate_loyalty(
+        receipts=receipts, traffic=traffic, catalog=catalog, start=dates[0], end=dates[-1],
+        receipts_from=dates[-1] + pd.Timedelta(days=1) - pd.Timedelta(days=receipt_weeks * 7),
+        seed=seed,
+    )  # fmt: skip
     return SampleStore(
         catalog=catalog,
         sales=_nanoseconds(_sales(dates, codes, skus, demand.units)),
-        receipts=_nanoseconds(receipts),
+        receipts=receipts,
         weather=_nanoseconds(_weather_table(weather, codes)),
-        traffic=_nanoseconds(traffic),
+        traffic=traffic,
         stock=_stock(demand.units, codes, catalog),
         stores=dict(SAMPLE_STORES),
         cross_sells=_cross_sell_table(products, skus, cross_sells),
         seed=seed,
+        loyalty=cards.loyalty,
+        customers=cards.customers,
+        loyalty_visits=cards.visits,
+        survey=cards.survey,
+        loyalty_truth=cards.truth,
     )
 
 
