@@ -46,6 +46,7 @@ def _assert_fits(found: dict, width: int) -> None:
     assert found["page_overflow_px"] <= 0, found
 
 
+@pytest.mark.slow  # a browser on the sample store's report: in CI, which runs pytest without -m
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_sample_report_fits_and_is_photographed(sample_report, tmp_path, size):
     width, height = size

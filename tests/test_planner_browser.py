@@ -130,6 +130,7 @@ def few(sample_dir, tmp_path_factory):
     return folder
 
 
+@pytest.mark.slow  # a forecast and a browser run (6 s): in CI, which runs pytest without -m
 @needs_chromium
 def test_the_page_fits_a_phone_and_every_picture_loads(runner, few, tmp_path):
     page = _plots(runner, few, tmp_path, "--plot", "ham", "--plot-top", "1")
