@@ -53,6 +53,27 @@ def main() -> None:
     print("BG/NBD:", purchases, " true:", PARAMS)
     print("Gamma-Gamma:", spend)
     print("\n".join(result.summary()))
+    segments()
+
+
+def segments() -> None:
+    """Time profiles and segment on 1,000,000 visits of 100,000 customers (random times of
+    day over 78 weeks, three stores, log-normal amounts; fixed seed)."""
+    rng = np.random.default_rng(1)
+    n = RECEIPTS
+    when = (np.datetime64("2024-01-01T07:00") + rng.integers(0, 78 * 7, n).astype("timedelta64[D]")
+            + rng.integers(0, 14 * 3600, n).astype("timedelta64[s]"))
+    visits = pd.DataFrame({"customer_id": rng.integers(0, CUSTOMERS, n), "timestamp": when,
+                           "store": rng.choice(["A", "B", "C"], n),
+                           "amount_eur": np.round(rng.lognormal(3.0, 0.6, n), 2)})
+    start = time.perf_counter()
+    profile = customers.profiles(visits, as_of="2025-06-30")
+    middle = time.perf_counter()
+    customers.segment(profile, seed=1)
+    end = time.perf_counter()
+    print(f"{n:,} visits of {len(profile):,} customers")
+    print(f"{'profiles':32s} {middle - start:6.2f} s")
+    print(f"{'segment (RFM, k-means, k=5)':32s} {end - middle:6.2f} s")
 
 
 if __name__ == "__main__":

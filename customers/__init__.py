@@ -18,6 +18,9 @@ more purchases each customer will make and whether they are still a customer at 
   standard error (finite-population corrected) and interval
 - :func:`sample_size` and :func:`draw_survey_sample`: how many customers to survey for a margin
   of error, and a seeded (stratified) random sample of whom
+- :func:`profiles`: visits to one row of habits per customer (recency, visits, spend, stores,
+  weekday, hour and category shares); :func:`rfm` quintile scores; :func:`segment`: RFM and
+  k-means segments described in words; :func:`base_by_year`: the active base year by year
 
 Everything is loaded on first use so that ``import customers`` stays light. The submodules are
 internal: their names and signatures may change between releases.
@@ -43,6 +46,8 @@ if TYPE_CHECKING:
     from customers.holdout import holdout_check
     from customers.net_promoter import nps, sample_size
     from customers.outlook import LAPSED_BELOW, lifecycle
+    from customers.profiling import profiles
+    from customers.segments import Segmentation, base_by_year, rfm, segment
     from customers.simulate import simulate_customers, simulate_transactions
     from customers.summary import summarise
     from customers.survey_sample import draw_survey_sample
@@ -59,6 +64,11 @@ _LAZY = {
     "simulate_transactions": ("customers.simulate", "simulate_transactions"),
     "nps": ("customers.net_promoter", "nps"),
     "sample_size": ("customers.net_promoter", "sample_size"),
+    "profiles": ("customers.profiling", "profiles"),
+    "rfm": ("customers.segments", "rfm"),
+    "segment": ("customers.segments", "segment"),
+    "Segmentation": ("customers.segments", "Segmentation"),
+    "base_by_year": ("customers.segments", "base_by_year"),
     "draw_survey_sample": ("customers.survey_sample", "draw_survey_sample"),
 }
 
@@ -71,12 +81,17 @@ __all__ = [
     "NotFittedError",
     "ParameterError",
     "SchemaError",
+    "Segmentation",
     "TooFewCustomersError",
+    "base_by_year",
     "draw_survey_sample",
     "holdout_check",
     "lifecycle",
     "nps",
+    "profiles",
+    "rfm",
     "sample_size",
+    "segment",
     "simulate_customers",
     "simulate_transactions",
     "summarise",
