@@ -24,6 +24,8 @@ import click
 
 from basket.errors import BasketError
 from basket.errors import ParameterError as BasketParameterError
+from customers.errors import CustomerError
+from customers.errors import ParameterError as CustomerParameterError
 from forecasting.errors import ForecastError
 from forecasting.errors import ParameterError as ForecastParameterError
 
@@ -93,11 +95,12 @@ class _Command(click.Command):
         check_paths(ctx)
         try:
             return super().invoke(ctx)
-        except (BasketError, ForecastError) as exc:
+        except (BasketError, ForecastError, CustomerError) as exc:
             if _debugging():
                 raise
             message = as_flags(str(exc), self)
-            if isinstance(exc, (BasketParameterError, ForecastParameterError)):
+            if isinstance(exc, (BasketParameterError, ForecastParameterError,
+                                CustomerParameterError)):
                 raise ParameterProblem(message) from None
             raise DataError(message) from None
 
@@ -138,7 +141,7 @@ def _flag_of(match: re.Match[str], command: click.Command | None) -> str:
     if isinstance(param, click.Argument):
         return param.human_readable_name
     flag = next((opt for opt in param.opts if opt.startswith("--")), param.opts[0])
-    if value is None:
+    if not value:  # `customer=` names the parameter to set, with no value
         return flag
     try:
         literal = ast.literal_eval(value)
@@ -239,10 +242,11 @@ class _Kori(_Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
             raise
-        except (BasketError, ForecastError) as exc:
+        except (BasketError, ForecastError, CustomerError) as exc:
             if ctx.params.get("debug"):
                 raise
-            if isinstance(exc, (BasketParameterError, ForecastParameterError)):
+            if isinstance(exc, (BasketParameterError, ForecastParameterError,
+                                CustomerParameterError)):
                 raise ParameterProblem(as_flags(str(exc))) from None
             raise DataError(as_flags(str(exc))) from None
         except Exception as exc:  # a bug: say so in one line, with the way to see more
@@ -1027,7 +1031,8 @@ def column_mapping(params: dict[str, Any]) -> dict[str, str]:
 
 @data.command("validate")
 @click.argument(
-    "kind", type=click.Choice(["receipts", "sales", "weather", "catalog", "stock", "forecast", "traffic"])
+    "kind", type=click.Choice(["receipts", "sales", "weather", "catalog", "stock", "forecast", "traffic",
+                               "loyalty", "customers", "loyalty_visits", "survey"])
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), help="Format of FILE.")
@@ -1058,7 +1063,8 @@ def data_validate(
 ) -> None:
     """Check a KIND of data FILE and report every problem in it.
 
-    KIND is receipts, sales, weather, catalog or traffic. Problems are listed on stdout (one row
+    KIND is receipts, sales, weather, catalog or traffic, or a loyalty file: loyalty,
+    customers, loyalty_visits or survey. Problems are listed on stdout (one row
     each: severity, check, column, count, first lines, message); the exit code is 1 when any of
     them is an error. Warnings (gaps, returns, repeated receipt lines) do not fail the file.
     Gaps are days without rows, or weeks in weekly data (--freq); missing days that are public
@@ -1106,13 +1112,16 @@ def data_validate(
 
 
 def _schema(kind: str) -> Any:
-    """The schema of a KIND of file: basket's for receipts, forecasting's for the others."""
-    if kind != "receipts":
+    """The schema of a KIND of file: basket's for receipts, customers' for the loyalty files,
+    forecasting's for the others."""
+    from customers.schemas import SCHEMAS as LOYALTY
+
+    if kind != "receipts" and kind not in LOYALTY:
         return kind
     from basket.columns import RECEIPTS_SCHEMA
     from forecasting.schemas import Schema
 
-    return Schema.from_spec(RECEIPTS_SCHEMA)
+    return Schema.from_spec(RECEIPTS_SCHEMA if kind == "receipts" else LOYALTY[kind])
 
 
 # --------------------------------------------------------------------------- rules
@@ -1561,6 +1570,137 @@ def forecast_holidays(settings: Settings, country: str, subdiv: str | None,
     settings.info(f"{table['event'].nunique()} events over {table['date'].nunique()} days "
                   f"({country}{'-' + subdiv if subdiv else ''}, {years[0]}-{years[1]})")  # fmt: skip
     write_table(table, output, fmt, default="table")
+
+
+# --------------------------------------------------------------------------- customers
+
+
+@kori.group()
+def customers() -> None:
+    """Loyalty customers: who comes back and how often, and what they would tell a friend."""
+
+
+def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    return None if value is None else _date(ctx, param, value)
+
+
+@customers.command("next")
+@click.argument("visits", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--as-of", "as_of", required=True, callback=_as_of, metavar="DATE",
+              help="Last day of the visits (required: kori never assumes today).")
+@click.option("--horizon-days", "horizon_days", type=click.FloatRange(0), default=90,
+              show_default=True, help="Days ahead of the expected visits and spend.")
+@click.option("--customer-col", "customer", default="customer_id", show_default=True,
+              metavar="NAME", help="Column of the customer (card) id.")
+@click.option("--timestamp-col", "timestamp", default="timestamp", show_default=True,
+              metavar="NAME", help="Column of the visit time (or date).")
+@click.option("--amount-col", "amount", metavar="NAME",
+              help="Column of the amount spent (default: amount_eur when there; without "
+              "amounts spend is not modelled).")
+@click.option("--date-format", metavar="FMT", help="strftime format of the visit times, e.g. "
+              "%d-%m-%Y (default: inferred).")
+@click.option("--input-format", type=click.Choice(INPUT_FORMATS), help="Format of VISITS.")
+@output_options()
+@click.pass_obj
+def customers_next(settings: Settings, visits: str, input_format: str | None,
+                   output: str | None, fmt: str | None, **options: Any) -> None:  # fmt: skip
+    """Who will come back, how often and for how much: one row per customer of VISITS.
+
+    VISITS has one row per visit (customer_id, timestamp, amount_eur; `kori sample` writes
+    loyalty_visits.csv). Visits on one day count once. Fits the BG/NBD model of visits and
+    drop-out, and the Gamma-Gamma model of spend per visit when there are amounts, and writes
+    per customer: frequency (repeat visit days), recency and T (weeks), p_alive,
+    expected_purchases and (with amounts) expected_spend per visit and expected_value in the
+    next --horizon-days, and lapsed (P(alive) below 0.5).
+
+    \b
+    Examples:
+      kori customers next loyalty_visits.csv --as-of 2025-11-30
+      kori customers next groceries.csv --as-of 2015-12-30 --customer-col Member_number \\
+          --timestamp-col Date --date-format %d-%m-%Y
+    """
+    from customers import next_purchases
+
+    frame, _ = read_table(visits, input_format)
+    label = "<stdin>" if visits == "-" else visits
+    result = next_purchases(frame, source=label, **options)
+    write_table(result.table, output, fmt)
+    _tell(settings, result)
+
+
+@customers.command("nps")
+@click.argument("survey", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--by", metavar="COLUMN", help="Score per group of this column (of SURVEY, or "
+              "of --customers).")
+@click.option("--customers", "customers", type=click.Path(exists=True, dir_okay=False),
+              help="The customer register the survey was drawn from (customers.csv): the "
+              "population, and the --by groups, joined on the customer id.")
+@click.option("--population", type=click.IntRange(1), metavar="N",
+              help="Customers the answers were drawn from (without --customers).")
+@click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=0.95, show_default=True, help="Confidence level of the interval.")
+@click.option("--score-col", "score", default="score", show_default=True, metavar="NAME",
+              help="Column of the answers, 0 to 10.")
+@click.option("--customer-col", "customer", default="customer_id", show_default=True,
+              metavar="NAME", help="Column of the customer id.")
+@click.option("--input-format", type=click.Choice(INPUT_FORMATS), help="Format of SURVEY.")
+@output_options()
+@click.pass_obj
+def customers_nps(settings: Settings, survey: str, customers: str | None,
+                  input_format: str | None, output: str | None, fmt: str | None,
+                  **options: Any) -> None:  # fmt: skip
+    """The Net Promoter Score of SURVEY answers (0-10), with its interval, overall and --by.
+
+    Promoters answer 9-10, detractors 0-6; the NPS is the promoter share minus the detractor
+    share, in points. The standard error is corrected for the population the answers were
+    drawn from: --population N, or the customers of --customers (per --by group).
+
+    \b
+    Examples:
+      kori customers nps survey.csv
+      kori customers nps survey.csv --customers customers.csv --by store
+    """
+    from customers import survey_nps
+
+    answers, first_line = read_table(survey, input_format)
+    label = "<stdin>" if survey == "-" else survey
+    register = read_table(customers)[0] if customers else None
+    result = survey_nps(answers, customers=register, customers_source=customers or "customers",
+                        source=label, first_line=first_line, **options)  # fmt: skip
+    write_table(result.table, output, fmt)
+    _tell(settings, result)
+
+
+@customers.command("survey-sample")
+@click.argument("customers", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--size", "n", type=int, required=True, metavar="N",
+              help="Customers to draw.")
+@click.option("--seed", type=click.IntRange(0), required=True, help="Random seed.")
+@click.option("--strata", metavar="COLUMN",
+              help="Draw in proportion to this column, e.g. store.")
+@click.option("--customer-col", "customer", default="customer_id", show_default=True,
+              metavar="NAME", help="Column of the customer id.")
+@click.option("--input-format", type=click.Choice(INPUT_FORMATS), help="Format of CUSTOMERS.")
+@output_options()
+@click.pass_obj
+def customers_survey_sample(settings: Settings, customers: str, input_format: str | None,
+                            output: str | None, fmt: str | None, **options: Any) -> None:  # fmt: skip
+    """Whom to survey: a seeded random sample of --size customers of CUSTOMERS.
+
+    With --strata each group gets its share of the sample (rounded by the largest remainder).
+    The same file, size and seed give the same customers. Writes their rows of CUSTOMERS.
+
+    \b
+    Examples:
+      kori customers survey-sample customers.csv --size 400 --seed 1 --strata store
+    """
+    from customers import draw_survey_sample
+
+    frame, _ = read_table(customers, input_format)
+    label = "<stdin>" if customers == "-" else customers
+    result = draw_survey_sample(frame, source=label, **options)
+    write_table(result.table, output, fmt)
+    _tell(settings, result)
 
 
 # --------------------------------------------------------------------------- sample and demo
@@ -2228,10 +2368,11 @@ def _write_sample(outdir: Path, settings: Settings, **kwargs: Any) -> dict[str, 
 
 
 def _validates(kind: str) -> bool:
-    """Whether `kori data validate` knows a KIND of sample file (not yet the loyalty files)."""
+    """Whether `kori data validate` knows a KIND of sample file."""
+    from customers.schemas import SCHEMAS as LOYALTY
     from forecasting.schemas import KINDS
 
-    return kind == "receipts" or kind in KINDS
+    return kind == "receipts" or kind in KINDS or kind in LOYALTY
 
 
 def _remove_stale(path: Path, settings: Settings) -> None:
@@ -2321,8 +2462,9 @@ def demo(settings: Settings, outdir: str, **options: Any) -> None:
     mine` does), writes the buyer report (as `kori rules report` does), and forecasts every
     product 28 days ahead with plots (as `kori forecast run` does), and turns the forecasts
     into orders, a staffing plan and a freezer plan (as `kori plan` does); it compares a first
-    week 5 degrees warmer with the forecast (as `kori forecast compare` does). OUTDIR defaults
-    to ./kori-demo.
+    week 5 degrees warmer with the forecast (as `kori forecast compare` does); and it says
+    which loyalty customers come back and the NPS per store (as `kori customers next` and
+    `kori customers nps` do). OUTDIR defaults to ./kori-demo.
     """
     from forecasting.validation import validate_table
 
@@ -2350,6 +2492,8 @@ def demo(settings: Settings, outdir: str, **options: Any) -> None:
     inputs, table = _demo_forecast(settings, folder)
     _demo_whatif(settings, folder, inputs, table)
     _demo_plans(settings, folder, inputs, table)
+    if "loyalty_visits.csv" in written:
+        _demo_customers(settings, folder, kwargs["end"])
     settings.info(f"Done. Try: kori data validate sales {folder / 'sales.csv'}")
 
 
@@ -2452,6 +2596,25 @@ def _demo_plans(settings: Settings, folder: Path, inputs: Any, table: Any) -> No
     settings.info(f"  {folder / 'freezer.csv'}: a year of frozen forecasts")
     for line in space.plan.summary():
         settings.info(f"    {line}")
+
+
+def _demo_customers(settings: Settings, folder: Path, end: Any) -> None:
+    """Step 6 of the demo: who comes back (as `kori customers next`) and the NPS per store (as
+    `kori customers nps --customers --by store`)."""
+    from customers import next_purchases, survey_nps
+
+    settings.info("6. Customers: who comes back in the next 90 days, and the NPS per store")
+    visits = folder / "loyalty_visits.csv"
+    outlook = next_purchases(read_table(str(visits))[0], as_of=end, source=str(visits))
+    atomic_write(folder / "customers_next.csv", lambda p: _serialise(outlook.table, p, "csv"))
+    settings.info(f"  {folder / 'customers_next.csv'}:")
+    for line in outlook.summary()[:2] + outlook.summary()[3:4]:
+        settings.info(f"    {line}")
+    answers, first_line = read_table(str(folder / "survey.csv"))
+    score = survey_nps(answers, customers=read_table(str(folder / "customers.csv"))[0],
+                       by="store", first_line=first_line, source=str(folder / "survey.csv"))  # fmt: skip
+    for line in score.summary():
+        settings.info(f"    {line.split(' from ')[0]}")
 
 
 def _rounded(hours: Any) -> Any:

@@ -21,6 +21,8 @@ more purchases each customer will make and whether they are still a customer at 
 - :func:`profiles`: visits to one row of habits per customer (recency, visits, spend, stores,
   weekday, hour and category shares); :func:`rfm` quintile scores; :func:`segment`: RFM and
   k-means segments described in words; :func:`base_by_year`: the active base year by year
+- :func:`next_purchases` and :func:`survey_nps`: one call each for ``kori customers next`` and
+  ``kori customers nps`` (visits to outlook; answers and the register to the NPS)
 
 Everything is loaded on first use so that ``import customers`` stays light. The submodules are
 internal: their names and signatures may change between releases.
@@ -42,6 +44,7 @@ from customers.errors import (
 
 if TYPE_CHECKING:
     from customers.bgnbd import BetaGeoModel
+    from customers.commands import next_purchases, survey_nps
     from customers.gammagamma import GammaGammaModel
     from customers.holdout import holdout_check
     from customers.net_promoter import nps, sample_size
@@ -70,6 +73,8 @@ _LAZY = {
     "Segmentation": ("customers.segments", "Segmentation"),
     "base_by_year": ("customers.segments", "base_by_year"),
     "draw_survey_sample": ("customers.survey_sample", "draw_survey_sample"),
+    "next_purchases": ("customers.commands", "next_purchases"),
+    "survey_nps": ("customers.commands", "survey_nps"),
 }
 
 __all__ = [
@@ -87,6 +92,7 @@ __all__ = [
     "draw_survey_sample",
     "holdout_check",
     "lifecycle",
+    "next_purchases",
     "nps",
     "profiles",
     "rfm",
@@ -95,6 +101,7 @@ __all__ = [
     "simulate_customers",
     "simulate_transactions",
     "summarise",
+    "survey_nps",
 ]
 
 

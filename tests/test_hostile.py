@@ -890,6 +890,12 @@ WALK_BASE: dict[str, list[tuple[list[str], dict[str, str]]]] = {
                       {"forecast_file": "fc.csv", "catalog": "c.csv",
                        "stores": "store.toml"})],
     "data validate": [(["data", "validate", "sales", "{file}"], {"file": "s.csv"})],
+    "customers next": [(["customers", "next", "{visits}", "--as-of", "2025-11-30"],
+                        {"visits": "s.csv"})],
+    "customers nps": [(["customers", "nps", "{survey}", "--customers", "{customers}"],
+                       {"survey": "s.csv", "customers": "c.csv"})],
+    "customers survey-sample": [(["customers", "survey-sample", "{customers}", "--size", "1",
+                                  "--seed", "1"], {"customers": "c.csv"})],
 }  # fmt: skip
 
 
