@@ -1630,15 +1630,16 @@ def customers_next(settings: Settings, visits: str, input_format: str | None,
 
 @customers.command("nps")
 @click.argument("survey", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("--by", metavar="COLUMN", help="Score per group of this column (of SURVEY, or "
-              "of --customers).")
+@click.option("--group", "by", metavar="COLUMN", help="Score per group of this column (of "
+              "SURVEY, or of --customers).")
 @click.option("--customers", "customers", type=click.Path(exists=True, dir_okay=False),
               help="The customer register the survey was drawn from (customers.csv): the "
-              "population, and the --by groups, joined on the customer id.")
+              "population, and the --group groups, joined on the customer id.")
 @click.option("--population", type=click.IntRange(1), metavar="N",
               help="Customers the answers were drawn from (without --customers).")
-@click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True),
-              default=0.95, show_default=True, help="Confidence level of the interval.")
+@click.option("--confidence", "level", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=0.95, show_default=True, help="Confidence level of the interval, e.g. "
+              "0.9.")
 @click.option("--score-col", "score", default="score", show_default=True, metavar="NAME",
               help="Column of the answers, 0 to 10.")
 @click.option("--customer-col", "customer", default="customer_id", show_default=True,
@@ -1649,16 +1650,16 @@ def customers_next(settings: Settings, visits: str, input_format: str | None,
 def customers_nps(settings: Settings, survey: str, customers: str | None,
                   input_format: str | None, output: str | None, fmt: str | None,
                   **options: Any) -> None:  # fmt: skip
-    """The Net Promoter Score of SURVEY answers (0-10), with its interval, overall and --by.
+    """The Net Promoter Score of SURVEY answers (0-10), with its interval, overall and per --group.
 
     Promoters answer 9-10, detractors 0-6; the NPS is the promoter share minus the detractor
     share, in points. The standard error is corrected for the population the answers were
-    drawn from: --population N, or the customers of --customers (per --by group).
+    drawn from: --population N, or the customers of --customers (per --group).
 
     \b
     Examples:
       kori customers nps survey.csv
-      kori customers nps survey.csv --customers customers.csv --by store
+      kori customers nps survey.csv --customers customers.csv --group store
     """
     from customers import survey_nps
 
@@ -2600,7 +2601,7 @@ def _demo_plans(settings: Settings, folder: Path, inputs: Any, table: Any) -> No
 
 def _demo_customers(settings: Settings, folder: Path, end: Any) -> None:
     """Step 6 of the demo: who comes back (as `kori customers next`) and the NPS per store (as
-    `kori customers nps --customers --by store`)."""
+    `kori customers nps --customers --group store`)."""
     from customers import next_purchases, survey_nps
 
     settings.info("6. Customers: who comes back in the next 90 days, and the NPS per store")

@@ -104,7 +104,7 @@ def test_next_on_kaggle_groceries_without_amounts(runner, tmp_path):
 def test_nps_with_the_register(runner, sample_dir):
     result = runner.invoke(kori, ["customers", "nps", str(sample_dir / "survey.csv"),
                                   "--customers", str(sample_dir / "customers.csv"),
-                                  "--by", "store", "-f", "json"])
+                                  "--group", "store", "-f", "json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert [row["store"] for row in rows] == ["all", "HKI", "TRE"]
