@@ -1704,6 +1704,119 @@ def customers_survey_sample(settings: Settings, customers: str, input_format: st
     _tell(settings, result)
 
 
+def _segments_k(ctx: click.Context, param: click.Parameter, value: str) -> Any:
+    if value == "auto":
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is neither a whole number nor auto") from None
+
+
+@customers.command("segments")
+@click.argument("visits", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--as-of", "as_of", required=True, callback=_as_of, metavar="DATE",
+              help="Last day of the visits (required: kori never assumes today).")
+@click.option("--k", "k", default="5", show_default=True, callback=_segments_k, metavar="N|auto",
+              help="Segments, or auto: the best silhouette over 3..8.")
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
+              help="Seed of the k-means starts.")
+@click.option("--customer-col", "customer", default="customer_id", show_default=True,
+              metavar="NAME", help="Column of the customer (card) id.")
+@click.option("--timestamp-col", "timestamp", default="timestamp", show_default=True,
+              metavar="NAME", help="Column of the visit time (or date).")
+@click.option("--amount-col", "amount", metavar="NAME", help="Column of the amount spent "
+              "(default: amount_eur when there; without amounts the rows of a visit count).")
+@click.option("--store-col", "store", default="store", show_default=True, metavar="NAME",
+              help="Column of the store (used when there).")
+@click.option("--date-format", metavar="FMT", help="strftime format of the visit times, e.g. "
+              "%d-%m-%Y (default: inferred).")
+@click.option("--segments", "segments_file", type=click.Path(dir_okay=False),
+              help="Also write the table of segments here.")
+@click.option("--by-year", "by_year_file", type=click.Path(dir_okay=False),
+              help="Also write the active base year by year (with segment shares) here.")
+@click.option("--input-format", type=click.Choice(INPUT_FORMATS), help="Format of VISITS.")
+@output_options()
+@click.pass_obj
+def customers_segments(settings: Settings, visits: str, input_format: str | None,
+                       segments_file: str | None, by_year_file: str | None,
+                       output: str | None, fmt: str | None, **options: Any) -> None:  # fmt: skip
+    """RFM scores and behavioural segments in words: one row per customer of VISITS.
+
+    Profiles each customer (recency, visits, spend, weekdays, hours), scores R, F and M 1-5
+    (quintiles), clusters the habits with seeded k-means and describes each segment by what
+    sets it apart, with its share of customers and sales, and how the active base changed
+    year by year (12-month years ending on --as-of).
+
+    \b
+    Examples:
+      kori customers segments loyalty_visits.csv --as-of 2025-11-30 --segments segments.csv
+      kori customers segments groceries.csv --as-of 2015-12-30 --customer-col Member_number \\
+          --timestamp-col Date --date-format %d-%m-%Y --k auto
+    """
+    from customers import customer_segments
+
+    _distinct_outputs(output, segments_file, by_year_file)
+    frame, _ = read_table(visits, input_format)
+    label = "<stdin>" if visits == "-" else visits
+    result = customer_segments(frame, source=label, **options)
+    _tell(settings, result)
+    if segments_file:
+        write_table(result.segments, segments_file, None)
+        settings.info(f"Segments: {segments_file}")
+    if by_year_file:
+        write_table(result.by_year.reset_index(), by_year_file, None)
+        settings.info(f"Base by year: {by_year_file}")
+    write_table(result.table, output, fmt)
+
+
+@customers.command("regulars")
+@click.argument("visits", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--as-of", "as_of", required=True, callback=_as_of, metavar="DATE",
+              help="Last day of the visits (required: kori never assumes today).")
+@click.option("--min-visits", "min_visits", type=click.IntRange(2), default=8, show_default=True,
+              help="Visits a customer needs to be a regular.")
+@click.option("--lines", "lines", type=click.Path(exists=True, dir_okay=False),
+              help="Receipt lines (customer_id, receipt_id or timestamp, item): adds each "
+              "regular's usual basket.")
+@click.option("--item-col", "item", default="sku", show_default=True, metavar="NAME",
+              help="Column of the item in --lines (a sku or a name).")
+@click.option("--customer-col", "customer", default="customer_id", show_default=True,
+              metavar="NAME", help="Column of the customer (card) id.")
+@click.option("--timestamp-col", "timestamp", default="timestamp", show_default=True,
+              metavar="NAME", help="Column of the visit time (or date).")
+@click.option("--store-col", "store", default="store", show_default=True, metavar="NAME",
+              help="Column of the store (used when there).")
+@click.option("--date-format", metavar="FMT", help="strftime format of the visit times, e.g. "
+              "%d-%m-%Y (default: inferred).")
+@click.option("--input-format", type=click.Choice(INPUT_FORMATS), help="Format of VISITS.")
+@output_options()
+@click.pass_obj
+def customers_regulars(settings: Settings, visits: str, input_format: str | None,
+                       lines: str | None, output: str | None, fmt: str | None,
+                       **options: Any) -> None:  # fmt: skip
+    """Regulars of VISITS and their next likely visit: one row per regular.
+
+    A regular has at least --min-visits visits, 70% of them on one weekday within one 2-hour
+    window. Writes their weekday, hours, next_date (after --as-of, at their usual spacing),
+    share of visits in the slot, days since the last visit and status: overdue after 3 or more
+    expected visits missed, else due. With --lines also their usual basket (items on at least
+    half of their visits with lines).
+
+    \b
+    Examples:
+      kori customers regulars loyalty_visits.csv --as-of 2025-11-30
+    """
+    from customers import next_visits
+
+    frame, _ = read_table(visits, input_format)
+    label = "<stdin>" if visits == "-" else visits
+    basket = read_table(lines)[0] if lines else None
+    result = next_visits(frame, lines=basket, source=label, **options)
+    write_table(result.table, output, fmt)
+    _tell(settings, result)
+
+
 # --------------------------------------------------------------------------- sample and demo
 
 

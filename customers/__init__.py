@@ -21,8 +21,10 @@ more purchases each customer will make and whether they are still a customer at 
 - :func:`profiles`: visits to one row of habits per customer (recency, visits, spend, stores,
   weekday, hour and category shares); :func:`rfm` quintile scores; :func:`segment`: RFM and
   k-means segments described in words; :func:`base_by_year`: the active base year by year
-- :func:`next_purchases` and :func:`survey_nps`: one call each for ``kori customers next`` and
-  ``kori customers nps`` (visits to outlook; answers and the register to the NPS)
+- :func:`next_visits`: regulars (visits on one weekday and hour) and their next likely visit
+- :func:`next_purchases`, :func:`survey_nps` and :func:`customer_segments`: one call each for
+  ``kori customers next``, ``kori customers nps`` and ``kori customers segments`` (visits to
+  outlook; answers and the register to the NPS; visits to RFM, segments and the base by year)
 
 Everything is loaded on first use so that ``import customers`` stays light. The submodules are
 internal: their names and signatures may change between releases.
@@ -44,8 +46,9 @@ from customers.errors import (
 
 if TYPE_CHECKING:
     from customers.bgnbd import BetaGeoModel
-    from customers.commands import next_purchases, survey_nps
+    from customers.commands import customer_segments, next_purchases, survey_nps
     from customers.gammagamma import GammaGammaModel
+    from customers.habits import next_visits
     from customers.holdout import holdout_check
     from customers.net_promoter import nps, sample_size
     from customers.outlook import LAPSED_BELOW, lifecycle
@@ -75,6 +78,8 @@ _LAZY = {
     "draw_survey_sample": ("customers.survey_sample", "draw_survey_sample"),
     "next_purchases": ("customers.commands", "next_purchases"),
     "survey_nps": ("customers.commands", "survey_nps"),
+    "customer_segments": ("customers.commands", "customer_segments"),
+    "next_visits": ("customers.habits", "next_visits"),
 }
 
 __all__ = [
@@ -89,10 +94,12 @@ __all__ = [
     "Segmentation",
     "TooFewCustomersError",
     "base_by_year",
+    "customer_segments",
     "draw_survey_sample",
     "holdout_check",
     "lifecycle",
     "next_purchases",
+    "next_visits",
     "nps",
     "profiles",
     "rfm",

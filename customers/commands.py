@@ -289,3 +289,119 @@ def _register(customers: pd.DataFrame, customer: str, by: str | None, source: st
                               where=", ".join(map(repr, register.index[blank][:_SHOW])),
                               fix=f"Fill in {by} for every customer")  # fmt: skip
     return register
+
+
+@dataclass(frozen=True)
+class CustomerSegments:
+    """What :func:`customer_segments` returns.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per customer (the customer column first): ``segment``, ``segment_name``,
+        ``r``, ``f``, ``m``, ``rfm`` and the profile's ``recency_days``, ``frequency``,
+        ``spend``, ``mean_spend``, ``first_visit``, ``last_visit`` (and ``main_store``).
+    segments : pandas.DataFrame
+        Per segment, as :class:`customers.Segmentation`.
+    by_year : pandas.DataFrame
+        The active base year by year with the share of each segment, as
+        :func:`customers.base_by_year`.
+    segmentation : Segmentation
+    amount : str or None
+        The amount column (None: the rows of each visit stand in for its spend).
+    """
+
+    table: pd.DataFrame
+    segments: pd.DataFrame
+    by_year: pd.DataFrame
+    segmentation: Any
+    amount: str | None
+
+    def summary(self) -> list[str]:
+        """The segments in words with their shares, and the base year by year."""
+        lines = self.segmentation.summary()
+        spent = "spent" if self.amount else "rows"
+        if self.amount is None:
+            lines.append("no amounts: spend counts the rows of each visit (items), not money")
+        for year_to, row in self.by_year.iterrows():
+            shares = {c[6:]: row[c] for c in self.by_year.columns if c.startswith("share_")}
+            top = max(shares, key=shares.get) if shares else ""
+            lines.append(f"year to {year_to} ({row['days']} days): {row['customers']:,} active "
+                         f"customers, {row['visits_per_customer']:.1f} visits and "
+                         f"{row['spend_per_customer']:,.0f} {spent} each; biggest segment "
+                         f"{top} ({shares.get(top, 0):.0%})")
+        return lines
+
+
+def customer_segments(
+    visits: pd.DataFrame,
+    *,
+    as_of: str | date | datetime,
+    k: int | str = 5,
+    seed: int = 0,
+    customer: str = "customer_id",
+    timestamp: str = "timestamp",
+    amount: str | None = None,
+    store: str | None = "store",
+    date_format: str | None = None,
+    source: str = "visits",
+) -> CustomerSegments:
+    """Visits to RFM scores, behavioural segments in words and the base year by year.
+
+    Chains :func:`customers.profiles`, :func:`customers.rfm`, :func:`customers.segment` and
+    :func:`customers.base_by_year`. Without an amount column (``amount=None`` and no
+    :data:`DEFAULT_AMOUNT`) the rows of one customer at one time make one visit and the
+    number of rows stands in for its spend (e.g. items of a member-and-date file).
+
+    Parameters
+    ----------
+    visits : pandas.DataFrame
+        One row per visit (or per item, without amounts).
+    as_of : date
+        The last day of the visits (required: the library never assumes today).
+    k : int or "auto"
+        Segments, or ``"auto"`` (the best silhouette), as :func:`customers.segment`.
+    seed : int
+        Seed of the k-means starts.
+    customer, timestamp, amount, store : str
+        Columns; ``store`` is used when present.
+    date_format : str, optional
+        strftime format of ``timestamp`` (default: inferred).
+    source : str
+        The name of the visits in messages.
+
+    Raises
+    ------
+    SchemaError, ParameterError
+        From the steps: a missing column, a visit after ``as_of``, a bad ``k``.
+    """
+    from customers.profiling import profiles
+    from customers.segments import base_by_year, segment
+
+    if amount is None and DEFAULT_AMOUNT in visits.columns:
+        amount = DEFAULT_AMOUNT
+    if date_format is not None and timestamp in visits.columns:
+        visits = visits.assign(**{timestamp: _parse(visits[timestamp], date_format, timestamp,
+                                                     source)})  # fmt: skip
+    used = amount
+    if amount is None:
+        missing = [c for c in (customer, timestamp) if c not in visits.columns]
+        if missing:
+            raise SchemaError("missing column " + ", ".join(f"'{c}'" for c in missing),
+                              source=source, where="found: " + ", ".join(map(str, visits.columns)),
+                              fix="Name the columns with `customer=` and `timestamp=`")  # fmt: skip
+        keys = [customer, timestamp] + ([store] if store in visits.columns else [])
+        used = "rows"
+        visits = visits.groupby(keys, dropna=False).size().reset_index(name=used)
+    if store and store not in visits.columns:
+        store = None
+    profile = profiles(visits, as_of=as_of, customer=customer, timestamp=timestamp, amount=used,
+                       store=store, source=source)  # fmt: skip
+    found = segment(profile, k=k, seed=seed)
+    main = [c for c in ("recency_days", "frequency", "spend", "mean_spend", "first_visit",
+                        "last_visit", "main_store") if c in profile.columns]  # fmt: skip
+    table = found.table[["segment", "segment_name", "r", "f", "m", "rfm"]].join(profile[main])
+    by_year = base_by_year(visits, found.table["segment_name"], as_of=as_of, customer=customer,
+                           timestamp=timestamp, amount=used)  # fmt: skip
+    return CustomerSegments(table=table.reset_index(), segments=found.segments,
+                            by_year=by_year, segmentation=found, amount=amount)  # fmt: skip

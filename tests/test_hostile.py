@@ -847,7 +847,7 @@ def test_case_ids_are_unique():
 # Every command of the Click tree, every output it writes, aimed at each of its inputs.
 
 OUTPUT_OPTIONS = {"-o", "--output", "--html", "--excel", "--components", "--plots", "--per-series",
-                  "--daily", "--skus", "--forecasts"}  # fmt: skip
+                  "--daily", "--skus", "--forecasts", "--segments", "--by-year"}  # fmt: skip
 # command: invocations, each the arguments ("{param}" stands for the file of that input) and the
 # file of each input parameter. Together the invocations of a command give every input it has.
 WALK_BASE: dict[str, list[tuple[list[str], dict[str, str]]]] = {
@@ -896,6 +896,10 @@ WALK_BASE: dict[str, list[tuple[list[str], dict[str, str]]]] = {
                        {"survey": "s.csv", "customers": "c.csv"})],
     "customers survey-sample": [(["customers", "survey-sample", "{customers}", "--size", "1",
                                   "--seed", "1"], {"customers": "c.csv"})],
+    "customers segments": [(["customers", "segments", "{visits}", "--as-of", "2025-11-30"],
+                            {"visits": "s.csv"})],
+    "customers regulars": [(["customers", "regulars", "{visits}", "--as-of", "2025-11-30",
+                             "--lines", "{lines}"], {"visits": "s.csv", "lines": "r.csv"})],
 }  # fmt: skip
 
 

@@ -60,10 +60,8 @@ def _library_strings() -> Iterator[tuple[str, int, str]]:
             yield str(path.relative_to(ROOT)), line, text
 
 
-WITHOUT_COMMANDS = ("customers/profiles.py", "customers/segments.py", "customers/gammagamma.py",
-                    "customers/optimise.py")
-"""Modules whose backticked names no `kori` command takes yet: profiles and segments (their
-commands are still being written, issue 14), and the model fits' `monetary_value=` and
+WITHOUT_COMMANDS = ("customers/gammagamma.py", "customers/optimise.py")
+"""Modules whose backticked names no `kori` command takes yet: the model fits' `monetary_value=` and
 `period=`, which `kori customers next` sets itself (amounts summarised per visit day, weeks) and
 does not offer as options. Remove an entry when a command takes its names."""
 

@@ -1,0 +1,90 @@
+"""`kori customers segments` and `kori customers regulars` on the sample's files (issue 14)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from cli import kori
+
+
+def _errors(result):
+    return [line for line in result.output.splitlines() if line.startswith("Error:")]
+
+
+def test_segments_writes_customers_segments_and_years(runner, sample_dir, tmp_path):
+    visits = str(sample_dir / "loyalty_visits.csv")
+    result = runner.invoke(kori, ["customers", "segments", visits, "--as-of", "2025-11-30",
+                                  "--seed", "1", "-o", str(tmp_path / "c.csv"),
+                                  "--segments", str(tmp_path / "s.csv"),
+                                  "--by-year", str(tmp_path / "y.csv")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(tmp_path / "c.csv")
+    assert {"customer_id", "segment", "segment_name", "r", "f", "m", "frequency",
+            "spend"} <= set(table.columns)  # fmt: skip
+    assert table["segment"].nunique() == 5 and table["r"].between(1, 5).all()
+    segments = pd.read_csv(tmp_path / "s.csv")
+    assert len(segments) == 5 and abs(segments["share_sales"].sum() - 1) < 1e-9
+    years = pd.read_csv(tmp_path / "y.csv")
+    assert list(years["year_to"]) == ["2023-11-30", "2024-11-30", "2025-11-30"]
+    assert "5 segments" in result.output and "% of sales" in result.output
+    assert "year to 2025-11-30 (365 days)" in result.output
+
+
+def test_segments_k_auto_and_a_bad_k(runner, sample_dir):
+    visits = str(sample_dir / "loyalty_visits.csv")
+    result = runner.invoke(kori, ["-q", "customers", "segments", visits, "--as-of", "2025-11-30",
+                                  "--k", "auto", "-f", "json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert 3 <= pd.DataFrame(json.loads(result.stdout))["segment"].nunique() <= 8
+    result = runner.invoke(kori, ["customers", "segments", visits, "--as-of", "2025-11-30",
+                                  "--k", "1"])  # fmt: skip
+    assert result.exit_code != 0 and len(_errors(result)) == 1 and "--k" in _errors(result)[0]
+
+
+def test_regulars_on_the_sample(runner, sample_dir):
+    result = runner.invoke(kori, ["customers", "regulars", str(sample_dir / "loyalty_visits.csv"),
+                                  "--as-of", "2025-11-30", "-f", "json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = {row["customer_id"]: row for row in json.loads(result.stdout)}
+    assert len(rows) == 6
+    wednesday = rows["L10024684"]
+    assert (wednesday["weekday"], wednesday["hours"]) == ("Wednesday", "08-09")
+    assert wednesday["next_date"] == "2025-12-03" and wednesday["status"] == "due"
+    assert "6 regulars among" in result.output
+
+
+def test_regulars_with_lines(runner, tmp_path):
+    days = pd.date_range("2025-09-03", periods=8, freq="7D")
+    visits = pd.DataFrame({"customer_id": "A", "timestamp": days + pd.Timedelta(hours=8)})
+    visits.to_csv(tmp_path / "v.csv", index=False)
+    lines = pd.DataFrame({"customer_id": "A", "receipt_id": range(8), "sku": "K1"})
+    lines.to_csv(tmp_path / "l.csv", index=False)
+    result = runner.invoke(kori, ["-q", "customers", "regulars", str(tmp_path / "v.csv"),
+                                  "--as-of", "2025-11-30", "--lines", str(tmp_path / "l.csv"),
+                                  "-f", "json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["basket"] == "K1 (100%)"
+
+
+def test_a_visit_after_as_of_is_one_error_line(runner, sample_dir):
+    for command in ("segments", "regulars"):
+        result = runner.invoke(kori, ["customers", command,
+                                      str(sample_dir / "loyalty_visits.csv"),
+                                      "--as-of", "2025-11-01"])  # fmt: skip
+        assert result.exit_code == 1, result.output
+        lines = _errors(result)
+        assert len(lines) == 1 and "--as-of 2025-11-01" in lines[0], result.output
+        assert "loyalty_visits.csv" in lines[0]
+
+
+def test_a_missing_column_is_one_error_line(runner, sample_dir, tmp_path):
+    frame = pd.read_csv(sample_dir / "loyalty_visits.csv", dtype=str, nrows=500)
+    path = tmp_path / "visits.csv"
+    frame.rename(columns={"customer_id": "card"}).to_csv(path, index=False)
+    for command in ("segments", "regulars"):
+        result = runner.invoke(kori, ["customers", command, str(path), "--as-of", "2025-11-30"])
+        assert result.exit_code == 1, result.output
+        lines = _errors(result)
+        assert len(lines) == 1 and "'customer_id'" in lines[0] and "--customer-col" in lines[0]
