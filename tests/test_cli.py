@@ -348,6 +348,7 @@ def test_quiet_and_debug_may_follow_the_command(tmp_path):
 # ------------------------------------------------- one name per meaning; the old names still work
 
 
+@pytest.mark.slow  # end to end or exhaustive: in CI, out of the quick run
 @pytest.mark.parametrize(("old", "new"), [
     (["rules", "mine", "{receipts}", "--catalog", "{catalog}", "--level", "category"],
      ["rules", "mine", "{receipts}", "--catalog", "{catalog}", "--items", "category"]),

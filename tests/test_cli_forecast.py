@@ -92,6 +92,7 @@ def test_category_level_weekly(runner, small):
     assert "category" in table.columns and table["date"].nunique() == 4
 
 
+@pytest.mark.slow  # end to end or exhaustive: in CI, out of the quick run
 def test_backtest_reports_every_model_beside_naive(runner, small, tmp_path):
     result = _run(runner, "forecast", "backtest", small / "sales.csv", "--weather",
                   small / "weather.csv", "--models", "regression,slow", "--windows", "2",

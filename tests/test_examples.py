@@ -16,6 +16,7 @@ def _run(name: str) -> list[str]:
     return out.stdout.splitlines()
 
 
+@pytest.mark.slow  # end to end or exhaustive: in CI, out of the quick run
 def test_sample_store_tour_shows_the_planted_truths():
     lines = _run("sample_store_tour.py")
     assert lines[0].startswith("sales: ") and ", 0 errors," in lines[0]

@@ -306,6 +306,7 @@ def test_cli_bad_pattern_and_sort_are_one_line_errors(runner):
     assert sort.exit_code == 2 and "'p' is not one of 'lift', 'support'" in sort.stderr
 
 
+@pytest.mark.slow  # end to end or exhaustive: in CI, out of the quick run
 def test_cli_report_pairs_by_default_and_rules_with_no_pairs(runner, sample_dir, tmp_path):
     base = ["rules", "report", sample_dir / "receipts.csv", "--catalog",
             sample_dir / "catalog.csv"]  # fmt: skip

@@ -71,6 +71,7 @@ def _exact_tail(k: int, population: int, successes: int, draws: int) -> Fraction
     return Fraction(total, comb(population, draws))
 
 
+@pytest.mark.slow  # end to end or exhaustive: in CI, out of the quick run
 @pytest.mark.parametrize(
     ("k", "population", "successes", "draws"),
     [

@@ -230,6 +230,7 @@ def test_line_breaks_in_labels_cannot_smuggle_formulas_into_csv_or_the_report(ru
     assert not [t for t in texts if formula_line.search(t)] and "\n'@SUM(1)" in " ".join(texts)
 
 
+@pytest.mark.slow  # end to end or exhaustive: in CI, out of the quick run
 def test_filters_take_parts_of_names_like_recommend_does(runner, sample_dir):
     base = ["rules", "mine", sample_dir / "receipts.csv", "--catalog", sample_dir / "catalog.csv"]
     result = run(runner, *base, "--with", "salmon", "-f", "json")

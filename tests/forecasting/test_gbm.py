@@ -53,6 +53,7 @@ def test_gbm_forecasts_the_weekly_pattern_and_beats_naive():
     assert friday > 2 * sunday  # 1.6 against 0.6 in the simulation
 
 
+@pytest.mark.slow  # end to end or exhaustive: in CI, out of the quick run
 def test_gbm_is_deterministic(series):
     one = forecast(series, horizon=14, model="gbm", regressors=Regressors(holidays=False)).table
     two = forecast(series, horizon=14, model="gbm", regressors=Regressors(holidays=False)).table

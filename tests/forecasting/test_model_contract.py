@@ -74,6 +74,7 @@ def _tasks(start: str, end: str, freq: str, horizons: range):
         yield h, tasks[0]
 
 
+@pytest.mark.slow  # end to end or exhaustive: in CI, out of the quick run
 @pytest.mark.parametrize(("start", "end", "freq", "horizons"), [
     # the history starts a week after Easter: its window (-4..+1 days) is cut at the start
     ("2024-04-08", "2025-11-30", "D", range(1, 61)),

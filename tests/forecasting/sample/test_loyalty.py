@@ -165,6 +165,7 @@ def test_the_truth_stays_out_of_the_files(sample):
         assert not columns & {"kind", "lapse_date", "habit", "survey_population"}, name
 
 
+@pytest.mark.slow  # end to end or exhaustive: in CI, out of the quick run
 def test_kori_sample_writes_the_loyalty_files_byte_identically(
     runner, sample_dir, tmp_path
 ):

@@ -38,6 +38,7 @@ def rate(baskets, sample, anchor, companion):
     return confidence, confidence / (len(with_companion) / receipts)
 
 
+@pytest.mark.slow  # end to end or exhaustive: in CI, out of the quick run
 def test_same_seed_same_tables_other_seed_other_tables(sample):
     again = simulate_store(seed=1)
     for name, frame in sample.tables().items():
