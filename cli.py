@@ -1081,18 +1081,9 @@ def data_validate(
 
     frame, first_line = read_table(file, input_format)
     label = "<stdin>" if file == "-" else file
-    report = validate_table(
-        frame,
-        _schema(kind),
-        source=label,
-        columns=column_mapping(columns),
-        date_format=date_format,
-        first_line=first_line,
-        freq=freq,
-        country=country,
-        subdiv=subdiv,
-        negative=negative,
-    )
+    report = validate_table(frame, _schema(kind), source=label, columns=column_mapping(columns),
+                            date_format=date_format, first_line=first_line, freq=freq,
+                            country=country, subdiv=subdiv, negative=negative)  # fmt: skip
     command = click.get_current_context().command
     if report.problems or output or fmt not in (None, "table"):
         table = report.to_frame()
