@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from customers.errors import SchemaError, TooFewCustomersError
@@ -14,6 +15,22 @@ if TYPE_CHECKING:
 MIN_CUSTOMERS = 20
 
 SUMMARY_COLUMNS = ("frequency", "recency", "T")
+
+
+def require_columns(frame: pd.DataFrame, needed: Sequence[str], *, source: str,
+                    fix: str) -> None:  # fmt: skip
+    """Refuse ``frame`` when it lacks a column of ``needed``: one SchemaError naming every
+    missing column and the columns found.
+
+    Raises
+    ------
+    SchemaError
+    """
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise SchemaError("missing column " + ", ".join(f"'{c}'" for c in missing),
+                          source=source, where="found: " + ", ".join(map(str, frame.columns)),
+                          fix=fix)  # fmt: skip
 
 
 def _first(frame: pd.DataFrame, mask: pd.Series, columns: list[str], limit: int = 3) -> str:
@@ -60,7 +77,6 @@ def check_summary(
     TooFewCustomersError
         Fewer than ``min_customers`` rows.
     """
-    import numpy as np
     import pandas as pd
 
     missing = [c for c in columns if c not in summary.columns]

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from customers.checks import require_columns
+from customers.dates import as_day, parse_times
 from customers.errors import ParameterError, SchemaError
 
 if TYPE_CHECKING:
@@ -144,7 +146,7 @@ def next_purchases(
     import pandas as pd
 
     from customers.outlook import lifecycle
-    from customers.summary import _day, summarise
+    from customers.summary import summarise
 
     try:
         horizon = float(horizon_days)
@@ -156,8 +158,8 @@ def next_purchases(
     if amount is None and DEFAULT_AMOUNT in visits.columns:
         amount = DEFAULT_AMOUNT
     if date_format is not None and timestamp in visits.columns:
-        visits = visits.assign(**{timestamp: _parse(visits[timestamp], date_format, timestamp,
-                                                     source)})  # fmt: skip
+        times = parse_times(visits[timestamp], date_format, timestamp, source)
+        visits = visits.assign(**{timestamp: times})
     table = summarise(visits, customer=customer, timestamp=timestamp, amount=amount,
                       as_of=as_of, period="W", source=source)  # fmt: skip
     newcomers = int((table["T"] <= 0).sum())  # first seen on as_of: no time observed yet
@@ -166,21 +168,7 @@ def next_purchases(
     out = outlook.table.reset_index()
     out.insert(1, "first_purchase", table["first_purchase"].to_numpy())
     return NextPurchases(table=out, lifecycle=outlook, horizon_days=horizon, amount=amount,
-                         as_of=pd.Timestamp(_day(as_of, "as_of")), newcomers=newcomers)  # fmt: skip
-
-
-def _parse(values: pd.Series, date_format: str, column: str, source: str) -> pd.Series:
-    """``values`` read with ``date_format``; the first that do not fit named."""
-    import pandas as pd
-
-    days = pd.to_datetime(values, format=date_format, errors="coerce")
-    bad = days.isna() & values.notna()
-    if bad.any():
-        shown = ", ".join(f"row {i}: {v!r}" for i, v in values[bad].head(_SHOW).items())
-        raise SchemaError(f"{int(bad.sum()):,} {column} values not in `date_format={date_format}`",
-                          source=source, where=shown,
-                          fix="Give the format the dates are written in, e.g. %d-%m-%Y")  # fmt: skip
-    return days
+                         as_of=pd.Timestamp(as_day(as_of, "as_of")), newcomers=newcomers)  # fmt: skip
 
 
 def survey_nps(
@@ -270,11 +258,8 @@ def survey_nps(
 def _register(customers: pd.DataFrame, customer: str, by: str | None, source: str) -> Any:
     """The register indexed by the customer id (as text), every id once, every group given."""
     needed = [customer] + ([by] if by else [])
-    missing = [c for c in needed if c not in customers.columns]
-    if missing:
-        raise SchemaError("missing column " + ", ".join(f"'{c}'" for c in missing),
-                          source=source, where="found: " + ", ".join(map(str, customers.columns)),
-                          fix="Name the columns with `customer=` and `by=`")  # fmt: skip
+    require_columns(customers, needed, source=source,
+                    fix="Name the columns with `customer=` and `by=`")
     register = customers.assign(**{customer: customers[customer].astype(str)}).set_index(customer)
     repeated = register.index.duplicated(keep=False)
     if repeated.any():
@@ -381,15 +366,12 @@ def customer_segments(
     if amount is None and DEFAULT_AMOUNT in visits.columns:
         amount = DEFAULT_AMOUNT
     if date_format is not None and timestamp in visits.columns:
-        visits = visits.assign(**{timestamp: _parse(visits[timestamp], date_format, timestamp,
-                                                     source)})  # fmt: skip
+        times = parse_times(visits[timestamp], date_format, timestamp, source)
+        visits = visits.assign(**{timestamp: times})
     used = amount
     if amount is None:
-        missing = [c for c in (customer, timestamp) if c not in visits.columns]
-        if missing:
-            raise SchemaError("missing column " + ", ".join(f"'{c}'" for c in missing),
-                              source=source, where="found: " + ", ".join(map(str, visits.columns)),
-                              fix="Name the columns with `customer=` and `timestamp=`")  # fmt: skip
+        require_columns(visits, (customer, timestamp), source=source,
+                        fix="Name the columns with `customer=` and `timestamp=`")
         keys = [customer, timestamp] + ([store] if store in visits.columns else [])
         used = "rows"
         visits = visits.groupby(keys, dropna=False).size().reset_index(name=used)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from customers.checks import require_columns
+from customers.dates import as_day, parse_times
 from customers.errors import ParameterError, SchemaError
 
 if TYPE_CHECKING:
@@ -140,22 +142,15 @@ def next_visits(
     import numpy as np
     import pandas as pd
 
-    from customers.summary import _day
-
     if isinstance(min_visits, bool) or not isinstance(min_visits, (int, np.integer)) \
             or min_visits < 2:
         raise ParameterError(f"`min_visits={min_visits!r}` is not a whole number of at least 2",
                              fix="Give the visits a regular needs, e.g. 8")
-    end = _day(as_of, "as_of")
-    missing = [c for c in (customer, timestamp) if c not in visits.columns]
-    if missing:
-        raise SchemaError("missing column " + ", ".join(f"'{c}'" for c in missing),
-                          source=source, where="found: " + ", ".join(map(str, visits.columns)),
-                          fix="Name the columns with `customer=` and `timestamp=`")
+    end = as_day(as_of, "as_of")
+    require_columns(visits, (customer, timestamp), source=source,
+                    fix="Name the columns with `customer=` and `timestamp=`")
     if date_format is not None:
-        from customers.commands import _parse
-
-        times = _parse(visits[timestamp], date_format, timestamp, source)
+        times = parse_times(visits[timestamp], date_format, timestamp, source)
     else:
         times = pd.to_datetime(visits[timestamp], errors="coerce", format="mixed")
     if getattr(times.dt, "tz", None) is not None:
@@ -240,12 +235,9 @@ def _baskets(lines: pd.DataFrame, regulars: pd.Series, customer: str, item: str)
     import pandas as pd
 
     visit = "receipt_id" if "receipt_id" in lines.columns else "timestamp"
-    missing = [c for c in (customer, item, visit) if c not in lines.columns]
-    if missing:
-        raise SchemaError("missing column " + ", ".join(f"'{c}'" for c in missing),
-                          source="lines", where="found: " + ", ".join(map(str, lines.columns)),
-                          fix="Give receipt lines with the customer, `item=` and receipt_id or "
-                              "timestamp of each line")
+    require_columns(lines, (customer, item, visit), source="lines",
+                    fix="Give receipt lines with the customer, `item=` and receipt_id or "
+                        "timestamp of each line")
     frame = pd.DataFrame({"c": lines[customer].to_numpy(), "v": lines[visit].to_numpy(),
                           "i": lines[item].astype(str).to_numpy()})
     frame = frame[frame["c"].isin(set(regulars))]

@@ -17,6 +17,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from customers.checks import require_columns
 from customers.errors import ParameterError, SchemaError
 
 if TYPE_CHECKING:
@@ -205,14 +206,8 @@ def read_answers(
             )
         answers = pd.DataFrame({score: pd.Series(answers, dtype=object)
                                 if not isinstance(answers, pd.Series) else answers})  # fmt: skip
-    missing = [c for c in [score, *by] if c not in answers.columns]
-    if missing:
-        raise SchemaError(
-            "missing column " + ", ".join(f"'{c}'" for c in missing),
-            source=source,
-            where="found: " + ", ".join(map(str, answers.columns)),
-            fix="Name the columns with `score=` and `by=`",
-        )
+    require_columns(answers, [score, *by], source=source,
+                    fix="Name the columns with `score=` and `by=`")
     if len(answers) == 0:
         raise SchemaError("no answers", source=source,
                           fix="An NPS needs at least one answer from 0 to 10")  # fmt: skip

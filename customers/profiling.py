@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from customers.checks import require_columns
+from customers.dates import as_day
 from customers.errors import SchemaError
-from customers.summary import _day
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -15,17 +16,6 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Suffixes of the weekday share columns (``share_mon`` ... ``share_sun``)."""
 HOUR_BINS = (("morning", 0, 11), ("midday", 11, 14), ("afternoon", 14, 17), ("evening", 17, 24))
 """Hour-of-day bins ``(name, first hour, end hour)``: before 11, 11-14, 14-17, from 17."""
-
-
-def _missing(frame: pd.DataFrame, needed: list[str], source: str, fix: str) -> None:
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        raise SchemaError(
-            "missing column " + ", ".join(f"'{c}'" for c in missing),
-            source=source,
-            where="found: " + ", ".join(map(str, frame.columns)),
-            fix=fix,
-        )
 
 
 def _bad_rows(frame: pd.DataFrame, bad, columns: list[str], source: str, problem: str,
@@ -110,10 +100,10 @@ def profiles(
     import numpy as np
     import pandas as pd
 
-    end = _day(as_of, "as_of")
+    end = as_day(as_of, "as_of")
     needed = [customer, timestamp, amount] + ([store] if store else [])
-    _missing(visits, needed, source,
-             "Name the columns with `customer=`, `timestamp=`, `amount=` and `store=`")
+    require_columns(visits, needed, source=source,
+                    fix="Name the columns with `customer=`, `timestamp=`, `amount=` and `store=`")
     who = visits[customer]
     times = pd.to_datetime(visits[timestamp], errors="coerce", format="mixed")
     if getattr(times.dt, "tz", None) is not None:
@@ -174,8 +164,8 @@ def _add_lines(out: pd.DataFrame, lines: pd.DataFrame, customer: str, category: 
     import numpy as np
     import pandas as pd
 
-    _missing(lines, [customer, category], "lines",
-             "Give receipt lines with the customer and category of each line")
+    require_columns(lines, [customer, category], source="lines",
+                    fix="Give receipt lines with the customer and category of each line")
     who = index.get_indexer(lines[customer])
     qty = (pd.to_numeric(lines[quantity], errors="coerce").to_numpy(dtype=float)
            if quantity and quantity in lines.columns else np.ones(len(lines)))

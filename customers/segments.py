@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from customers.checks import require_columns
+from customers.dates import as_day
 from customers.errors import ParameterError, SchemaError
 from customers.profiling import HOUR_BINS, WEEKDAYS
 
@@ -48,13 +50,8 @@ def rfm(profile: pd.DataFrame) -> pd.DataFrame:
 
 
 def _columns(profile: pd.DataFrame, needed: list[str]) -> None:
-    missing = [c for c in needed if c not in profile.columns]
-    if missing:
-        raise SchemaError(
-            "missing column " + ", ".join(f"'{c}'" for c in missing), source="profile",
-            where="found: " + ", ".join(map(str, profile.columns)),
-            fix="Pass the table returned by customers.profiles()",
-        )
+    require_columns(profile, needed, source="profile",
+                    fix="Pass the table returned by customers.profiles()")
 
 
 def habit_features(profile: pd.DataFrame) -> pd.DataFrame:
@@ -330,9 +327,7 @@ def base_by_year(
     import numpy as np
     import pandas as pd
 
-    from customers.summary import _day
-
-    end = _day(as_of, "as_of") + pd.Timedelta(days=1)
+    end = as_day(as_of, "as_of") + pd.Timedelta(days=1)
     missing = [c for c in (customer, timestamp, amount) if c not in visits.columns]
     if missing:
         raise SchemaError("missing column " + ", ".join(f"'{c}'" for c in missing),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from customers.checks import require_columns
+from customers.dates import as_day
 from customers.errors import ParameterError, SchemaError
 
 if TYPE_CHECKING:
@@ -29,20 +31,6 @@ def days_per_period(period: str | float) -> float:
     return float(period)
 
 
-def _day(value: str | date | datetime, name: str) -> pd.Timestamp:
-    """A date parameter as a midnight Timestamp."""
-    import pandas as pd
-
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"`{name}={value!r}` is not a date", fix="Give a date such as "
-                             "'1997-09-30'") from exc
-    if pd.isna(stamp):
-        raise ParameterError(f"`{name}` is missing", fix="Give a date such as '1997-09-30'")
-    return stamp.tz_localize(None).normalize() if stamp.tzinfo else stamp.normalize()
-
-
 def _purchase_days(
     transactions: pd.DataFrame, customer: str, timestamp: str, amount: str | None, source: str
 ) -> pd.DataFrame:
@@ -50,14 +38,8 @@ def _purchase_days(
     import pandas as pd
 
     needed = [customer, timestamp] + ([amount] if amount else [])
-    missing = [c for c in needed if c not in transactions.columns]
-    if missing:
-        raise SchemaError(
-            "missing column " + ", ".join(f"'{c}'" for c in missing),
-            source=source,
-            where="found: " + ", ".join(map(str, transactions.columns)),
-            fix="Name the columns with `customer=`, `timestamp=` and `amount=`",
-        )
+    require_columns(transactions, needed, source=source,
+                    fix="Name the columns with `customer=`, `timestamp=` and `amount=`")
     frame = pd.DataFrame({"customer": transactions[customer].to_numpy()})
     raw = transactions[timestamp]
     days = pd.to_datetime(raw, errors="coerce")
@@ -178,7 +160,7 @@ def summarise(
     import numpy as np
 
     length = days_per_period(period)
-    end = _day(as_of, "as_of")
+    end = as_day(as_of, "as_of")
     days = _purchase_days(transactions, customer, timestamp, amount, source)
     late = days["day"] > end
     if late.any():
@@ -193,7 +175,7 @@ def summarise(
         out = _per_customer(days, end, length)
         out.index.name = customer
         return out
-    cut = _day(calibration_end, "calibration_end")
+    cut = as_day(calibration_end, "calibration_end")
     if cut >= end:
         raise ParameterError(
             f"`calibration_end={cut.date()}` is not before `as_of={end.date()}`",

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from customers.checks import require_columns
 from customers.errors import ParameterError, SchemaError
 
 if TYPE_CHECKING:
@@ -184,11 +185,8 @@ def _customers(customers: Any, customer: str, strata: str | None, source: str) -
                                  fix="Pass a DataFrame with the id and the strata columns")  # fmt: skip
         customers = pd.DataFrame({customer: list(customers)})
     needed = [customer] + ([strata] if strata else [])
-    missing = [c for c in needed if c not in customers.columns]
-    if missing:
-        raise SchemaError("missing column " + ", ".join(f"'{c}'" for c in missing),
-                          source=source, where="found: " + ", ".join(map(str, customers.columns)),
-                          fix="Name the columns with `customer=` and `strata=`")  # fmt: skip
+    require_columns(customers, needed, source=source,
+                    fix="Name the columns with `customer=` and `strata=`")
     if len(customers) == 0:
         raise SchemaError("no customers", source=source, fix="A sample needs customers to draw")
     ids = customers[customer]
