@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from forecasting.events import read_events
+from forecasting.schemas import present_columns
 from forecasting.series import SeriesSet, sales_series
 from forecasting.stores import StoreConfig, load_store_configs
 from forecasting.tasks import Regressors
@@ -130,7 +131,7 @@ def load_inputs(
     sources, first_lines, columns = sources or {}, first_lines or {}, columns or {}
     label = sources.get("sales", "<sales>")
     notes: list[str] = []
-    read = parse_table(sales, "sales", source=label, columns=_present(sales, columns),
+    read = parse_table(sales, "sales", source=label, columns=present_columns(sales, columns),
                        date_format=date_format, first_line=first_lines.get("sales", 2),
                        negative=negative, notify=notes.append)  # fmt: skip
     if isinstance(stores, (str, Path)):
@@ -143,7 +144,7 @@ def load_inputs(
     weather_source = sources.get("weather", "<weather>")
     if weather is not None:
         weather = parse_table(weather, "weather", source=weather_source,
-                              columns=_present(weather, columns), date_format=date_format,
+                              columns=present_columns(weather, columns), date_format=date_format,
                               first_line=first_lines.get("weather", 2))  # fmt: skip
     if events is not None:
         events = read_events(events, source=sources.get("events", "<events>"))
@@ -152,8 +153,3 @@ def load_inputs(
                             temperature_offset=temperature_offset, stores=stores or None)  # fmt: skip
     return Inputs(series=series, regressors=regressors, source=label, notes=notes,
                   catalog=catalog)
-
-
-def _present(frame: pd.DataFrame, columns: Mapping[str, str]) -> dict[str, str]:
-    """The part of a column mapping that applies to this table (sales and weather share one)."""
-    return {key: name for key, name in columns.items() if name in frame.columns}

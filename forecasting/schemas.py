@@ -229,6 +229,12 @@ def column_names(schema: Schema, columns: Mapping[str, str]) -> dict[str, str]:
     return {name: columns.get(name) or name for name in known}
 
 
+def present_columns(frame: pd.DataFrame, columns: Mapping[str, str] | None) -> dict[str, str]:
+    """The part of a column mapping that applies to this table (a command's sales and weather,
+    or its forecast, stock and catalog, share one mapping)."""
+    return {key: name for key, name in (columns or {}).items() if name in frame.columns}
+
+
 def missing_column(column: Column, name: str, found: pd.Index, kind: str) -> Problem:
     """The error for a required column the file lacks, with the mapping of a likely one
     (``columns={'date': 'day'}``, which the command line writes as ``--date-col day``)."""

@@ -27,6 +27,7 @@ from forecasting.planning.orders import (
     select_lines,
 )
 from forecasting.planning.staffing import daily_staffing, describe_hour, staffing_plan
+from forecasting.schemas import present_columns
 from forecasting.stores import StaffingStandard, StoreConfig
 from forecasting.traffic import forecast_customers
 from forecasting.validation import parse_table
@@ -103,19 +104,15 @@ def _demand(forecast: pd.DataFrame, columns: Mapping[str, str] | None,
         return forecast
     return read_forecast(forecast, source=sources.get("forecast", "<forecast>"),
                          first_line=first_lines.get("forecast", 2),
-                         columns=_present(forecast, columns))  # fmt: skip
+                         columns=present_columns(forecast, columns))  # fmt: skip
 
 
 def _parsed(frame: pd.DataFrame, kind: str, columns: Mapping[str, str] | None,
             sources: Mapping[str, str], first_lines: Mapping[str, int]) -> pd.DataFrame:  # fmt: skip
     """``frame`` checked and typed as a table of ``kind``."""
     return parse_table(frame, kind, source=sources.get(kind, f"<{kind}>"),
-                       first_line=first_lines.get(kind, 2), columns=_present(frame, columns))
-
-
-def _present(frame: pd.DataFrame, columns: Mapping[str, str] | None) -> dict[str, str]:
-    """The part of a column mapping that applies to this table."""
-    return {key: name for key, name in (columns or {}).items() if name in frame.columns}
+                       first_line=first_lines.get(kind, 2),
+                       columns=present_columns(frame, columns))
 
 
 @dataclass(frozen=True)
