@@ -1276,12 +1276,16 @@ def _load_receipts(settings: Settings, options: dict[str, Any]) -> Any:
     return receipts
 
 
-def _catalog(path: str | None) -> dict[str, Any]:
-    """The ``catalog``, ``sources`` and ``first_lines`` arguments for a --catalog file."""
-    if not path:
-        return {}
-    frame, first_line = read_table(path)
-    return {"catalog": frame, "sources": {"catalog": path}, "first_lines": {"catalog": first_line}}
+def _tables(formats: dict[str, str | None] | None = None, **paths: str | None) -> dict[str, Any]:
+    """Read the files given, for a library call: each table by its name, and ``sources`` and
+    ``first_lines`` for its messages (``formats``: the input format of a table, by name)."""
+    tables: dict[str, Any] = {"sources": {}, "first_lines": {}}
+    for name, path in paths.items():
+        if path:
+            fmt = (formats or {}).get(name)
+            tables[name], tables["first_lines"][name] = read_table(path, fmt)
+            tables["sources"][name] = "<stdin>" if path == "-" else path
+    return tables
 
 
 def _tell(settings: Settings, result: Any) -> None:
@@ -1307,7 +1311,7 @@ def _find_rules(settings: Settings, options: dict[str, Any]) -> Any:
 
     receipts = _load_receipts(settings, options)
     with _progress(settings, "Mining") as progress:
-        report = find_rules(receipts, **_catalog(options["catalog"]), **_mining(options),
+        report = find_rules(receipts, **_tables(catalog=options["catalog"]), **_mining(options),
                             progress=progress)  # fmt: skip
     _tell(settings, report)
     return report
@@ -1407,7 +1411,7 @@ def rules_itemsets(settings: Settings, output: str | None, fmt: str | None,
 
     receipts = _load_receipts(settings, options)
     with _progress(settings, "Counting") as progress:
-        found = find_itemsets(receipts, **_catalog(options["catalog"]),
+        found = find_itemsets(receipts, **_tables(catalog=options["catalog"]),
                               **_mining(options), progress=progress)  # fmt: skip
     _tell(settings, found)
     fmt = output_format(output, fmt)
@@ -1451,7 +1455,7 @@ def rules_recommend(settings: Settings, items: tuple[str, ...], basket: str | No
         raise click.UsageError("say what is in the basket: --item ITEM or --basket A,B")
     if not rules and not options["receipts"]:
         raise click.UsageError("give a rules file with --rules, or RECEIPTS to mine")
-    catalog = _catalog(options["catalog"])
+    catalog = _tables(catalog=options["catalog"])
     if rules:
         catalog.setdefault("sources", {})["rules"] = rules
         found = recommend_for(queries, rules=read_table(rules, lists=True)[0], top=top,
@@ -1882,21 +1886,14 @@ def _load_forecast_inputs(settings: Settings, options: dict[str, Any]) -> Any:
     """Read SALES and the optional files (:func:`forecasting.load_inputs`)."""
     from forecasting import load_inputs
 
-    label = "<stdin>" if options["sales"] == "-" else options["sales"]
-    tables: dict[str, Any] = {}
-    sources, first_lines = {"sales": label}, {}
-    for name in ("sales", "weather", "events", "catalog"):
-        if options.get(name):
-            fmt = options["input_format"] if name == "sales" else None
-            tables[name], first_lines[name] = read_table(options[name], fmt)
-            sources.setdefault(name, options[name])
+    tables = _tables({"sales": options["input_format"]},
+                     **{name: options[name] for name in ("sales", "weather", "events", "catalog")})
     inputs = load_inputs(
         **tables, stores=options["stores"], columns=column_mapping(options),
         level=options["level"], freq=options["freq"], country=options["country"],
         subdiv=options["subdiv"], holidays=not options["no_holidays"],
         temperature_offset=options.get("temperature_offset", 0.0),
         negative=options.get("negative", "error"), date_format=options["date_format"],
-        sources=sources, first_lines=first_lines,
     )  # fmt: skip
     _tell(settings, inputs)
     return inputs
@@ -2201,17 +2198,6 @@ def _sample_end(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 
 # --------------------------------------------------------------------------- plan
-
-
-def _tables(**paths: str | None) -> dict[str, Any]:
-    """Read the files given, for a library call: each table by its name, and ``sources`` and
-    ``first_lines`` for its messages."""
-    tables: dict[str, Any] = {"sources": {}, "first_lines": {}}
-    for name, path in paths.items():
-        if path:
-            tables[name], tables["first_lines"][name] = read_table(path)
-            tables["sources"][name] = path
-    return tables
 
 
 def _limit(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
