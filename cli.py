@@ -1812,6 +1812,65 @@ def customers_regulars(settings: Settings, visits: str, input_format: str | None
     _tell(settings, result)
 
 
+@customers.command("report")
+@click.argument("visits", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--as-of", "as_of", required=True, callback=_as_of, metavar="DATE",
+              help="Last day of the visits (required: kori never assumes today).")
+@click.option("--survey", type=click.Path(exists=True, dir_okay=False),
+              help="NPS answers (survey.csv): adds the NPS section.")
+@click.option("--customers", "customers", type=click.Path(exists=True, dir_okay=False),
+              help="The customer register the survey was drawn from (customers.csv).")
+@click.option("--group", "by", metavar="COLUMN", help="Score the NPS per group of this column.")
+@click.option("--horizon-days", "horizon_days", type=click.FloatRange(0), default=90,
+              show_default=True, help="Days ahead, and the days the holdout check hides.")
+@click.option("--k", "k", default="5", show_default=True, callback=_segments_k, metavar="N|auto",
+              help="Segments, or auto: the best silhouette over 3..8.")
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
+              help="Seed of the k-means starts.")
+@click.option("--customer-col", "customer", default="customer_id", show_default=True,
+              metavar="NAME", help="Column of the customer (card) id.")
+@click.option("--timestamp-col", "timestamp", default="timestamp", show_default=True,
+              metavar="NAME", help="Column of the visit time (or date).")
+@click.option("--amount-col", "amount", metavar="NAME",
+              help="Column of the amount spent (default: amount_eur when there).")
+@click.option("--store-col", "store", default="store", show_default=True, metavar="NAME",
+              help="Column of the store (used when there).")
+@click.option("--score-col", "score", default="score", show_default=True, metavar="NAME",
+              help="Column of the survey answers, 0 to 10.")
+@click.option("--date-format", metavar="FMT", help="strftime format of the visit times, e.g. "
+              "%d-%m-%Y (default: inferred).")
+@click.option("--title", default="Our customers", show_default=True, help="Page title.")
+@click.option("--input-format", type=click.Choice(INPUT_FORMATS), help="Format of VISITS.")
+@click.option("-o", "--output", type=Document(), help="Write the page here (atomically) "
+              "instead of stdout.")
+@click.pass_obj
+def customers_report(settings: Settings, visits: str, survey: str | None, customers: str | None,
+                     input_format: str | None, output: str | None, **options: Any) -> None:  # fmt: skip
+    """The customers report of VISITS: one HTML page with segments, who comes back, the
+    holdout check of the model and (with --survey) the NPS, with charts.
+
+    \b
+    Examples:
+      kori customers report loyalty_visits.csv --as-of 2025-11-30 --survey survey.csv \\
+          --customers customers.csv --group store -o customers.html
+    """
+    from customers import customer_report
+
+    frame, _ = read_table(visits, input_format)
+    answers, first_line = read_table(survey) if survey else (None, None)
+    register = read_table(customers)[0] if customers else None
+    result = customer_report(frame, survey=answers, customers=register, first_line=first_line,
+                             source="<stdin>" if visits == "-" else visits,
+                             survey_source=survey or "survey",
+                             customers_source=customers or "customers", **options)  # fmt: skip
+    page = result.html()
+    if output:
+        atomic_write(Path(output), lambda p: p.write_text(page, encoding="utf-8"))
+    else:
+        click.echo(page, nl=False)
+    _tell(settings, result)
+
+
 # --------------------------------------------------------------------------- sample and demo
 
 
@@ -2555,7 +2614,8 @@ def demo(settings: Settings, outdir: str, **options: Any) -> None:
     into orders, a staffing plan and a freezer plan (as `kori plan` does); it compares a first
     week 5 degrees warmer with the forecast (as `kori forecast compare` does); and it says
     which loyalty customers come back and the NPS per store (as `kori customers next` and
-    `kori customers nps` do). OUTDIR defaults to ./kori-demo.
+    `kori customers nps` do), with the customers report (as `kori customers report` does).
+    OUTDIR defaults to ./kori-demo.
     """
     from forecasting.validation import validate_table
 
@@ -2706,6 +2766,14 @@ def _demo_customers(settings: Settings, folder: Path, end: Any) -> None:
                        by="store", first_line=first_line, source=str(folder / "survey.csv"))  # fmt: skip
     for line in score.summary():
         settings.info(f"    {line.split(' from ')[0]}")
+    from customers import customer_report  # as `kori customers report`
+
+    page = customer_report(read_table(str(visits))[0], as_of=end, survey=answers, by="store",
+                           customers=read_table(str(folder / "customers.csv"))[0],
+                           first_line=first_line, source=str(visits)).html()  # fmt: skip
+    atomic_write(folder / "customers.html", lambda p: p.write_text(page, encoding="utf-8"))
+    settings.info(f"  {folder / 'customers.html'}: the customers report (segments, who comes "
+                  "back, the holdout check, the NPS per store)")
 
 
 def _rounded(hours: Any) -> Any:

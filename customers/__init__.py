@@ -25,6 +25,8 @@ more purchases each customer will make and whether they are still a customer at 
 - :func:`next_purchases`, :func:`survey_nps` and :func:`customer_segments`: one call each for
   ``kori customers next``, ``kori customers nps`` and ``kori customers segments`` (visits to
   outlook; answers and the register to the NPS; visits to RFM, segments and the base by year)
+- :func:`customer_report`: segments, lifecycle, the holdout check and the NPS on one
+  self-contained HTML page with charts, for ``kori customers report``
 
 Everything is loaded on first use so that ``import customers`` stays light. The submodules are
 internal: their names and signatures may change between releases.
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
     from customers.net_promoter import nps, sample_size
     from customers.outlook import LAPSED_BELOW, lifecycle
     from customers.profiling import profiles
+    from customers.report import customer_report
     from customers.segments import Segmentation, base_by_year, rfm, segment
     from customers.simulate import simulate_customers, simulate_transactions
     from customers.summary import summarise
@@ -80,6 +83,7 @@ _LAZY = {
     "survey_nps": ("customers.commands", "survey_nps"),
     "customer_segments": ("customers.commands", "customer_segments"),
     "next_visits": ("customers.habits", "next_visits"),
+    "customer_report": ("customers.report", "customer_report"),
 }
 
 __all__ = [
@@ -94,6 +98,7 @@ __all__ = [
     "Segmentation",
     "TooFewCustomersError",
     "base_by_year",
+    "customer_report",
     "customer_segments",
     "draw_survey_sample",
     "holdout_check",
