@@ -240,7 +240,7 @@ def intervals(
     title: str,
     x_label: str,
     reference: float = 0.0,
-    fmt: Callable[[float], str] = lambda v: f"{v:+.0f}",
+    fmt: Callable[[float], str] = lambda v: f"{v:+.0f}" if round(v) else "0",
 ) -> str:
     """Each label's estimate as a dot on the line of its interval, with a dashed reference."""
     e = html.escape

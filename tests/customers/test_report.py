@@ -157,6 +157,7 @@ def test_charts_escape_and_scale():
                       x_label=bad, y_label=bad),
                 intervals([bad], [10.0], [-5.0], [25.0], title=bad, x_label=bad)):
         assert "<b>" not in svg and svg.startswith("<svg") and svg.endswith("</svg>")
+    assert ">0</text>" in intervals(["a"], [5.0], [-5.0], [15.0], title="t", x_label="x")
     assert nice_ticks(0, 0.54) == [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
     assert nice_ticks(-3, 40)[0] <= -3 and nice_ticks(-3, 40)[-1] >= 40
 
