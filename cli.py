@@ -1616,9 +1616,9 @@ def customers_next(settings: Settings, visits: str, input_format: str | None,
     """
     from customers import next_purchases
 
-    frame, _ = read_table(visits, input_format)
+    frame, first_line = read_table(visits, input_format)
     label = "<stdin>" if visits == "-" else visits
-    result = next_purchases(frame, source=label, **options)
+    result = next_purchases(frame, source=label, first_line=first_line, **options)
     write_table(result.table, output, fmt)
     _tell(settings, result)
 
@@ -1752,9 +1752,9 @@ def customers_segments(settings: Settings, visits: str, input_format: str | None
     from customers import customer_segments
 
     _distinct_outputs(output, segments_file, by_year_file)
-    frame, _ = read_table(visits, input_format)
+    frame, first_line = read_table(visits, input_format)
     label = "<stdin>" if visits == "-" else visits
-    result = customer_segments(frame, source=label, **options)
+    result = customer_segments(frame, source=label, first_line=first_line, **options)
     _tell(settings, result)
     if segments_file:
         write_table(result.segments, segments_file, None)
@@ -1804,10 +1804,10 @@ def customers_regulars(settings: Settings, visits: str, input_format: str | None
     """
     from customers import next_visits
 
-    frame, _ = read_table(visits, input_format)
+    frame, first_line = read_table(visits, input_format)
     label = "<stdin>" if visits == "-" else visits
     basket = read_table(lines)[0] if lines else None
-    result = next_visits(frame, lines=basket, source=label, **options)
+    result = next_visits(frame, lines=basket, source=label, first_line=first_line, **options)
     write_table(result.table, output, fmt)
     _tell(settings, result)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from customers.errors import SchemaError, TooFewCustomersError
@@ -31,6 +31,36 @@ def require_columns(frame: pd.DataFrame, needed: Sequence[str], *, source: str,
         raise SchemaError("missing column " + ", ".join(f"'{c}'" for c in missing),
                           source=source, where="found: " + ", ".join(map(str, frame.columns)),
                           fix=fix)  # fmt: skip
+
+
+def row_names(index: pd.Index, positions: Iterable[int], first_line: int | None) -> list[str]:
+    """Where rows are, for a message: ``line N`` of the file (``first_line`` + position) when
+    ``first_line`` is known, else ``row <label>`` (the frame's index label).
+
+    Parameters
+    ----------
+    index : pandas.Index
+        The index of the frame the rows are in.
+    positions : iterable of int
+        0-based positions of the rows in the frame.
+    first_line : int, optional
+        The line number of the frame's first row in its file (2 for a CSV with a header).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> row_names(pd.RangeIndex(10), [0, 4], first_line=2)
+    ['line 2', 'line 6']
+    >>> row_names(pd.RangeIndex(10), [0, 4], first_line=None)
+    ['row 0', 'row 4']
+    """
+    if first_line is None:
+        return [f"row {index[i]}" for i in positions]
+    return [f"line {first_line + int(i)}" for i in positions]
 
 
 def _first(frame: pd.DataFrame, mask: pd.Series, columns: list[str], limit: int = 3) -> str:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from customers.checks import require_columns
-from customers.dates import as_day, parse_times
+from customers.dates import as_day, parse_times, visit_times
 from customers.errors import ParameterError, SchemaError
 
 if TYPE_CHECKING:
@@ -100,6 +100,7 @@ def next_purchases(
     amount: str | None = None,
     date_format: str | None = None,
     source: str = "visits",
+    first_line: int | None = None,
 ) -> NextPurchases:
     """Each customer's chance of still being a customer, their visits and spend to come.
 
@@ -126,6 +127,9 @@ def next_purchases(
         which reads day-first dates such as 05-01-2015 wrongly.
     source : str
         The name of the visits in messages.
+    first_line : int, optional
+        Line number of the first visit in its file (2 for a CSV with a header): messages name
+        ``line N`` instead of ``row <label>``.
 
     Returns
     -------
@@ -158,10 +162,10 @@ def next_purchases(
     if amount is None and DEFAULT_AMOUNT in visits.columns:
         amount = DEFAULT_AMOUNT
     if date_format is not None and timestamp in visits.columns:
-        times = parse_times(visits[timestamp], date_format, timestamp, source)
+        times = parse_times(visits[timestamp], date_format, timestamp, source, first_line)
         visits = visits.assign(**{timestamp: times})
     table = summarise(visits, customer=customer, timestamp=timestamp, amount=amount,
-                      as_of=as_of, period="W", source=source)  # fmt: skip
+                      as_of=as_of, period="W", source=source, first_line=first_line)  # fmt: skip
     newcomers = int((table["T"] <= 0).sum())  # first seen on as_of: no time observed yet
     table = table[table["T"] > 0]
     outlook = lifecycle(table, horizon=horizon / _DAYS_PER_WEEK)
@@ -330,6 +334,7 @@ def customer_segments(
     store: str | None = "store",
     date_format: str | None = None,
     source: str = "visits",
+    first_line: int | None = None,
 ) -> CustomerSegments:
     """Visits to RFM scores, behavioural segments in words and the base year by year.
 
@@ -354,11 +359,15 @@ def customer_segments(
         strftime format of ``timestamp`` (default: inferred).
     source : str
         The name of the visits in messages.
+    first_line : int, optional
+        Line number of the first visit in its file (2 for a CSV with a header): messages name
+        ``line N`` instead of ``row <label>``.
 
     Raises
     ------
     SchemaError, ParameterError
-        From the steps: a missing column, a visit after ``as_of``, a bad ``k``.
+        From the steps: a missing column, an unreadable row, a visit after ``as_of`` (naming
+        the rows), a bad ``k``.
     """
     from customers.profiling import profiles
     from customers.segments import base_by_year, segment
@@ -366,19 +375,22 @@ def customer_segments(
     if amount is None and DEFAULT_AMOUNT in visits.columns:
         amount = DEFAULT_AMOUNT
     if date_format is not None and timestamp in visits.columns:
-        times = parse_times(visits[timestamp], date_format, timestamp, source)
+        times = parse_times(visits[timestamp], date_format, timestamp, source, first_line)
         visits = visits.assign(**{timestamp: times})
     used = amount
     if amount is None:
         require_columns(visits, (customer, timestamp), source=source,
                         fix="Name the columns with `customer=` and `timestamp=`")
+        # Checked here, while the rows are still the file's lines: grouped, they are not.
+        visit_times(visits, customer, timestamp, as_day(as_of, "as_of"), source, first_line)
         keys = [customer, timestamp] + ([store] if store in visits.columns else [])
         used = "rows"
         visits = visits.groupby(keys, dropna=False).size().reset_index(name=used)
     if store and store not in visits.columns:
         store = None
     profile = profiles(visits, as_of=as_of, customer=customer, timestamp=timestamp, amount=used,
-                       store=store, source=source)  # fmt: skip
+                       store=store, source=source,
+                       first_line=first_line if amount else None)  # fmt: skip
     found = segment(profile, k=k, seed=seed)
     main = [c for c in ("recency_days", "frequency", "spend", "mean_spend", "first_visit",
                         "last_visit", "main_store") if c in profile.columns]  # fmt: skip

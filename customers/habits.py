@@ -15,8 +15,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from customers.checks import require_columns
-from customers.dates import as_day, parse_times
-from customers.errors import ParameterError, SchemaError
+from customers.dates import as_day, parse_times, visit_times
+from customers.errors import ParameterError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,6 +101,7 @@ def next_visits(
     item: str = "sku",
     date_format: str | None = None,
     source: str = "visits",
+    first_line: int | None = None,
 ) -> NextVisits:
     """Regulars and their next likely visit (vectorised: no loop over customers).
 
@@ -131,11 +132,14 @@ def next_visits(
         strftime format of ``timestamp`` (e.g. ``"%d-%m-%Y"``; default: inferred).
     source : str
         The name of the visits in messages.
+    first_line : int, optional
+        Line number of the first visit in its file (2 for a CSV with a header): messages name
+        ``line N`` instead of ``row <label>``.
 
     Raises
     ------
     SchemaError
-        A missing column, an unreadable time, a visit after ``as_of``.
+        A missing column, an unreadable time, a visit after ``as_of`` (naming the rows).
     ParameterError
         ``min_visits`` not a whole number of at least 2.
     """
@@ -150,24 +154,9 @@ def next_visits(
     require_columns(visits, (customer, timestamp), source=source,
                     fix="Name the columns with `customer=` and `timestamp=`")
     if date_format is not None:
-        times = parse_times(visits[timestamp], date_format, timestamp, source)
-    else:
-        times = pd.to_datetime(visits[timestamp], errors="coerce", format="mixed")
-    if getattr(times.dt, "tz", None) is not None:
-        times = times.dt.tz_localize(None)
-    bad = times.isna() | visits[customer].isna()
-    if bad.any():
-        raise SchemaError(f"{int(bad.sum()):,} rows without a {customer} or a readable "
-                          f"{timestamp}", source=source,
-                          where=", ".join(f"row {i}" for i in visits.index[bad][:_SHOW]),
-                          fix="Drop or correct those rows")
-    late = times >= end + pd.Timedelta(days=1)
-    if late.any():
-        first = late.to_numpy().nonzero()[0][0]
-        raise SchemaError(f"{int(late.sum()):,} visits after `as_of={end.date()}`", source=source,
-                          where=f"row {visits.index[first]}: {visits[customer].iloc[first]!r} "
-                                f"at {times.iloc[first]}",
-                          fix="Set `as_of` to the last day of the visits, or drop the later ones")
+        visits = visits.assign(**{timestamp: parse_times(visits[timestamp], date_format,
+                                                         timestamp, source, first_line)})
+    times = visit_times(visits, customer, timestamp, end, source, first_line)
     frame = pd.DataFrame({"c": visits[customer].to_numpy(), "t": times.to_numpy()})
     if store and store in visits.columns:
         frame["s"] = visits[store].astype(str).to_numpy()

@@ -48,8 +48,8 @@ class HoldoutResult:
         error = self.predicted_total / self.actual_total - 1 if self.actual_total else float("nan")
         return [
             f"{len(self.customers):,} customers; BG/NBD on the calibration period: {params}",
-            f"holdout of {length:g} periods: {self.predicted_total:,.1f} repeat purchases "
-            f"predicted, {self.actual_total:,} made ({error:+.1%})",
+            (f"holdout of {length:g} periods: {self.predicted_total:,.1f} repeat purchases "
+             f"predicted, {self.actual_total:,} made ({error:+.1%})"),
         ]
 
 

@@ -51,11 +51,11 @@ class LifecycleResult:
         lapsed = int(table["lapsed"].sum())
         p = self.purchases.params_
         lines = [
-            f"{n:,} customers; {lapsed:,} lapsed ({lapsed / n:.0%}, P(alive) below "
-            f"{self.lapsed_below:g})",
-            f"expected repeat purchases in the next {self.horizon:g} periods: "
-            f"{table['expected_purchases'].sum():,.0f} in all, "
-            f"{table['expected_purchases'].mean():.2f} per customer",
+            (f"{n:,} customers; {lapsed:,} lapsed ({lapsed / n:.0%}, P(alive) below "
+             f"{self.lapsed_below:g})"),
+            (f"expected repeat purchases in the next {self.horizon:g} periods: "
+             f"{table['expected_purchases'].sum():,.0f} in all, "
+             f"{table['expected_purchases'].mean():.2f} per customer"),
             "BG/NBD: " + ", ".join(f"{k}={v:.3g}" for k, v in p.items())
             + f" (log-likelihood {self.purchases.log_likelihood_:,.1f})",
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from customers.checks import require_columns
+from customers.checks import require_columns, row_names
 from customers.dates import as_day
 from customers.errors import SchemaError
 
@@ -19,15 +19,20 @@ HOUR_BINS = (("morning", 0, 11), ("midday", 11, 14), ("afternoon", 14, 17), ("ev
 
 
 def _bad_rows(frame: pd.DataFrame, bad, columns: list[str], source: str, problem: str,
-              fix: str) -> None:
+              fix: str, first_line: int | None = None) -> None:  # fmt: skip
+    """Refuse the rows of ``bad``, naming the first three (``line N`` with ``first_line``)."""
+    import numpy as np
+
     if bad.any():
-        rows = frame.loc[bad, columns].head(3)
+        first = np.flatnonzero(bad)[:3]
+        rows = frame[columns].iloc[first]
+        names = row_names(frame.index, first, first_line)
         raise SchemaError(
             f"{int(bad.sum())} rows with {problem}",
             source=source,
             where="first: " + "; ".join(
-                f"row {i}: " + ", ".join(f"{c}={r[c]!r}" for c in columns)
-                for i, r in rows.iterrows()),
+                f"{name}: " + ", ".join(f"{c}={r[c]!r}" for c in columns)
+                for name, (_, r) in zip(names, rows.iterrows())),
             fix=fix,
         )
 
@@ -44,6 +49,7 @@ def profiles(
     category: str = "category",
     quantity: str | None = "quantity",
     source: str = "visits",
+    first_line: int | None = None,
 ) -> pd.DataFrame:
     """One row per customer: recency, frequency, spend, basket, stores, weekdays, hours, categories.
 
@@ -66,6 +72,9 @@ def profiles(
         Columns of ``lines``.
     source : str
         The name of ``visits`` in messages.
+    first_line : int, optional
+        Line number of the first visit in its file (2 for a CSV with a header): messages name
+        ``line N`` instead of ``row <label>``.
 
     Returns
     -------
@@ -112,12 +121,13 @@ def profiles(
     bad = (who.isna() | times.isna() | spent.isna()).to_numpy()
     _bad_rows(visits, bad, needed, source,
               f"a missing {customer}, an unreadable {timestamp} or a non-numeric {amount}",
-              "Drop or correct those rows")
+              "Drop or correct those rows", first_line)
     _bad_rows(visits, (spent < 0).to_numpy(), needed, source, f"a negative {amount}",
-              "Returns and refunds are not visits: drop them or net them into their visit")
+              "Returns and refunds are not visits: drop them or net them into their visit",
+              first_line)
     late = (times >= end + pd.Timedelta(days=1)).to_numpy()
     _bad_rows(visits, late, needed, source, f"a visit after `as_of={end.date()}`",
-              "Set `as_of` to the last day of the data, or drop the later visits")
+              "Set `as_of` to the last day of the data, or drop the later visits", first_line)
 
     codes, ids = pd.factorize(who, sort=True)
     n = len(ids)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from customers.checks import require_columns
+from customers.checks import require_columns, row_names
 from customers.dates import as_day
 from customers.errors import ParameterError, SchemaError
 
@@ -32,9 +32,12 @@ def days_per_period(period: str | float) -> float:
 
 
 def _purchase_days(
-    transactions: pd.DataFrame, customer: str, timestamp: str, amount: str | None, source: str
+    transactions: pd.DataFrame, customer: str, timestamp: str, amount: str | None, source: str,
+    end: pd.Timestamp, first_line: int | None,
 ) -> pd.DataFrame:
-    """One row per customer and purchase day (same-day purchases are one), amounts summed."""
+    """One row per customer and purchase day (same-day purchases are one), amounts summed;
+    unreadable rows and purchases after ``end`` refused, naming their rows or lines."""
+    import numpy as np
     import pandas as pd
 
     needed = [customer, timestamp] + ([amount] if amount else [])
@@ -54,19 +57,36 @@ def _purchase_days(
         frame["amount"] = pd.to_numeric(transactions[amount], errors="coerce").to_numpy()
         bad |= frame["amount"].isna()
     if bad.any():
-        rows = transactions.loc[bad.to_numpy(), needed].head(3)
+        first = np.flatnonzero(bad.to_numpy())[:3]
+        rows = transactions[needed].iloc[first]
+        names = row_names(transactions.index, first, first_line)
         raise SchemaError(
             f"{int(bad.sum())} rows with a missing customer, an unreadable {timestamp}"
             + (f" or a non-numeric {amount}" if amount else ""),
             source=source,
             where="first: " + "; ".join(
-                f"row {i}: " + ", ".join(f"{c}={r[c]!r}" for c in needed) for i, r in rows.iterrows()
+                f"{name}: " + ", ".join(f"{c}={r[c]!r}" for c in needed)
+                for name, (_, r) in zip(names, rows.iterrows())
             ),
             fix="Drop or correct those rows",
         )
-    if not amount:
-        return frame.drop_duplicates(["customer", "day"])
-    return frame.groupby(["customer", "day"], sort=False, as_index=False)["amount"].sum()
+    days = frame.drop_duplicates(["customer", "day"]) if not amount else frame.groupby(
+        ["customer", "day"], sort=False, as_index=False)["amount"].sum()  # fmt: skip
+    late = days["day"] > end
+    if late.any():
+        # The earliest late day, at its first row in the file.
+        stamps = frame["day"].to_numpy()
+        first = int(np.flatnonzero(stamps == stamps[stamps > np.datetime64(end)].min())[0])
+        line = (f", {row_names(transactions.index, [first], first_line)[0]}"
+                if first_line is not None else "")
+        raise SchemaError(
+            f"{int(late.sum())} purchases after `as_of={end.date()}`",
+            source=source,
+            where=f"first: customer {frame['customer'].iloc[first]} on "
+                  f"{pd.Timestamp(stamps[first]).date()}{line}",
+            fix="Set `as_of` to the last day of the data, or drop the later purchases",
+        )
+    return days
 
 
 def _per_customer(days: pd.DataFrame, end: pd.Timestamp, length: float) -> pd.DataFrame:
@@ -101,6 +121,7 @@ def summarise(
     period: str | float = "W",
     calibration_end: str | date | datetime | None = None,
     source: str = "transactions",
+    first_line: int | None = None,
 ) -> pd.DataFrame:
     """One row per customer: repeat purchases, recency, age and mean repeat spend.
 
@@ -131,6 +152,9 @@ def summarise(
         number is in ``.attrs["left_out"]``).
     source : str
         The name of the table in messages.
+    first_line : int, optional
+        Line number of the first transaction in its file (2 for a CSV with a header): messages
+        name ``line N`` instead of ``row <label>``.
 
     Returns
     -------
@@ -161,16 +185,7 @@ def summarise(
 
     length = days_per_period(period)
     end = as_day(as_of, "as_of")
-    days = _purchase_days(transactions, customer, timestamp, amount, source)
-    late = days["day"] > end
-    if late.any():
-        first = days.loc[late].sort_values("day").iloc[0]
-        raise SchemaError(
-            f"{int(late.sum())} purchases after `as_of={end.date()}`",
-            source=source,
-            where=f"first: customer {first['customer']} on {first['day'].date()}",
-            fix="Set `as_of` to the last day of the data, or drop the later purchases",
-        )
+    days = _purchase_days(transactions, customer, timestamp, amount, source, end, first_line)
     if calibration_end is None:
         out = _per_customer(days, end, length)
         out.index.name = customer
