@@ -1776,6 +1776,8 @@ def customers_segments(settings: Settings, visits: str, input_format: str | None
               "regular's usual basket.")
 @click.option("--item-col", "item", default="sku", show_default=True, metavar="NAME",
               help="Column of the item in --lines (a sku or a name).")
+@click.option("--catalog", "catalog", type=click.Path(exists=True, dir_okay=False),
+              help="Catalog (the item column and name): the basket names its items.")
 @click.option("--customer-col", "customer", default="customer_id", show_default=True,
               metavar="NAME", help="Column of the customer (card) id.")
 @click.option("--timestamp-col", "timestamp", default="timestamp", show_default=True,
@@ -1788,7 +1790,8 @@ def customers_segments(settings: Settings, visits: str, input_format: str | None
 @output_options()
 @click.pass_obj
 def customers_regulars(settings: Settings, visits: str, input_format: str | None,
-                       lines: str | None, output: str | None, fmt: str | None,
+                       lines: str | None, catalog: str | None, output: str | None,
+                       fmt: str | None,
                        **options: Any) -> None:  # fmt: skip
     """Regulars of VISITS and their next likely visit: one row per regular.
 
@@ -1796,18 +1799,23 @@ def customers_regulars(settings: Settings, visits: str, input_format: str | None
     window. Writes their weekday, hours, next_date (after --as-of, at their usual spacing),
     share of visits in the slot, days since the last visit and status: overdue after 3 or more
     expected visits missed, else due. With --lines also their usual basket (items on at least
-    half of their visits with lines).
+    half of their visits with lines; receipt lines without a customer column take it from the
+    visits' receipt_id), named from --catalog.
 
     \b
     Examples:
       kori customers regulars loyalty_visits.csv --as-of 2025-11-30
+      kori customers regulars loyalty_visits.csv --as-of 2025-11-30 --lines receipts.csv \\
+        --catalog catalog.csv
     """
     from customers import next_visits
 
     frame, first_line = read_table(visits, input_format)
     label = "<stdin>" if visits == "-" else visits
     basket = read_table(lines)[0] if lines else None
-    result = next_visits(frame, lines=basket, source=label, first_line=first_line, **options)
+    names = read_table(catalog)[0] if catalog else None
+    result = next_visits(frame, lines=basket, catalog=names, source=label,
+                         first_line=first_line, **options)  # fmt: skip
     write_table(result.table, output, fmt)
     _tell(settings, result)
 

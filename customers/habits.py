@@ -85,7 +85,8 @@ class NextVisits:
                 hours = f" {row['hours']}" if row["hours"] else ""
                 lines.append(f"{row.iloc[0]}: {row['weekday']}{hours}, next {row['next_date']} "
                              f"({row['share']:.0%} of {row['visits']} visits, last "
-                             f"{row['days_since_last']} days ago, {row['status']})")
+                             f"{row['days_since_last']} days ago, {row['status']})"
+                             + (f"; buys {_plain(row['basket'])}" if row.get("basket") else ""))
         return lines
 
 
@@ -99,6 +100,7 @@ def next_visits(
     store: str | None = "store",
     lines: pd.DataFrame | None = None,
     item: str = "sku",
+    catalog: pd.DataFrame | None = None,
     date_format: str | None = None,
     source: str = "visits",
     first_line: int | None = None,
@@ -126,8 +128,12 @@ def next_visits(
         Receipt lines with ``customer``, ``item`` and ``receipt_id`` or ``timestamp`` (one
         visit each): adds ``basket``, the items on at least :data:`BASKET_SHARE` of the
         regular's visits with lines, most frequent first, then most recent.
+        Without a ``customer`` column the lines take the customer of their ``receipt_id``
+        from ``visits`` (a loyalty visits file has the receipt of each visit).
     item : str
         The item column of ``lines`` (a sku or a name).
+    catalog : pandas.DataFrame, optional
+        The ``item`` column and ``name``: the basket names its items (``Skimmed milk 1 l``).
     date_format : str, optional
         strftime format of ``timestamp`` (e.g. ``"%d-%m-%Y"``; default: inferred).
     source : str
@@ -213,13 +219,36 @@ def next_visits(
         mode = mode.sort_values(["k", "v", "s"], ascending=[True, False, True]).drop_duplicates("k")
         table["store"] = mode.set_index("k")["s"].reindex(who).to_numpy()
     if lines is not None:
-        table["basket"] = _baskets(lines, table[customer], customer, item)
+        lines = _with_customers(lines, visits, customer)
+        table["basket"] = _baskets(lines, table[customer], customer, item, _names(catalog, item))
     table = table.sort_values(["status", "next_date", customer]).reset_index(drop=True)
     return NextVisits(table=table, customers=n, eligible=int((count >= min_visits).sum()),
                       as_of=end, min_visits=int(min_visits), has_hours=has_hours)
 
 
-def _baskets(lines: pd.DataFrame, regulars: pd.Series, customer: str, item: str) -> list[str]:
+def _with_customers(lines: pd.DataFrame, visits: pd.DataFrame, customer: str) -> pd.DataFrame:
+    """``lines`` with the customer of each line's receipt, from the visits, when they lack it."""
+    if customer in lines.columns or "receipt_id" not in lines.columns \
+            or "receipt_id" not in visits.columns:
+        return lines
+    card = visits.loc[visits["receipt_id"].notna() & (visits["receipt_id"].astype(str) != ""),
+                      ["receipt_id", customer]].drop_duplicates("receipt_id")
+    card = card.assign(receipt_id=card["receipt_id"].astype(str))
+    ids = lines["receipt_id"].astype(str).map(card.set_index("receipt_id")[customer])
+    return lines.assign(**{customer: ids.to_numpy()})[ids.notna().to_numpy()]
+
+
+def _names(catalog: pd.DataFrame | None, item: str) -> dict[str, str]:
+    """Item -> name from ``catalog`` (empty without one)."""
+    if catalog is None:
+        return {}
+    require_columns(catalog, (item, "name"), source="catalog",
+                    fix="Give a catalog with the item column (`item=`) and a name column")
+    return dict(zip(catalog[item].astype(str), catalog["name"].astype(str)))
+
+
+def _baskets(lines: pd.DataFrame, regulars: pd.Series, customer: str, item: str,
+             names: dict[str, str]) -> list[str]:
     """Each regular's usual items: on at least BASKET_SHARE of their visits with lines."""
     import pandas as pd
 
@@ -227,20 +256,39 @@ def _baskets(lines: pd.DataFrame, regulars: pd.Series, customer: str, item: str)
     require_columns(lines, (customer, item, visit), source="lines",
                     fix="Give receipt lines with the customer, `item=` and receipt_id or "
                         "timestamp of each line")
-    frame = pd.DataFrame({"c": lines[customer].to_numpy(), "v": lines[visit].to_numpy(),
-                          "i": lines[item].astype(str).to_numpy()})
+    frame = pd.DataFrame({
+        "c": lines[customer].to_numpy(), "v": lines[visit].to_numpy(),
+        "i": lines[item].astype(str).to_numpy(),
+        "q": (pd.to_numeric(lines["quantity"], errors="coerce").to_numpy()
+              if "quantity" in lines.columns else 1.0),
+        "w": (pd.to_datetime(lines["timestamp"], errors="coerce", format="mixed").to_numpy()
+              if "timestamp" in lines.columns else range(len(lines))),
+    })  # fmt: skip
     frame = frame[frame["c"].isin(set(regulars))]
-    when = (pd.to_datetime(lines["timestamp"], errors="coerce", format="mixed")
-            .reindex(frame.index).to_numpy() if "timestamp" in lines.columns
-            else frame.index.to_numpy())  # fmt: skip
-    frame = frame.assign(w=when)
     per = frame.drop_duplicates(["c", "v"]).groupby("c").size()
-    items = frame.drop_duplicates(["c", "v", "i"]).groupby(["c", "i"]).agg(
-        n=("v", "size"), last=("w", "max")).reset_index()
+    items = frame.groupby(["c", "v", "i"], sort=False).agg(q=("q", "sum"), w=("w", "max"))
+    items = items.reset_index().groupby(["c", "i"]).agg(
+        n=("v", "size"), last=("w", "max"), q=("q", "median")).reset_index()
     items["share"] = items["n"] / per.reindex(items["c"]).to_numpy()
     items = items[items["share"] >= BASKET_SHARE]
     items = items.sort_values(["c", "n", "last", "i"], ascending=[True, False, False, True])
-    text = items.groupby("c").apply(
-        lambda g: ", ".join(f"{i} ({s:.0%})" for i, s in zip(g["i"], g["share"])),
-        include_groups=False)  # fmt: skip
+    items["text"] = [f"{_units(q)}{names.get(i, i)} ({s:.0%})"
+                     for i, q, s in zip(items["i"], items["q"], items["share"])]
+    text = items.groupby("c")["text"].agg(", ".join)
     return [text.get(c, "") for c in regulars]
+
+
+def _units(quantity: float) -> str:
+    """``"2 x "`` for a usual quantity other than one (``""`` for one or unknown)."""
+    import math
+
+    if math.isnan(quantity) or quantity == 1:
+        return ""
+    return f"{quantity:g} x "
+
+
+def _plain(basket: str) -> str:
+    """A basket cell without the shares: ``"2 x Skimmed milk 1 l, Coffee 500 g"``."""
+    import re
+
+    return re.sub(r" \(\d+%\)", "", basket)

@@ -26,9 +26,9 @@ Planted truths (in :attr:`SampleStore.loyalty_truth`, not in the files)
   weekday and hour in the same store over the whole history, and at no other time, among them
   the Wednesday-morning customer of Kori Kallio (HKI, Wednesdays 08-09), whose basket is two
   litres of skimmed milk and a coffee (the catalog has no take-away coffee: ``Coffee 500 g``),
-  7.47 EUR. Before the receipt weeks their visits cost exactly their basket; the receipts of the
-  last weeks were simulated without customers, so there a regular takes the receipt of his hour
-  whose amount is closest to his basket's.
+  7.47 EUR. Every visit of a regular costs exactly his basket: in the receipt weeks he takes
+  one receipt of his hour (the one whose amount was closest to his basket's) and its lines are
+  replaced by his basket in ``receipts.csv``, so his basket can be found from the receipts.
 - **Lapsed customers** (``kind == "lapsed"``, ``lapse_date``): visit as ordinary customers until
   their lapse date and never again; the lapse falls at least 90 days after joining (or after the
   start of the history) and at least 90 days before its end.
@@ -102,6 +102,7 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 class Loyalty:
     """Loyalty-card data of the sample store: the files and the planted truth."""
 
+    receipts: pd.DataFrame  # the receipts given, the regulars' baskets planted in theirs
     loyalty: pd.DataFrame  # receipt_id, customer_id
     customers: pd.DataFrame  # customer_id, store, joined_on, household
     visits: pd.DataFrame  # customer_id, timestamp, store, receipt_id, amount_eur
@@ -162,12 +163,14 @@ def simulate_loyalty(
         gap = (tickets.loc[mine, "amount"] - value[k]).abs()
         best = gap.groupby(stamps[mine].dt.normalize()).idxmin().to_numpy()
         forced[best] = k
+    receipts = _plant_baskets(receipts, tickets["receipt_id"], forced, catalog)
     card = (forced >= 0) | (rng.random(len(tickets)) < CARD_SHARE)
     late = pd.DataFrame({
         "timestamp": stamps[card].to_numpy(), "store": tickets["store"][card].to_numpy(),
         "receipt_id": tickets["receipt_id"][card].to_numpy(),
         "amount_eur": tickets["amount"][card].to_numpy(), "who": forced[card],
     })  # fmt: skip
+    late["amount_eur"] = late["receipt_id"].map(_amounts(receipts, catalog)).to_numpy()
 
     # Earlier weeks: card visits are drawn among each hour's receipts.
     slots = traffic[(traffic["timestamp"] < receipts_from) & (traffic["receipts"] > 0)]
@@ -217,6 +220,7 @@ def simulate_loyalty(
     customers = people[["customer_id", "store", "joined_on", "household"]]
     customers = customers.sort_values(["joined_on", "customer_id"], ignore_index=True)
     return Loyalty(
+        receipts=receipts,
         loyalty=loyalty.reset_index(drop=True),
         customers=customers,
         visits=visits,
@@ -231,6 +235,85 @@ def net_promoter_score(scores: np.ndarray | pd.Series) -> float:
     if len(scores) == 0:
         return float("nan")
     return float(100.0 * (np.mean(scores >= 9) - np.mean(scores <= 6)))
+
+
+def _plant_baskets(
+    receipts: pd.DataFrame, ids: pd.Series, forced: np.ndarray, catalog: pd.DataFrame
+) -> pd.DataFrame:
+    """``receipts`` with each regular's receipts holding exactly his basket.
+
+    The basket's units are taken from other receipts of the same store and day (never
+    emptying one), and the regular's receipt's own lines go to the first of those, so the
+    units sold per store, day and product (``sales.csv``) and the receipts per hour
+    (``traffic.csv``) stay as they were. A day without enough of a basket item keeps the
+    receipt as it was (the regular bought something else that week).
+    """
+    sku = dict(zip(catalog["name"], catalog["sku"]))
+    frame = receipts.copy()
+    frame["_at"] = np.arange(len(frame), dtype=float)
+    day = frame["timestamp"].dt.normalize()
+    lines_per_receipt = frame.groupby("receipt_id")["sku"].transform("size")
+    for rid, k in zip(ids[forced >= 0], forced[forced >= 0]):
+        mine = (frame["receipt_id"] == rid).to_numpy()
+        head = frame[mine].iloc[0]
+        pool = (frame["store"] == head["store"]).to_numpy() & (day == day[mine].iloc[0]).to_numpy()
+        pool &= ~mine
+        takes = _donors(frame, pool, lines_per_receipt, REGULARS[k].basket, sku)
+        if takes is None:
+            continue
+        for row, units in takes:
+            frame.loc[row, "quantity"] -= units
+        first = frame.loc[takes[0][0]]
+        frame.loc[mine, ["receipt_id", "timestamp", "_at"]] = (
+            first["receipt_id"], first["timestamp"], first["_at"] + 0.5)
+        basket = pd.DataFrame({
+            "receipt_id": rid, "timestamp": head["timestamp"], "store": head["store"],
+            "sku": [sku[name] for name, _ in REGULARS[k].basket],
+            "quantity": [units for _, units in REGULARS[k].basket], "_at": head["_at"],
+        })  # fmt: skip
+        frame = pd.concat([frame, basket.astype(frame.dtypes.to_dict())], ignore_index=True)
+        day = frame["timestamp"].dt.normalize()
+        lines_per_receipt = frame.groupby("receipt_id")["sku"].transform("size")
+    frame = frame[frame["quantity"] > 0]
+    # A line moved into a receipt that had the same product is one line.
+    keys = ["receipt_id", "timestamp", "store", "sku"]
+    frame = frame.groupby(keys, sort=False, as_index=False).agg(
+        quantity=("quantity", "sum"), _at=("_at", "min"))
+    frame = frame.sort_values("_at", kind="stable").drop(columns="_at")
+    return frame.reset_index(drop=True)[receipts.columns].astype(receipts.dtypes.to_dict())
+
+
+def _amounts(receipts: pd.DataFrame, catalog: pd.DataFrame) -> pd.Series:
+    """Each receipt's amount at catalog prices, by receipt id."""
+    price = receipts["sku"].map(dict(zip(catalog["sku"], catalog["price_eur"])))
+    return (receipts["quantity"] * price).groupby(receipts["receipt_id"]).sum().round(2)
+
+
+def _donors(
+    frame: pd.DataFrame,
+    pool: np.ndarray,
+    lines_per_receipt: pd.Series,
+    basket: tuple[tuple[str, int], ...],
+    sku: dict[str, str],
+) -> list[tuple[int, int]] | None:
+    """Rows (and units) of ``pool`` that give up the basket without emptying a receipt."""
+    takes: list[tuple[int, int]] = []
+    for name, units in basket:
+        if name not in sku:
+            return None
+        rows = frame.index[pool & (frame["sku"] == sku[name]).to_numpy()]
+        for row in rows:
+            # A whole line only from a receipt with more lines than the basket has items.
+            spare = int(frame.at[row, "quantity"]) - (lines_per_receipt[row] <= len(basket))
+            take = min(spare, units)
+            if take > 0:
+                takes.append((row, take))
+                units -= take
+            if units == 0:
+                break
+        if units > 0:
+            return None
+    return takes
 
 
 def _basket_value(regular: Regular, price: dict[str, float]) -> float:

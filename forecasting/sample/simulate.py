@@ -274,7 +274,7 @@ def simulate_store(
     return SampleStore(
         catalog=catalog,
         sales=_nanoseconds(_sales(dates, codes, skus, demand.units)),
-        receipts=receipts,
+        receipts=cards.receipts,
         weather=_nanoseconds(_weather_table(weather, codes)),
         traffic=traffic,
         stock=_stock(demand.units, codes, catalog),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -41,6 +43,30 @@ def test_the_wednesday_customer(found):
     assert (row["weekday"], row["hours"], row["store"]) == ("Wednesday", "08-09", "HKI")
     assert str(row["next_date"]) == "2025-12-03"  # the first Wednesday after as_of
     assert row["share"] == 1.0 and row["every_weeks"] == 1
+
+
+def test_every_regulars_planted_basket_is_read_from_the_receipts(sample):
+    """The receipts have no customer column: their customers come from the visits' receipt ids."""
+    result = next_visits(sample.loyalty_visits, as_of=AS_OF, lines=sample.receipts,
+                         catalog=sample.catalog)  # fmt: skip
+    baskets = result.table.set_index("customer_id")["basket"]
+    assert baskets["L10024684"] == "2 x Skimmed milk 1 l (100%), Coffee 500 g (100%)"
+    truth = sample.loyalty_truth[sample.loyalty_truth["kind"] == "regular"]
+    for who, habit in zip(truth["customer_id"], truth["habit"]):
+        planted = {re.sub(r"^1 x ", "", part) for part in habit.split(": ", 1)[1].split(", ")}
+        found = {part.split(" (")[0] for part in baskets[who].split("), ")}
+        assert found == planted, who
+    wednesday = next(line for line in result.summary() if line.startswith("L10024684"))
+    assert wednesday.endswith("buys 2 x Skimmed milk 1 l, Coffee 500 g")
+
+
+def test_lines_without_customers_or_receipts_are_refused(sample):
+    lines = sample.receipts.drop(columns="receipt_id")
+    with pytest.raises(SchemaError, match="missing column 'customer_id'"):
+        next_visits(sample.loyalty_visits, as_of=AS_OF, lines=lines)
+    with pytest.raises(SchemaError, match="catalog: missing column 'name'"):
+        next_visits(sample.loyalty_visits, as_of=AS_OF, lines=sample.receipts,
+                    catalog=sample.catalog[["sku"]])  # fmt: skip
 
 
 def _visits(days, hour=8, who="A"):

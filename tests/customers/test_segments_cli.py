@@ -88,3 +88,33 @@ def test_a_missing_column_is_one_error_line(runner, sample_dir, tmp_path):
         assert result.exit_code == 1, result.output
         lines = _errors(result)
         assert len(lines) == 1 and "'customer_id'" in lines[0] and "--customer-col" in lines[0]
+
+
+def test_nps_by_segment_with_the_segments_table_as_register(runner, sample_dir, tmp_path):
+    visits = str(sample_dir / "loyalty_visits.csv")
+    register = str(tmp_path / "segmented.csv")
+    result = runner.invoke(kori, ["-q", "customers", "segments", visits, "--as-of", "2025-11-30",
+                                  "-o", register])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(kori, ["customers", "nps", str(sample_dir / "survey.csv"),
+                                  "--customers", register, "--group", "segment_name",
+                                  "-f", "json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    table = pd.DataFrame(json.loads(result.stdout))
+    groups = table[table["segment_name"] != table["segment_name"].iloc[0]]
+    assert len(groups) == 5 and groups["n"].sum() == 600
+    assert (groups["low"] < 20).all() and (groups["high"] > 20).all()  # one planted score: +20
+    assert sum("segment_name " in line for line in result.output.splitlines()) == 5
+
+
+def test_regulars_baskets_from_the_receipts_file(runner, sample_dir):
+    result = runner.invoke(kori, ["customers", "regulars", str(sample_dir / "loyalty_visits.csv"),
+                                  "--as-of", "2025-11-30",
+                                  "--lines", str(sample_dir / "receipts.csv"),
+                                  "--catalog", str(sample_dir / "catalog.csv"),
+                                  "-f", "json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    table = pd.DataFrame(json.loads(result.stdout)).set_index("customer_id")
+    assert table.loc["L10024684", "basket"] == "2 x Skimmed milk 1 l (100%), Coffee 500 g (100%)"
+    assert "L10024684: Wednesday 08-09, next 2025-12-03" in result.output
+    assert "buys 2 x Skimmed milk 1 l, Coffee 500 g" in result.output
