@@ -10,12 +10,15 @@ from customers.dates import as_day
 from customers.errors import SchemaError
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Suffixes of the weekday share columns (``share_mon`` ... ``share_sun``)."""
 HOUR_BINS = (("morning", 0, 11), ("midday", 11, 14), ("afternoon", 14, 17), ("evening", 17, 24))
 """Hour-of-day bins ``(name, first hour, end hour)``: before 11, 11-14, 14-17, from 17."""
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+"""Suffixes of the month columns (``season_jan`` ... ``season_dec``)."""
 
 
 def _bad_rows(frame: pd.DataFrame, bad, columns: list[str], source: str, problem: str,
@@ -163,9 +166,43 @@ def profiles(
     hours = hours.reshape(n, len(HOUR_BINS))
     for b, (name, _, _) in enumerate(HOUR_BINS):
         out[f"share_{name}"] = hours[:, b] / frequency
+    seasons = _seasons(codes, times, pd.DatetimeIndex(first).normalize(), end, n)
+    for m, name in enumerate(MONTHS):
+        out[f"season_{name}"] = seasons[:, m]
     if lines is not None:
         _add_lines(out, lines, customer, category, quantity, index)
     return out
+
+
+def _seasons(codes: np.ndarray, times: pd.Series, first: pd.DatetimeIndex, end: pd.Timestamp,
+             n: int) -> np.ndarray:
+    """Per customer and month, the share of visits in that month minus the share expected.
+
+    The expected share is what the base's visits per day of each month would give over the
+    days the customer has been a customer (first visit to ``end``): a customer who joined in
+    October is not an autumn shopper for lack of a summer, and one seen over whole years has
+    an expected share of about the base's. Positive values mean more visits in that month than
+    the customer's time with us explains.
+    """
+    import numpy as np
+    import pandas as pd
+
+    start = first.min()
+    days = pd.date_range(start, end, freq="D")
+    month = days.month.to_numpy() - 1
+    # Days of each month from the first day up to (and including) each day.
+    so_far = np.zeros((len(days) + 1, 12))
+    so_far[np.arange(1, len(days) + 1), month] = 1
+    so_far = so_far.cumsum(axis=0)
+    since = (first - start).days.to_numpy()
+    exposure = so_far[-1] - so_far[since]  # (n, 12): days of each month as a customer
+    visit_month = times.dt.month.to_numpy() - 1
+    counts = np.bincount(codes * 12 + visit_month, minlength=12 * n).reshape(n, 12)
+    # Visits per customer-day in each month across the base.
+    rate = counts.sum(0) / np.maximum(exposure.sum(0), 1)
+    expected = exposure * rate
+    expected /= np.maximum(expected.sum(1, keepdims=True), 1e-12)
+    return counts / np.maximum(counts.sum(1, keepdims=True), 1) - expected
 
 
 def _add_lines(out: pd.DataFrame, lines: pd.DataFrame, customer: str, category: str,

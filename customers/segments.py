@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from customers.checks import require_columns
 from customers.dates import as_day
 from customers.errors import ParameterError, SchemaError
-from customers.profiling import HOUR_BINS, WEEKDAYS
+from customers.profiling import HOUR_BINS, MONTHS, WEEKDAYS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -59,10 +59,11 @@ def habit_features(profile: pd.DataFrame) -> pd.DataFrame:
 
     Weekday shares (7) and hour-bin shares (4), each shrunk toward the base's visit-weighted
     shares as if the customer had :data:`SHRINK` more visits in the base's mix (so that a
-    customer of three visits is not taken for a Tuesday shopper), log mean spend, log visits, and with lines log
-    items per visit and the category shares, the category shares. Each kind of habit (weekdays,
-    hours, spend, visits, items, categories) weighs the same: a block of ``c`` columns is
-    divided by ``sqrt(c)``, so its total variance is 1, as that of a single habit.
+    customer of three visits is not taken for a Tuesday shopper); the month excess shares
+    (``season_*``, 12) shrunk toward 0 the same way; log mean spend, log visits, and with lines
+    log items per visit and the category shares. Each kind of habit (weekdays, hours, months,
+    spend, visits, items, categories) weighs the same: a block of ``c`` columns is divided by
+    ``sqrt(c)``, so its total variance is 1, as that of a single habit.
     """
     import numpy as np
 
@@ -75,6 +76,13 @@ def habit_features(profile: pd.DataFrame) -> pd.DataFrame:
     # Shrink toward the base's mix as if each customer had SHRINK more visits in it: a
     # customer seen 3 times has no weekday habit to speak of, only noise.
     raw = (shares * visits + base * SHRINK) / (visits + SHRINK)
+    months = [f"season_{m}" for m in MONTHS if f"season_{m}" in profile.columns]
+    # Month excess shares are differences from the customer's own expectation: shrunk toward 0.
+    raw[months] = profile[months].astype(float) * visits / (visits + SHRINK)
+    if months:
+        # How seasonal (half the total gap to the expected months: 0 none, 1 all elsewhere),
+        # one habit of its own beside which months (the month block).
+        raw["seasonality"] = 0.5 * raw[months].abs().sum(axis=1)
     raw["log_mean_spend"] = np.log1p(profile["mean_spend"].astype(float))
     raw["log_frequency"] = np.log1p(profile["frequency"].astype(float))
     if "items_per_visit" in profile.columns:
@@ -87,7 +95,7 @@ def habit_features(profile: pd.DataFrame) -> pd.DataFrame:
     z = (raw - raw.mean()) / std.where(std > 0, 1.0)
     # Each kind of habit weighs the same however many columns it has: when (weekdays), what
     # time (hours), how much (spend), how often (visits), how many items, what (categories).
-    for block in (days, hours, cats):
+    for block in (days, hours, months, cats):
         if block:
             z[block] = z[block] / np.sqrt(len(block))
     return z
@@ -181,8 +189,11 @@ def _words(segment_mean: pd.Series, base_mean: pd.Series, base_std: pd.Series,
     """What sets a segment apart from the base, as a few words, strongest first."""
     diff = ((segment_mean - base_mean) / base_std.where(base_std > 0)).dropna()
     words: list[tuple[float, str]] = []
+    season = diff[[str(c).startswith("season_") for c in diff.index]]
+    if (season >= threshold).any():
+        words.append((float(season.max()), _months_text(season >= threshold)))
     for column, z in diff.items():
-        if abs(z) < threshold:
+        if abs(z) < threshold or str(column).startswith("season_"):
             continue
         high = z > 0
         if column == "share_weekend":
@@ -210,6 +221,22 @@ def _words(segment_mean: pd.Series, base_mean: pd.Series, base_std: pd.Series,
         words.append((abs(z), text))
     words.sort(key=lambda w: -w[0])
     return [w for _, w in words[:limit]] or ["close to the average customer"]
+
+
+def _months_text(high: pd.Series) -> str:
+    """``"seasonal shoppers (Jun-Aug)"``: the months flagged, consecutive ones as a range (Dec-Jan wraps)."""
+    flagged = [MONTHS.index(str(c)[7:]) for c, on in high.items() if on]
+    runs: list[list[int]] = []
+    for m in sorted(flagged):
+        if runs and m == runs[-1][-1] + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    if len(runs) > 1 and runs[0][0] == 0 and runs[-1][-1] == 11:
+        runs[0] = runs.pop() + runs[0]
+    name = [MONTHS[m].capitalize() for m in range(12)]
+    text = ", ".join(name[r[0]] if len(r) == 1 else f"{name[r[0]]}-{name[r[-1]]}" for r in runs)
+    return f"seasonal shoppers ({text})"
 
 
 def segment(
@@ -265,7 +292,8 @@ def segment(
     rank[np.lexsort((np.arange(k), -sizes))] = np.arange(k)
     labels = rank[labels]
 
-    describe = profile[[c for c in profile.columns if str(c).startswith(("share_", "cat_"))]
+    describe = profile[[c for c in profile.columns
+                        if str(c).startswith(("share_", "cat_", "season_"))]
                        + ["mean_spend", "frequency", "recency_days"]
                        + (["items_per_visit"] if "items_per_visit" in profile else [])].astype(float)
     describe["share_weekend"] = profile["share_sat"] + profile["share_sun"]
