@@ -25,11 +25,15 @@ class HoldoutResult:
         The calibration summary with ``holdout_frequency`` (actual) and ``predicted``.
     model : BetaGeoModel
         The model fitted on the calibration period.
+    newcomers : int
+        Customers left out because their first purchase is on the last calibration day (no
+        calibration time to fit on).
     """
 
     table: pd.DataFrame
     customers: pd.DataFrame
     model: BetaGeoModel
+    newcomers: int = 0
 
     @property
     def predicted_total(self) -> float:
@@ -50,7 +54,8 @@ class HoldoutResult:
             f"{len(self.customers):,} customers; BG/NBD on the calibration period: {params}",
             (f"holdout of {length:g} periods: {self.predicted_total:,.1f} repeat purchases "
              f"predicted, {self.actual_total:,} made ({error:+.1%})"),
-        ]
+        ] + ([(f"{self.newcomers:,} first seen on the last calibration day left out: no "
+               "calibration time")] if self.newcomers else [])
 
 
 def holdout_check(
@@ -100,6 +105,9 @@ def holdout_check(
         raise ParameterError(f"`top_bucket={top_bucket!r}` is not a positive whole number")
     summary = summarise(transactions, customer=customer, timestamp=timestamp, as_of=holdout_end,
                         period=period, calibration_end=calibration_end, source=source)
+    # A first purchase on calibration_end leaves no calibration time (T = 0) to fit on.
+    newcomers = int((summary["T"] <= 0).sum())
+    summary = summary[summary["T"] > 0].copy()
     model = BetaGeoModel().fit(summary)
     length = float(summary["holdout_length"].iloc[0])
     summary["predicted"] = model.expected_purchases(length, summary)
@@ -113,4 +121,4 @@ def holdout_check(
     }).reindex(range(top_bucket + 1))
     table["customers"] = table["customers"].fillna(0).astype(np.int64)
     table.index = pd.Index(labels, name="calibration_purchases")
-    return HoldoutResult(table=table, customers=summary, model=model)
+    return HoldoutResult(table=table, customers=summary, model=model, newcomers=newcomers)

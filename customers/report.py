@@ -197,11 +197,8 @@ def _holdout(visits: pd.DataFrame, outlook: NextPurchases, customer: str, timest
         return None, (f"No holdout check: it fits on the visits up to {cut.date()} and "
                       f"compares the {days:g} days after, but the history starts on {since}; "
                       "give a longer history or fewer horizon days")  # fmt: skip
-    # Customers first seen on the last calibration day have been watched for no time there.
-    newcomers = outlook.table.loc[first == cut, customer].astype(str)
-    kept = visits[~visits[customer].astype(str).isin(set(newcomers))]
     try:
-        check = holdout_check(kept, cut, end, customer=customer, timestamp=timestamp,
+        check = holdout_check(visits, cut, end, customer=customer, timestamp=timestamp,
                               source=source)  # fmt: skip
     except (TooFewCustomersError, FitError, ParameterError) as exc:
         return None, f"No holdout check: {exc.problem}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from customers import ParameterError, holdout_check
@@ -36,3 +37,16 @@ def test_bad_bucket(cdnow_transactions) -> None:
     with pytest.raises(ParameterError, match="`top_bucket=0`"):
         holdout_check(cdnow_transactions, "1997-09-30", "1998-06-30", timestamp="date",
                       top_bucket=0)
+
+
+def test_a_first_purchase_on_the_last_calibration_day_is_left_out(cdnow_transactions) -> None:
+    """Such a customer has T = 0 in the calibration (no time to fit on): left out and counted,
+    not a refused summary."""
+    late = cdnow_transactions.head(1).assign(customer_id=99999, date="19970930")
+    again = late.assign(date="19971101")
+    result = holdout_check(pd.concat([cdnow_transactions, late, again]), "1997-09-30",
+                           "1998-06-30", timestamp="date")  # fmt: skip
+    assert result.newcomers == 1 and 99999 not in result.customers.index
+    assert result.table["customers"].sum() == 2357
+    assert result.summary()[-1] == ("1 first seen on the last calibration day left out: no "
+                                    "calibration time")
