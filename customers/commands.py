@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from customers.checks import require_columns
 from customers.dates import as_day, parse_times, visit_times
 from customers.errors import ParameterError, SchemaError
+from customers.outlook import lapsed_words
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,12 +64,11 @@ class NextPurchases:
         """Customers, lapsed, purchases (and spend) expected, the fitted parameters."""
         table = self.table
         n = len(table)
-        lapsed = int(table["lapsed"].sum())
+        lapsed, spared = lapsed_words(table, self.lifecycle.lapsed_below)
         model = self.lifecycle.purchases
         days = f"{self.horizon_days:g} days"
         lines = [
-            (f"{n:,} customers up to {self.as_of.date()}; {lapsed:,} lapsed ({lapsed / n:.0%}, "
-             f"P(alive) below {self.lifecycle.lapsed_below:g})"),
+            f"{n:,} customers up to {self.as_of.date()}; {lapsed}", *spared,
             (f"expected visit days in the next {days}: {table['expected_purchases'].sum():,.0f} "
              f"in all, {table['expected_purchases'].mean():.2f} per customer"),
             "BG/NBD (weeks): " + ", ".join(f"{k}={v:.3g}" for k, v in model.params_.items())

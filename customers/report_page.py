@@ -131,7 +131,8 @@ def _lifecycle(report: Any) -> list[str]:
     below = out.lifecycle.lapsed_below
     lapsed = int(table["lapsed"].sum())
     figures = [("customers modelled", f"{len(table):,}"),
-               (f"lapsed (chance of still being a customer below {below:.0%})",
+               ((f"lapsed (chance of still being a customer below {below:.0%}, away longer "
+                 "than ever before)"),
                 f"{lapsed:,} ({pct(lapsed / len(table))})"),
                (f"visits expected in the next {days} days",
                 f"{table['expected_purchases'].sum():,.0f}")]  # fmt: skip
@@ -146,9 +147,15 @@ def _lifecycle(report: Any) -> list[str]:
         _how("from each customer's visits so far, a model (BG/NBD) estimates the chance that "
              "they are still a customer and how often they will come. Someone who used to come "
              "every week and has not been seen for months has a low chance; a new customer a "
-             f"high one. Red columns are lapsed customers (chance below {below:.0%})."),
+             f"high one. Red columns are the customers below {below:.0%}: lapsed, unless they "
+             "have been away as long before and came back (a summer-cottage customer in "
+             "November)."),
         _figures(figures),
     ]  # fmt: skip
+    spared = int(((table["p_alive"] < below) & ~table["lapsed"]).sum())
+    if spared:
+        parts.append(f"<p>{spared:,} customers below {below:.0%} are not counted lapsed: they "
+                     "are away no longer than an absence they came back from before.</p>")
     if out.newcomers:
         who = "customer" if out.newcomers == 1 else "customers"
         parts.append(f"<p>{out.newcomers:,} {who} first seen on {out.as_of.date()} left out: "

@@ -101,6 +101,9 @@ def _per_customer(days: pd.DataFrame, end: pd.Timestamp, length: float) -> pd.Da
     to_periods = np.timedelta64(1, "D") * length
     out["recency"] = (grouped["day"].max() - first) / to_periods
     out["T"] = (end - first) / to_periods
+    # The longest time between two purchase days: an absence the customer came back from.
+    gaps = grouped["day"].diff()
+    out["longest_gap"] = (gaps.groupby(days["customer"]).max() / to_periods).fillna(0.0)
     if "amount" in days.columns:
         first_amount = grouped["amount"].first()
         repeat = grouped["amount"].sum() - first_amount
@@ -128,8 +131,11 @@ def summarise(
     Purchases on the same day count once (their amounts are summed), as in the literature:
     ``frequency`` x is the number of purchase days after the first, ``recency`` t_x the time
     from the first to the last purchase day and ``T`` the time from the first purchase day to
-    ``as_of`` (or ``calibration_end``), all in ``period`` units. ``monetary_value`` is the mean
-    spend of the repeat purchase days, excluding the first purchase (NaN when x = 0).
+    ``as_of`` (or ``calibration_end``), all in ``period`` units. ``longest_gap`` is the longest
+    time between two of the customer's purchase days (0 when x = 0): an absence they came back
+    from, which :func:`customers.lifecycle` uses so that a seasonal customer in their usual off
+    season does not count as lapsed. ``monetary_value`` is the mean spend of the repeat
+    purchase days, excluding the first purchase (NaN when x = 0).
 
     Parameters
     ----------
@@ -159,8 +165,8 @@ def summarise(
     Returns
     -------
     pandas.DataFrame
-        Indexed by customer: ``first_purchase``, ``frequency``, ``recency``, ``T`` (and the
-        spend and holdout columns above).
+        Indexed by customer: ``first_purchase``, ``frequency``, ``recency``, ``T``,
+        ``longest_gap`` (and the spend and holdout columns above).
 
     Raises
     ------
