@@ -1730,18 +1730,23 @@ def _segments_k(ctx: click.Context, param: click.Parameter, value: str) -> Any:
               help="Also write the table of segments here.")
 @click.option("--by-year", "by_year_file", type=click.Path(dir_okay=False),
               help="Also write the active base year by year (with segment shares) here.")
+@click.option("--by-store", "by_store_file", type=click.Path(dir_okay=False),
+              help="Also write how each store's customers differ from the other's (or the "
+              "rest's) here: per measure both means, the difference and its 95% interval.")
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), help="Format of VISITS.")
 @output_options()
 @click.pass_obj
 def customers_segments(settings: Settings, visits: str, input_format: str | None,
                        segments_file: str | None, by_year_file: str | None,
-                       output: str | None, fmt: str | None, **options: Any) -> None:  # fmt: skip
+                       by_store_file: str | None, output: str | None, fmt: str | None,
+                       **options: Any) -> None:  # fmt: skip
     """RFM scores and behavioural segments in words: one row per customer of VISITS.
 
     Profiles each customer (recency, visits, spend, weekdays, hours), scores R, F and M 1-5
     (quintiles), clusters the habits with seeded k-means and describes each segment by what
-    sets it apart, with its share of customers and sales, and how the active base changed
-    year by year (12-month years ending on --as-of).
+    sets it apart, with its share of customers and sales, how the active base changed year by
+    year (12-month years ending on --as-of), and with two or more stores how their customers
+    differ (only differences whose 95% interval leaves out 0 are named).
 
     \b
     Examples:
@@ -1751,17 +1756,20 @@ def customers_segments(settings: Settings, visits: str, input_format: str | None
     """
     from customers import customer_segments
 
-    _distinct_outputs(output, segments_file, by_year_file)
+    _distinct_outputs(output, segments_file, by_year_file, by_store_file)
     frame, first_line = read_table(visits, input_format)
     label = "<stdin>" if visits == "-" else visits
     result = customer_segments(frame, source=label, first_line=first_line, **options)
     _tell(settings, result)
-    if segments_file:
-        write_table(result.segments, segments_file, None)
-        settings.info(f"Segments: {segments_file}")
-    if by_year_file:
-        write_table(result.by_year.reset_index(), by_year_file, None)
-        settings.info(f"Base by year: {by_year_file}")
+    stores = result.by_store.differences if result.by_store is not None else None
+    for path, table, what in ((segments_file, result.segments, "Segments"),
+                              (by_year_file, result.by_year.reset_index(), "Base by year"),
+                              (by_store_file, stores, "Stores compared")):  # fmt: skip
+        if path and table is None:
+            settings.info(f"{what}: not written, fewer than two stores with 30+ customers")
+        elif path:
+            write_table(table, path, None)
+            settings.info(f"{what}: {path}")
     write_table(result.table, output, fmt)
 
 

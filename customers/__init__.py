@@ -20,7 +20,8 @@ more purchases each customer will make and whether they are still a customer at 
   of error, and a seeded (stratified) random sample of whom
 - :func:`profiles`: visits to one row of habits per customer (recency, visits, spend, stores,
   weekday, hour and category shares); :func:`rfm` quintile scores; :func:`segment`: RFM and
-  k-means segments described in words; :func:`base_by_year`: the active base year by year
+  k-means segments described in words; :func:`base_by_year`: the active base year by year;
+  :func:`compare_groups`: how the customers of two stores or channels differ, with intervals
 - :func:`next_visits`: regulars (visits on one weekday and hour) and their next likely visit
 - :func:`next_purchases`, :func:`survey_nps` and :func:`customer_segments`: one call each for
   ``kori customers next``, ``kori customers nps`` and ``kori customers segments`` (visits to
@@ -49,6 +50,7 @@ from customers.errors import (
 if TYPE_CHECKING:
     from customers.bgnbd import BetaGeoModel
     from customers.commands import customer_segments, next_purchases, survey_nps
+    from customers.compare import compare_groups
     from customers.gammagamma import GammaGammaModel
     from customers.habits import next_visits
     from customers.holdout import holdout_check
@@ -78,6 +80,7 @@ _LAZY = {
     "segment": ("customers.segments", "segment"),
     "Segmentation": ("customers.segments", "Segmentation"),
     "base_by_year": ("customers.segments", "base_by_year"),
+    "compare_groups": ("customers.compare", "compare_groups"),
     "draw_survey_sample": ("customers.survey_sample", "draw_survey_sample"),
     "next_purchases": ("customers.commands", "next_purchases"),
     "survey_nps": ("customers.commands", "survey_nps"),
@@ -98,6 +101,7 @@ __all__ = [
     "Segmentation",
     "TooFewCustomersError",
     "base_by_year",
+    "compare_groups",
     "customer_report",
     "customer_segments",
     "draw_survey_sample",

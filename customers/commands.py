@@ -298,6 +298,9 @@ class CustomerSegments:
     segmentation : Segmentation
     amount : str or None
         The amount column (None: the rows of each visit stand in for its spend).
+    by_store : GroupComparison or None
+        How the customers of each main store differ from the other's (or the rest's), with
+        intervals (:func:`customers.compare_groups`); None with one store or none.
     """
 
     table: pd.DataFrame
@@ -305,9 +308,10 @@ class CustomerSegments:
     by_year: pd.DataFrame
     segmentation: Any
     amount: str | None
+    by_store: Any = None
 
     def summary(self) -> list[str]:
-        """The segments in words with their shares, and the base year by year."""
+        """The segments in words with their shares, the base year by year, the stores."""
         lines = self.segmentation.summary()
         spent = "spent" if self.amount else "rows"
         if self.amount is None:
@@ -319,6 +323,8 @@ class CustomerSegments:
                          f"customers, {row['visits_per_customer']:.1f} visits and "
                          f"{row['spend_per_customer']:,.0f} {spent} each; biggest segment "
                          f"{top} ({shares.get(top, 0):.0%})")
+        if self.by_store is not None:
+            lines += self.by_store.summary()
         return lines
 
 
@@ -338,8 +344,9 @@ def customer_segments(
 ) -> CustomerSegments:
     """Visits to RFM scores, behavioural segments in words and the base year by year.
 
-    Chains :func:`customers.profiles`, :func:`customers.rfm`, :func:`customers.segment` and
-    :func:`customers.base_by_year`. Without an amount column (``amount=None`` and no
+    Chains :func:`customers.profiles`, :func:`customers.rfm`, :func:`customers.segment`,
+    :func:`customers.base_by_year` and, with two or more stores, :func:`customers.compare_groups`
+    on the customers' main stores. Without an amount column (``amount=None`` and no
     :data:`DEFAULT_AMOUNT`) the rows of one customer at one time make one visit and the
     number of rows stands in for its spend (e.g. items of a member-and-date file).
 
@@ -398,4 +405,17 @@ def customer_segments(
     by_year = base_by_year(visits, found.table["segment_name"], as_of=as_of, customer=customer,
                            timestamp=timestamp, amount=used)  # fmt: skip
     return CustomerSegments(table=table.reset_index(), segments=found.segments,
-                            by_year=by_year, segmentation=found, amount=amount)  # fmt: skip
+                            by_year=by_year, segmentation=found, amount=amount,
+                            by_store=_stores(profile, found))  # fmt: skip
+
+
+def _stores(profile: pd.DataFrame, found: Any) -> Any:
+    """The main stores compared, or None when there are not two with enough customers."""
+    from customers.compare import MIN_CUSTOMERS, compare_groups
+
+    if "main_store" not in profile.columns:
+        return None
+    sizes = profile["main_store"].value_counts()
+    if (sizes >= MIN_CUSTOMERS).sum() < 2:
+        return None
+    return compare_groups(profile, by="main_store", segments=found.table["segment_name"])

@@ -29,6 +29,8 @@ MEASURES = (
     ("share_evening", "share of visits from 17", "{:.0%}"),
 )
 """Measures compared: profile column (``share_weekend`` is Saturday plus Sunday), words, format."""
+SHOWN = 10
+"""Comparisons shown in :meth:`GroupComparison.summary` (the rest are in ``differences``)."""
 MIN_CUSTOMERS = 30
 """Fewer customers than this in a group and it is not compared (the interval would be rough)."""
 
@@ -80,9 +82,18 @@ class GroupComparison:
                 p = self.mix_p_values[key]
                 text += ("; the segment mix differs" if p < 1 - self.confidence
                          else "; no clear difference in the segment mix") + f" (p {_p(p)})"
-            lines.append(f"{self.by} {group} ({n_a:,} customers) against {against} "
+            lines.append(f"{_name(self.by)} {group} ({n_a:,} customers) against {against} "
                          f"({n_b:,}): {text}")
+        if len(lines) > SHOWN:
+            more = (f"... and {len(lines) - SHOWN:,} more {_name(self.by)} values in the "
+                    "table of differences")
+            lines = [*lines[:SHOWN], more]
         return lines
+
+
+def _name(by: str) -> str:
+    """``store`` for the profile's ``main_store``, else the column's own name."""
+    return "store" if by == "main_store" else by
 
 
 def _p(p: float) -> str:
@@ -144,28 +155,61 @@ def compare_groups(
             fix="Compare a column with two or more groups of customers (stores or channels)")
     table = values.groupby(group).mean().loc[kept]
     table.insert(0, "customers", sizes.loc[kept].astype(int))
-    if segments is not None:
-        mix = pd.crosstab(group, segments.reindex(profile.index), normalize="index")
+    labels = segments.reindex(profile.index) if segments is not None else None
+    if labels is not None:
+        mix = pd.crosstab(group, labels, normalize="index")
         table = table.join(mix.loc[kept].add_prefix("segment: "))
     z = float(stats.norm.ppf(0.5 + confidence / 2))
-    pairs = [(kept[0], kept[1])] if len(kept) == 2 else [(g, "the rest") for g in kept]
-    rows, mixes = [], {}
-    for a, b in pairs:
-        mine = (group == a).to_numpy()
-        other = (group == b).to_numpy() if b != "the rest" else ~mine
-        for column in values.columns:
-            x, y = values.loc[mine, column].dropna(), values.loc[other, column].dropna()
-            diff = x.mean() - y.mean()
-            se = np.sqrt(x.var(ddof=1) / len(x) + y.var(ddof=1) / len(y))
-            low, high = diff - z * se, diff + z * se
-            rows.append({"group": a, "against": b, "measure": column, "value": x.mean(),
-                         "other": y.mean(), "difference": diff, "low": low, "high": high,
-                         "real": bool(low > 0 or high < 0)})
-        if segments is not None:
-            counts = pd.crosstab(mine[mine | other], segments.reindex(profile.index)[mine | other])
-            counts = counts.loc[:, counts.sum() > 0]
-            if counts.shape == (2, counts.shape[1]) and counts.shape[1] > 1:
-                mixes[f"{a} against {b}"] = float(stats.chi2_contingency(counts.to_numpy())[1])
+    # Count, sum and sum of squares per group: each group against the other (two groups) or
+    # against the rest (all customers minus the group), without a loop over groups.
+    stat = values.groupby(group).agg(["count", "sum", lambda v: (v * v).sum()]).loc[kept]
+    n_a, s_a, q_a = (stat.xs(k, axis=1, level=1).to_numpy(float) for k in
+                     ("count", "sum", "<lambda_0>"))  # fmt: skip
+    if len(kept) == 2:
+        n_b, s_b, q_b = n_a[[1]], s_a[[1]], q_a[[1]]
+        n_a, s_a, q_a, groups, against = n_a[[0]], s_a[[0]], q_a[[0]], kept[:1], kept[1:]
+    else:
+        whole = values.notna().sum().to_numpy(float), values.sum().to_numpy(), \
+            (values * values).sum().to_numpy()  # fmt: skip
+        n_b, s_b, q_b = whole[0] - n_a, whole[1] - s_a, whole[2] - q_a
+        groups, against = kept, ["the rest"] * len(kept)
+    mean_a, mean_b = s_a / n_a, s_b / n_b
+    var_a = np.maximum(q_a - s_a * mean_a, 0) / np.maximum(n_a - 1, 1)
+    var_b = np.maximum(q_b - s_b * mean_b, 0) / np.maximum(n_b - 1, 1)
+    diff = mean_a - mean_b
+    half = z * np.sqrt(var_a / n_a + var_b / n_b)
+    differences = pd.DataFrame({
+        "group": np.repeat(groups, len(values.columns)),
+        "against": np.repeat(against, len(values.columns)),
+        "measure": np.tile(values.columns, len(groups)),
+        "value": mean_a.ravel(), "other": mean_b.ravel(), "difference": diff.ravel(),
+        "low": (diff - half).ravel(), "high": (diff + half).ravel(),
+    })  # fmt: skip
+    differences["real"] = (differences["low"] > 0) | (differences["high"] < 0)
+    mixes = _mix_p_values(group, labels, kept, groups, against) if labels is not None else {}
     table.index.name = by
-    return GroupComparison(table=table, differences=pd.DataFrame(rows), mix_p_values=mixes,
+    return GroupComparison(table=table, differences=differences, mix_p_values=mixes,
                            confidence=confidence, by=by)
+
+
+def _mix_p_values(group: pd.Series, labels: pd.Series, kept: list, groups: list,
+                  against: list) -> dict:
+    """Chi-square p-value of each group's segment mix against the other group or the rest."""
+    import numpy as np
+    import pandas as pd
+    from scipy import stats
+
+    counts = pd.crosstab(group, labels).loc[kept].to_numpy(float)
+    rows_a = counts[[kept.index(g) for g in groups]]
+    rows_b = (counts[[kept.index(g) for g in against]] if against[0] != "the rest"
+              else counts.sum(0) - rows_a)  # fmt: skip
+    total = rows_a + rows_b
+    n = total.sum(1, keepdims=True)
+    expected_a = rows_a.sum(1, keepdims=True) * total / n
+    expected_b = rows_b.sum(1, keepdims=True) * total / n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        terms = (rows_a - expected_a) ** 2 / expected_a + (rows_b - expected_b) ** 2 / expected_b
+    chi2 = np.where(total > 0, terms, 0.0).sum(1)
+    dof = (total > 0).sum(1) - 1
+    p = stats.chi2.sf(chi2, np.maximum(dof, 1))
+    return {f"{g} against {b}": float(v) for g, b, v, d in zip(groups, against, p, dof) if d > 0}

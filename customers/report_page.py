@@ -120,7 +120,16 @@ def _segments(report: Any) -> list[str]:
     rows = [[str(y), f"{r['days']:,}", f"{r['customers']:,}", f"{r['visits_per_customer']:,.1f}",
              _money(report, r["spend_per_customer"])] + [pct(r[c]) for c in shares]
             for y, r in years.iterrows()]  # fmt: skip
-    return out + [_table(head, rows, set(range(1, len(head))))]
+    out.append(_table(head, rows, set(range(1, len(head)))))
+    stores = report.segments.by_store
+    if stores is not None:
+        out += ["<h3>The stores compared</h3>",
+                _how("each store's customers (by the store of most of their visits) against "
+                     f"the other store's; a difference is named when its {stores.confidence:.0%} "
+                     "interval leaves out zero, so that chance is not read as a difference."),
+                "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in stores.summary())
+                + "</ul>"]  # fmt: skip
+    return out
 
 
 def _lifecycle(report: Any) -> list[str]:

@@ -42,7 +42,7 @@ def test_a_planted_difference_is_found_and_sized():
     assert not diff.loc["share_weekend", "real"]
     assert list(result.table.index) == ["A", "B"] and result.table["customers"].tolist() == [400, 400]
     line = result.summary()[0]
-    assert line.startswith("main_store A (400 customers) against B (400): basket ")
+    assert line.startswith("store A (400 customers) against B (400): basket ")
     assert "no clear difference in" in line and "share of visits at the weekend" in line
 
 

@@ -91,7 +91,7 @@ def test_expectations_grow_with_the_horizon_and_match_the_new_customer_curve(
 
 
 def test_the_expected_purchases_of_a_new_customer_match_a_simulation() -> None:
-    params = dict(r=0.25, alpha=4.0, a=0.8, b=2.5)
+    params = {"r": 0.25, "alpha": 4.0, "a": 0.8, "b": 2.5}
     model = BetaGeoModel()
     model.params_ = {k: float(v) for k, v in params.items()}
     drawn = simulate_customers(20_000, T=39.0, seed=11, **params)

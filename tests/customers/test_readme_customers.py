@@ -19,7 +19,7 @@ def _section() -> str:
 
 def test_the_customers_block_runs_and_gives_the_figures_shown() -> None:
     section = _section()
-    block = re.search(r"```python\n(.*?)```", section, re.S)[1]
+    block = re.search(r"```python\n(.*?)```", section, re.DOTALL)[1]
     namespace: dict = {}
     out = io.StringIO()
     here = os.getcwd()

@@ -49,7 +49,8 @@ def test_sections_charts_and_nothing_external(report, page):
     for svg, titles in zip(svgs, words):
         assert 'font-weight="600">' + titles[0] in svg  # the title
         assert all(f">{label}" in svg for label in titles[1:]), titles  # axis labels
-    assert page.count('class="how"') == 5  # how to read each section and subsection
+    assert page.count('class="how"') == 6  # how to read each section and subsection
+    assert "<h3>The stores compared</h3>" in page and "store HKI (" in page
     assert "<script" not in page and "<link" not in page and "src=" not in page
     assert "http" not in page
 

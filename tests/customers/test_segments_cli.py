@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 
 from cli import kori
 
@@ -118,3 +119,38 @@ def test_regulars_baskets_from_the_receipts_file(runner, sample_dir):
     assert table.loc["L10024684", "basket"] == "2 x Skimmed milk 1 l (100%), Coffee 500 g (100%)"
     assert "L10024684: Wednesday 08-09, next 2025-12-03" in result.output
     assert "buys 2 x Skimmed milk 1 l, Coffee 500 g" in result.output
+
+
+def test_segments_compare_the_stores(runner, tmp_path):
+    """Store B's customers spend 30% more a visit: the command names it, with its interval, and
+    writes the differences; with one store there is nothing to compare, and it says so."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    who = rng.integers(0, 600, 20_000)
+    store = np.where(who < 300, "A", "B")
+    visits = pd.DataFrame({
+        "customer_id": [f"c{w}" for w in who], "store": store,
+        "timestamp": pd.Timestamp("2025-01-01") + pd.to_timedelta(
+            rng.integers(0, 300 * 24, len(who)), "h"),
+        "amount_eur": np.round(rng.gamma(4, 5, len(who)) * np.where(store == "B", 1.3, 1.0), 2),
+    })  # fmt: skip
+    visits.to_csv(tmp_path / "v.csv", index=False)
+    out = tmp_path / "stores.csv"
+    result = runner.invoke(kori, ["customers", "segments", str(tmp_path / "v.csv"), "--as-of",
+                                  "2025-11-30", "--by-store", str(out), "-o",
+                                  str(tmp_path / "c.csv")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("store A"))
+    assert line.startswith("store A (300 customers) against B (300): basket ")
+    diff = pd.read_csv(out).set_index("measure")
+    assert diff.loc["mean_spend", "real"] and diff.loc["mean_spend", "high"] < 0
+    assert diff.loc["mean_spend", "other"] / diff.loc["mean_spend", "value"] == \
+        pytest.approx(1.3, abs=0.05)
+    visits.assign(store="A").to_csv(tmp_path / "one.csv", index=False)
+    result = runner.invoke(kori, ["customers", "segments", str(tmp_path / "one.csv"), "--as-of",
+                                  "2025-11-30", "--by-store", str(tmp_path / "no.csv"), "-o",
+                                  str(tmp_path / "c.csv")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Stores compared: not written, fewer than two stores with 30+ customers" in result.output
+    assert not (tmp_path / "no.csv").exists()
