@@ -33,6 +33,19 @@ def require_columns(frame: pd.DataFrame, needed: Sequence[str], *, source: str,
                           fix=fix)  # fmt: skip
 
 
+def blank(values: pd.Series) -> np.ndarray:
+    """True where a value is missing: NaN, or text that is empty or only spaces (files are read
+    as text, so an empty field is ``""``, not NaN)."""
+    import numpy as np
+    import pandas as pd
+
+    missing = values.isna().to_numpy()
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+        return missing
+    text = values.astype(str).str.strip().to_numpy()
+    return np.asarray(missing | (text == ""), dtype=bool)
+
+
 def row_names(index: pd.Index, positions: Iterable[int], first_line: int | None) -> list[str]:
     """Where rows are, for a message: ``line N`` of the file (``first_line`` + position) when
     ``first_line`` is known, else ``row <label>`` (the frame's index label).

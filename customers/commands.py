@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from customers.checks import require_columns
+from customers.checks import blank, require_columns
 from customers.dates import as_day, parse_times, visit_times
 from customers.errors import ParameterError, SchemaError
 from customers.outlook import lapsed_words
@@ -272,10 +272,10 @@ def _register(customers: pd.DataFrame, customer: str, by: str | None, source: st
                           "once", source=source, where=", ".join(map(repr, shown)),
                           fix="List every customer once (one row per customer)")  # fmt: skip
     if by:
-        blank = register[by].isna() | (register[by].astype(str).str.strip() == "")
-        if blank.any():
-            raise SchemaError(f"{int(blank.sum()):,} customers without a {by}", source=source,
-                              where=", ".join(map(repr, register.index[blank][:_SHOW])),
+        missing = blank(register[by])
+        if missing.any():
+            raise SchemaError(f"{int(missing.sum()):,} customers without a {by}", source=source,
+                              where=", ".join(map(repr, register.index[missing][:_SHOW])),
                               fix=f"Fill in {by} for every customer")  # fmt: skip
     return register
 

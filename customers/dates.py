@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from customers.checks import blank
 from customers.errors import ParameterError, SchemaError
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ def visit_times(visits: pd.DataFrame, customer: str, timestamp: str, end: pd.Tim
         values, errors="coerce", format="mixed")  # fmt: skip
     if getattr(times.dt, "tz", None) is not None:
         times = times.dt.tz_localize(None)
-    bad = (times.isna() | visits[customer].isna()).to_numpy()
+    bad = times.isna().to_numpy() | blank(visits[customer])
     if bad.any():
         first = np.flatnonzero(bad)[:SHOWN]
         raise SchemaError(f"{int(bad.sum()):,} rows without a {customer} or a readable "

@@ -17,7 +17,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from customers.checks import require_columns
+from customers.checks import blank, require_columns
 from customers.errors import ParameterError, SchemaError
 
 if TYPE_CHECKING:
@@ -227,12 +227,12 @@ def read_answers(
             "or correct these rows",
         )
     for column in by:
-        blank = answers[column].isna().to_numpy()
-        if blank.any():
+        missing = blank(answers[column])
+        if missing.any():
             raise SchemaError(
-                f"column {column!r}: {int(blank.sum()):,} answers without a group",
+                f"column {column!r}: {int(missing.sum()):,} answers without a group",
                 source=source,
-                where=_where(answers[column], blank, first_line),
+                where=_where(answers[column], missing, first_line),
                 fix=f"Fill in {column} for every answer, or leave the column out of `by=`",
             )
     return answers, numbers.astype(int)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from customers.checks import require_columns, row_names
+from customers.checks import blank, require_columns, row_names
 from customers.dates import as_day
 from customers.errors import SchemaError
 
@@ -121,7 +121,7 @@ def profiles(
     if getattr(times.dt, "tz", None) is not None:
         times = times.dt.tz_localize(None)
     spent = pd.to_numeric(visits[amount], errors="coerce")
-    bad = (who.isna() | times.isna() | spent.isna()).to_numpy()
+    bad = blank(who) | (times.isna() | spent.isna()).to_numpy()
     _bad_rows(visits, bad, needed, source,
               f"a missing {customer}, an unreadable {timestamp} or a non-numeric {amount}",
               "Drop or correct those rows", first_line)

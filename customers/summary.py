@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from customers.checks import require_columns, row_names
+from customers.checks import blank, require_columns, row_names
 from customers.dates import as_day
 from customers.errors import ParameterError, SchemaError
 
@@ -52,7 +52,7 @@ def _purchase_days(
     if getattr(days.dt, "tz", None) is not None:
         days = days.dt.tz_localize(None)
     frame["day"] = days.dt.normalize().to_numpy()
-    bad = frame["customer"].isna() | frame["day"].isna()
+    bad = frame["day"].isna() | blank(transactions[customer])
     if amount:
         frame["amount"] = pd.to_numeric(transactions[amount], errors="coerce").to_numpy()
         bad |= frame["amount"].isna()

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from customers.checks import require_columns
+from customers.checks import blank, require_columns
 from customers.errors import ParameterError, SchemaError
 
 if TYPE_CHECKING:
@@ -194,10 +194,10 @@ def _customers(customers: Any, customer: str, strata: str | None, source: str) -
     if strata is not None:
         checks.append((strata, f"customers without a {strata}"))
     for column, problem in checks:
-        blank = customers[column].isna().to_numpy()
-        if blank.any():
-            raise SchemaError(f"{int(blank.sum()):,} {problem}", source=source,
-                              where="rows " + ", ".join(map(repr, customers.index[blank][:_SHOW])),
+        missing = blank(customers[column])
+        if missing.any():
+            raise SchemaError(f"{int(missing.sum()):,} {problem}", source=source,
+                              where="rows " + ", ".join(map(repr, customers.index[missing][:_SHOW])),
                               fix=f"Fill in column {column!r} for every customer")  # fmt: skip
     repeated = ids.duplicated(keep=False).to_numpy()
     if repeated.any():

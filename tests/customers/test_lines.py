@@ -58,6 +58,11 @@ CASES = [
     ("segments", False, "timestamp", "soon", "readable timestamp"),
     ("regulars", False, "timestamp", "2025-07-02 09:00:00", "visits after --as-of"),
     ("regulars", True, "timestamp", "soon", "readable timestamp"),
+    # An empty or blank customer id is read as text ("" or "  "), and is a missing customer.
+    ("next", True, "customer_id", "", "missing customer"),
+    ("segments", True, "customer_id", "  ", "missing customer_id"),
+    ("segments", False, "customer_id", "", "without a customer_id"),
+    ("regulars", True, "customer_id", "", "without a customer_id"),
 ]
 
 
@@ -143,3 +148,18 @@ def test_summarise_and_profiles_take_first_line():
         customers.profiles(frame, as_of=AS_OF)
     with pytest.raises(customers.SchemaError, match=f"line {BAD + 2}: "):
         customers.profiles(frame, as_of=AS_OF, first_line=2)
+
+
+def test_blank_customer_ids_in_the_register_and_the_survey(runner, tmp_path):
+    register = pd.DataFrame({"customer_id": [f"C{i}" for i in range(30)], "store": "A"})
+    register.loc[4, "customer_id"] = " "
+    register.to_csv(tmp_path / "customers.csv", index=False)
+    error = _error(runner.invoke(kori, ["customers", "survey-sample", str(tmp_path / "customers.csv"),
+                                        "--size", "5", "--seed", "1"]))  # fmt: skip
+    assert "1 missing customer ids" in error, error
+    survey = pd.DataFrame({"customer_id": [f"C{i}" for i in range(30)], "score": 9,
+                           "store": ["A"] * 29 + [""]})  # fmt: skip
+    survey.to_csv(tmp_path / "survey.csv", index=False)
+    error = _error(runner.invoke(kori, ["customers", "nps", str(tmp_path / "survey.csv"),
+                                        "--group", "store"]))  # fmt: skip
+    assert "1 answers without a group" in error and "line 31" in error, error
