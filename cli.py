@@ -2766,30 +2766,39 @@ def _demo_plans(settings: Settings, folder: Path, inputs: Any, table: Any) -> No
 
 
 def _demo_customers(settings: Settings, folder: Path, end: Any) -> None:
-    """Step 6 of the demo: who comes back (as `kori customers next`) and the NPS per store (as
-    `kori customers nps --customers --group store`)."""
-    from customers import next_purchases, survey_nps
+    """Step 6 of the demo: who comes back (as `kori customers next`), the regulars and their
+    baskets (as `kori customers regulars --lines --catalog`), the NPS per store (as `kori
+    customers nps --customers --group store`) and the customers report."""
+    from customers import customer_report, next_purchases, next_visits, survey_nps
 
-    settings.info("6. Customers: who comes back in the next 90 days, and the NPS per store")
-    visits = folder / "loyalty_visits.csv"
-    outlook = next_purchases(read_table(str(visits))[0], as_of=end, source=str(visits))
-    atomic_write(folder / "customers_next.csv", lambda p: _serialise(outlook.table, p, "csv"))
-    settings.info(f"  {folder / 'customers_next.csv'}:")
-    for line in outlook.summary()[:2] + outlook.summary()[3:4]:
-        settings.info(f"    {line}")
+    settings.info("6. Customers: who comes back in the next 90 days, the regulars, the NPS")
+    visits, visits_line = read_table(str(folder / "loyalty_visits.csv"))
+    source = str(folder / "loyalty_visits.csv")
+    outlook = next_purchases(visits, as_of=end, source=source, first_line=visits_line)
+    regulars = next_visits(visits, as_of=end, lines=read_table(str(folder / "receipts.csv"))[0],
+                           catalog=read_table(str(folder / "catalog.csv"))[0], source=source,
+                           first_line=visits_line)  # fmt: skip
     answers, first_line = read_table(str(folder / "survey.csv"))
-    score = survey_nps(answers, customers=read_table(str(folder / "customers.csv"))[0],
-                       by="store", first_line=first_line, source=str(folder / "survey.csv"))  # fmt: skip
+    register = read_table(str(folder / "customers.csv"))[0]
+    score = survey_nps(answers, customers=register, by="store", first_line=first_line,
+                       source=str(folder / "survey.csv"))  # fmt: skip
+    for name, result, lines in (
+        ("customers_next.csv", outlook,
+         [x for x in outlook.summary() if not x.startswith("BG/NBD")]),
+        ("customers_regulars.csv", regulars, regulars.summary()[:1] + [
+            x for x in regulars.summary() if x.startswith("L10024684")]),
+    ):  # fmt: skip
+        atomic_write(folder / name, lambda p, t=result.table: _serialise(t, p, "csv"))
+        settings.info(f"  {folder / name}:")
+        for line in lines:
+            settings.info(f"    {line}")
     for line in score.summary():
         settings.info(f"    {line.split(' from ')[0]}")
-    from customers import customer_report  # as `kori customers report`
-
-    page = customer_report(read_table(str(visits))[0], as_of=end, survey=answers, by="store",
-                           customers=read_table(str(folder / "customers.csv"))[0],
-                           first_line=first_line, source=str(visits)).html()  # fmt: skip
+    page = customer_report(visits, as_of=end, survey=answers, by="store", customers=register,
+                           first_line=visits_line, source=source).html()  # fmt: skip
     atomic_write(folder / "customers.html", lambda p: p.write_text(page, encoding="utf-8"))
-    settings.info(f"  {folder / 'customers.html'}: the customers report (segments, who comes "
-                  "back, the holdout check, the NPS per store)")
+    settings.info(f"  {folder / 'customers.html'}: the customers report (segments, the stores "
+                  "compared, who comes back, the holdout check, the NPS per store)")
 
 
 def _rounded(hours: Any) -> Any:

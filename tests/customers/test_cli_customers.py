@@ -139,9 +139,17 @@ def test_demo_step_6(sample_dir, tmp_path, capsys):
 
     from cli import Settings, _demo_customers
 
-    for name in ("loyalty_visits.csv", "survey.csv", "customers.csv"):
+    for name in ("loyalty_visits.csv", "survey.csv", "customers.csv", "receipts.csv",
+                 "catalog.csv"):
         shutil.copy(sample_dir / name, tmp_path / name)
     _demo_customers(Settings(), tmp_path, dt.date(2025, 11, 30))
     err = capsys.readouterr().err
     assert "6. Customers" in err and "lapsed" in err and "store TRE: NPS" in err
+    assert "expected visit days in the next 90 days" in err
+    assert "L10024684: Wednesday 08-09, next 2025-12-03" in err
+    assert "buys 2 x Skimmed milk 1 l, Coffee 500 g" in err
     assert len(pd.read_csv(tmp_path / "customers_next.csv")) > 3000
+    assert len(pd.read_csv(tmp_path / "customers_regulars.csv")) == 6
+    page = (tmp_path / "customers.html").read_text(encoding="utf-8")
+    assert 'id="segments"' in page and "store TRE" in page
+    assert f"{tmp_path / 'customers.html'}: the customers report" in err

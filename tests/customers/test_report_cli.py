@@ -106,17 +106,3 @@ def test_the_page_renders_with_every_label_inside_its_chart(written, size):
     assert found["label_overflows"] == [], found["label_overflows"]
     assert found["table_overflows"] == [], found["table_overflows"]
     assert found["page_overflow_px"] <= 0, found
-
-
-def test_demo_step_6_writes_the_report(sample_dir, tmp_path, capsys):
-    import datetime as dt
-    import shutil
-
-    from cli import Settings, _demo_customers
-
-    for name in ("loyalty_visits.csv", "survey.csv", "customers.csv"):
-        shutil.copy(sample_dir / name, tmp_path / name)
-    _demo_customers(Settings(), tmp_path, dt.date(2025, 11, 30))
-    page = (tmp_path / "customers.html").read_text(encoding="utf-8")
-    assert 'id="segments"' in page and "store TRE" in page
-    assert f"{tmp_path / 'customers.html'}: the customers report" in capsys.readouterr().err
