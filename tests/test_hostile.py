@@ -847,7 +847,8 @@ def test_case_ids_are_unique():
 # Every command of the Click tree, every output it writes, aimed at each of its inputs.
 
 OUTPUT_OPTIONS = {"-o", "--output", "--html", "--excel", "--components", "--plots", "--per-series",
-                  "--daily", "--skus", "--forecasts", "--segments", "--by-year"}  # fmt: skip
+                  "--daily", "--skus", "--forecasts", "--segments", "--by-year",
+                  "--by-store"}  # fmt: skip
 # command: invocations, each the arguments ("{param}" stands for the file of that input) and the
 # file of each input parameter. Together the invocations of a command give every input it has.
 WALK_BASE: dict[str, list[tuple[list[str], dict[str, str]]]] = {
@@ -899,7 +900,11 @@ WALK_BASE: dict[str, list[tuple[list[str], dict[str, str]]]] = {
     "customers segments": [(["customers", "segments", "{visits}", "--as-of", "2025-11-30"],
                             {"visits": "s.csv"})],
     "customers regulars": [(["customers", "regulars", "{visits}", "--as-of", "2025-11-30",
-                             "--lines", "{lines}"], {"visits": "s.csv", "lines": "r.csv"})],
+                             "--lines", "{lines}", "--catalog", "{catalog}"],
+                            {"visits": "s.csv", "lines": "r.csv", "catalog": "c.csv"})],
+    "customers report": [(["customers", "report", "{visits}", "--as-of", "2025-11-30",
+                           "--survey", "{survey}", "--customers", "{customers}"],
+                          {"visits": "s.csv", "survey": "w.csv", "customers": "c.csv"})],
 }  # fmt: skip
 
 
