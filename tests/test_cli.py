@@ -45,6 +45,7 @@ def test_importing_the_cli_leaves_heavy_libraries_unloaded():
     assert out.stdout.strip() == "[]"
 
 
+@pytest.mark.slow
 def test_sample_writes_byte_identical_files_for_the_same_seed(runner, sample_dir, tmp_path):
     again = tmp_path / "again"
     result = runner.invoke(kori, ["sample", str(again), "--seed", "1"])

@@ -188,6 +188,7 @@ def test_bad_input_is_a_schema_error_naming_what_and_where():
         customers.segment(pd.DataFrame({"x": [1]}))
 
 
+@pytest.mark.slow
 def test_the_readme_segments_block_runs_and_gives_the_figures_shown() -> None:
     import contextlib
     import io
