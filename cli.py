@@ -1730,6 +1730,16 @@ def _segments_k(ctx: click.Context, param: click.Parameter, value: str) -> Any:
               help="Also write the table of segments here.")
 @click.option("--by-year", "by_year_file", type=click.Path(dir_okay=False),
               help="Also write the active base year by year (with segment shares) here.")
+@click.option("--lines", "lines", type=click.Path(exists=True, dir_okay=False),
+              help="Receipt lines (receipts.csv): adds items per visit and category shares to "
+              "the habits; lines without a customer column take it from the visits' receipt_id.")
+@click.option("--catalog", "catalog", type=click.Path(exists=True, dir_okay=False),
+              help="Catalog giving the lines their --category-col from --item-col.")
+@click.option("--category-col", "category", default="category", show_default=True,
+              metavar="NAME", help="Column of the category in --lines or --catalog (e.g. "
+              "department).")
+@click.option("--item-col", "item", default="sku", show_default=True, metavar="NAME",
+              help="Column of the item in --lines, to join --catalog.")
 @click.option("--by-store", "by_store_file", type=click.Path(dir_okay=False),
               help="Also write how each store's customers differ from the other's (or the "
               "rest's) here: per measure both means, the difference and its 95% interval.")
@@ -1751,6 +1761,8 @@ def customers_segments(settings: Settings, visits: str, input_format: str | None
     \b
     Examples:
       kori customers segments loyalty_visits.csv --as-of 2025-11-30 --segments segments.csv
+      kori customers segments loyalty_visits.csv --as-of 2025-11-30 --lines receipts.csv \\
+          --catalog catalog.csv --category-col department
       kori customers segments groceries.csv --as-of 2015-12-30 --customer-col Member_number \\
           --timestamp-col Date --date-format %d-%m-%Y --k auto
     """
@@ -1759,6 +1771,8 @@ def customers_segments(settings: Settings, visits: str, input_format: str | None
     _distinct_outputs(output, segments_file, by_year_file, by_store_file)
     frame, first_line = read_table(visits, input_format)
     label = "<stdin>" if visits == "-" else visits
+    for name in ("lines", "catalog"):
+        options[name] = read_table(options[name])[0] if options[name] else None
     result = customer_segments(frame, source=label, first_line=first_line, **options)
     _tell(settings, result)
     stores = result.by_store.differences if result.by_store is not None else None

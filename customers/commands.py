@@ -338,6 +338,10 @@ def customer_segments(
     timestamp: str = "timestamp",
     amount: str | None = None,
     store: str | None = "store",
+    lines: pd.DataFrame | None = None,
+    catalog: pd.DataFrame | None = None,
+    category: str = "category",
+    item: str = "sku",
     date_format: str | None = None,
     source: str = "visits",
     first_line: int | None = None,
@@ -362,6 +366,15 @@ def customer_segments(
         Seed of the k-means starts.
     customer, timestamp, amount, store : str
         Columns; ``store`` is used when present.
+    lines : pandas.DataFrame, optional
+        Receipt lines: adds items per visit and the ``category`` shares to the habits the
+        segments are made of. Lines without a ``customer`` column take the card of their
+        ``receipt_id`` from the visits (``receipts.csv`` beside ``loyalty_visits.csv``).
+    catalog : pandas.DataFrame, optional
+        Gives the lines their ``category`` column from their ``item`` when they lack it.
+    category, item : str
+        The category column (of the lines or the catalog, e.g. ``"department"``) and the item
+        column the catalog is joined on.
     date_format : str, optional
         strftime format of ``timestamp`` (default: inferred).
     source : str
@@ -376,9 +389,12 @@ def customer_segments(
         From the steps: a missing column, an unreadable row, a visit after ``as_of`` (naming
         the rows), a bad ``k``.
     """
+    from customers.lines import card_lines, with_catalog
     from customers.profiling import profiles
     from customers.segments import base_by_year, segment
 
+    if lines is not None:  # while the visits still have their receipt ids
+        lines = with_catalog(card_lines(lines, visits, customer), catalog, item, category)
     if amount is None and DEFAULT_AMOUNT in visits.columns:
         amount = DEFAULT_AMOUNT
     if date_format is not None and timestamp in visits.columns:
@@ -396,11 +412,11 @@ def customer_segments(
     if store and store not in visits.columns:
         store = None
     profile = profiles(visits, as_of=as_of, customer=customer, timestamp=timestamp, amount=used,
-                       store=store, source=source,
+                       store=store, source=source, lines=lines, category=category,
                        first_line=first_line if amount else None)  # fmt: skip
     found = segment(profile, k=k, seed=seed)
-    main = [c for c in ("recency_days", "frequency", "spend", "mean_spend", "first_visit",
-                        "last_visit", "main_store") if c in profile.columns]  # fmt: skip
+    main = [c for c in ("recency_days", "frequency", "spend", "mean_spend", "items_per_visit",
+                        "first_visit", "last_visit", "main_store") if c in profile.columns]  # fmt: skip
     table = found.table[["segment", "segment_name", "r", "f", "m", "rfm"]].join(profile[main])
     by_year = base_by_year(visits, found.table["segment_name"], as_of=as_of, customer=customer,
                            timestamp=timestamp, amount=used)  # fmt: skip

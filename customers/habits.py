@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from customers.checks import require_columns
 from customers.dates import as_day, parse_times, visit_times
 from customers.errors import ParameterError
+from customers.lines import card_lines
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -219,23 +220,11 @@ def next_visits(
         mode = mode.sort_values(["k", "v", "s"], ascending=[True, False, True]).drop_duplicates("k")
         table["store"] = mode.set_index("k")["s"].reindex(who).to_numpy()
     if lines is not None:
-        lines = _with_customers(lines, visits, customer)
+        lines = card_lines(lines, visits, customer)
         table["basket"] = _baskets(lines, table[customer], customer, item, _names(catalog, item))
     table = table.sort_values(["status", "next_date", customer]).reset_index(drop=True)
     return NextVisits(table=table, customers=n, eligible=int((count >= min_visits).sum()),
                       as_of=end, min_visits=int(min_visits), has_hours=has_hours)
-
-
-def _with_customers(lines: pd.DataFrame, visits: pd.DataFrame, customer: str) -> pd.DataFrame:
-    """``lines`` with the customer of each line's receipt, from the visits, when they lack it."""
-    if customer in lines.columns or "receipt_id" not in lines.columns \
-            or "receipt_id" not in visits.columns:
-        return lines
-    card = visits.loc[visits["receipt_id"].notna() & (visits["receipt_id"].astype(str) != ""),
-                      ["receipt_id", customer]].drop_duplicates("receipt_id")
-    card = card.assign(receipt_id=card["receipt_id"].astype(str))
-    ids = lines["receipt_id"].astype(str).map(card.set_index("receipt_id")[customer])
-    return lines.assign(**{customer: ids.to_numpy()})[ids.notna().to_numpy()]
 
 
 def _names(catalog: pd.DataFrame | None, item: str) -> dict[str, str]:

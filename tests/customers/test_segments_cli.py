@@ -154,3 +154,27 @@ def test_segments_compare_the_stores(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Stores compared: not written, fewer than two stores with 30+ customers" in result.output
     assert not (tmp_path / "no.csv").exists()
+
+
+def test_segments_with_receipt_lines_and_departments(runner, sample_dir):
+    """receipts.csv has no customer column: its lines take the card of their receipt from the
+    visits, and the catalog gives them a department; items per visit join the habits."""
+    result = runner.invoke(kori, ["customers", "segments", str(sample_dir / "loyalty_visits.csv"),
+                                  "--as-of", "2025-11-30",
+                                  "--lines", str(sample_dir / "receipts.csv"),
+                                  "--catalog", str(sample_dir / "catalog.csv"),
+                                  "--category-col", "department", "-f", "json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    table = pd.DataFrame(json.loads(result.stdout)).set_index("customer_id")
+    assert table["items_per_visit"].notna().sum() > 1000  # card holders with receipts
+    assert table.loc["L10024684", "items_per_visit"] == 3.0  # 2 x skimmed milk and a coffee
+    assert "items" in " ".join(table["segment_name"].unique())
+    bad = runner.invoke(kori, ["customers", "segments", str(sample_dir / "loyalty_visits.csv"),
+                               "--as-of", "2025-11-30",
+                               "--lines", str(sample_dir / "receipts.csv"),
+                               "--catalog", str(sample_dir / "catalog.csv"),
+                               "--category-col", "aisle"])  # fmt: skip
+    expected = ("Error: catalog: missing column 'aisle' (found: sku, name, category, department, "
+                "unit_volume_l, pack_size, lead_time_days, shelf_life_days, price_eur). Give a "
+                "catalog with the item column (--item-col) and the --category-col one")
+    assert bad.exit_code == 1 and _errors(bad) == [expected], bad.output
