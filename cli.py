@@ -932,6 +932,37 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
             os.unlink(temporary)
 
 
+def visit_columns(amount: str | None = "", store: bool = True) -> Callable:
+    """The options that map a visits file's columns (customer, time, amount, store, date
+    format), named like the customers library's parameters. ``amount``: what happens without
+    one, for the help (``None``: no amount option)."""
+
+    def decorate(command: Callable) -> Callable:
+        options = [
+            click.option("--customer-col", "customer", default="customer_id", show_default=True,
+                         metavar="NAME", help="Column of the customer (card) id."),
+            click.option("--timestamp-col", "timestamp", default="timestamp", show_default=True,
+                         metavar="NAME", help="Column of the visit time (or date)."),
+        ]
+        if amount is not None:
+            without = f"; {amount}" if amount else ""
+            options.append(click.option(
+                "--amount-col", "amount", metavar="NAME",
+                help=f"Column of the amount spent (default: amount_eur when there{without})."))
+        if store:
+            options.append(click.option(
+                "--store-col", "store", default="store", show_default=True, metavar="NAME",
+                help="Column of the store (used when there)."))
+        options.append(click.option(
+            "--date-format", metavar="FMT",
+            help="strftime format of the visit times, e.g. %d-%m-%Y (default: inferred)."))
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
 def output_options(default: str = "csv") -> Callable:
     """``-o/--output`` and ``-f/--format`` for commands that write a table."""
 
@@ -1585,15 +1616,7 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
               help="Last day of the visits (required: kori never assumes today).")
 @click.option("--horizon-days", "horizon_days", type=click.FloatRange(0), default=90,
               show_default=True, help="Days ahead of the expected visits and spend.")
-@click.option("--customer-col", "customer", default="customer_id", show_default=True,
-              metavar="NAME", help="Column of the customer (card) id.")
-@click.option("--timestamp-col", "timestamp", default="timestamp", show_default=True,
-              metavar="NAME", help="Column of the visit time (or date).")
-@click.option("--amount-col", "amount", metavar="NAME",
-              help="Column of the amount spent (default: amount_eur when there; without "
-              "amounts spend is not modelled).")
-@click.option("--date-format", metavar="FMT", help="strftime format of the visit times, e.g. "
-              "%d-%m-%Y (default: inferred).")
+@visit_columns(amount="without amounts spend is not modelled", store=False)
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), help="Format of VISITS.")
 @output_options()
 @click.pass_obj
@@ -1716,16 +1739,7 @@ def _segments_k(ctx: click.Context, param: click.Parameter, value: str) -> Any:
               help="Segments, or auto: the best silhouette over 3..8.")
 @click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
               help="Seed of the k-means starts.")
-@click.option("--customer-col", "customer", default="customer_id", show_default=True,
-              metavar="NAME", help="Column of the customer (card) id.")
-@click.option("--timestamp-col", "timestamp", default="timestamp", show_default=True,
-              metavar="NAME", help="Column of the visit time (or date).")
-@click.option("--amount-col", "amount", metavar="NAME", help="Column of the amount spent "
-              "(default: amount_eur when there; without amounts the rows of a visit count).")
-@click.option("--store-col", "store", default="store", show_default=True, metavar="NAME",
-              help="Column of the store (used when there).")
-@click.option("--date-format", metavar="FMT", help="strftime format of the visit times, e.g. "
-              "%d-%m-%Y (default: inferred).")
+@visit_columns(amount="without amounts the rows of a visit count")
 @click.option("--segments", "segments_file", type=click.Path(dir_okay=False),
               help="Also write the table of segments here.")
 @click.option("--by-year", "by_year_file", type=click.Path(dir_okay=False),
@@ -1800,14 +1814,7 @@ def customers_segments(settings: Settings, visits: str, input_format: str | None
               help="Column of the item in --lines (a sku or a name).")
 @click.option("--catalog", "catalog", type=click.Path(exists=True, dir_okay=False),
               help="Catalog (the item column and name): the basket names its items.")
-@click.option("--customer-col", "customer", default="customer_id", show_default=True,
-              metavar="NAME", help="Column of the customer (card) id.")
-@click.option("--timestamp-col", "timestamp", default="timestamp", show_default=True,
-              metavar="NAME", help="Column of the visit time (or date).")
-@click.option("--store-col", "store", default="store", show_default=True, metavar="NAME",
-              help="Column of the store (used when there).")
-@click.option("--date-format", metavar="FMT", help="strftime format of the visit times, e.g. "
-              "%d-%m-%Y (default: inferred).")
+@visit_columns(amount=None)
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), help="Format of VISITS.")
 @output_options()
 @click.pass_obj
@@ -1857,18 +1864,9 @@ def customers_regulars(settings: Settings, visits: str, input_format: str | None
               help="Segments, or auto: the best silhouette over 3..8.")
 @click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
               help="Seed of the k-means starts.")
-@click.option("--customer-col", "customer", default="customer_id", show_default=True,
-              metavar="NAME", help="Column of the customer (card) id.")
-@click.option("--timestamp-col", "timestamp", default="timestamp", show_default=True,
-              metavar="NAME", help="Column of the visit time (or date).")
-@click.option("--amount-col", "amount", metavar="NAME",
-              help="Column of the amount spent (default: amount_eur when there).")
-@click.option("--store-col", "store", default="store", show_default=True, metavar="NAME",
-              help="Column of the store (used when there).")
+@visit_columns(amount="")
 @click.option("--score-col", "score", default="score", show_default=True, metavar="NAME",
               help="Column of the survey answers, 0 to 10.")
-@click.option("--date-format", metavar="FMT", help="strftime format of the visit times, e.g. "
-              "%d-%m-%Y (default: inferred).")
 @click.option("--title", default="Our customers", show_default=True, help="Page title.")
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), help="Format of VISITS.")
 @click.option("-o", "--output", type=Document(), help="Write the page here (atomically) "
