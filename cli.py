@@ -1610,6 +1610,12 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> Any
     return None if value is None else _date(ctx, param, value)
 
 
+@customers.group("register")
+def customers_register() -> None:
+    """The customer register: its health check (duplicates, stale records, consents, GDPR
+    retention) and pseudonymised extracts for analysis without personal data."""
+
+
 @customers.command("next")
 @click.argument("visits", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--as-of", "as_of", required=True, callback=_as_of, metavar="DATE",
