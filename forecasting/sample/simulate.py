@@ -19,6 +19,7 @@ from forecasting.sample.demand import Demand, draw_demand, expected_lines, trend
 from forecasting.sample.loyalty import simulate_loyalty
 from forecasting.sample.products import CROSS_SELLS, PRODUCTS, CrossSell, Product
 from forecasting.sample.receipts import receipts_of_day, split_into_hours
+from forecasting.sample.register import simulate_register
 from forecasting.sample.weather import Climate, blur_forecast, simulate_weather
 from forecasting.stores import (
     OrderingStandard,
@@ -130,6 +131,14 @@ class SampleStore:
         The planted truths, one row per card holder (not written to a file): ``customer_id,
         store, kind, household, joined_on, lapse_date, weekday, hour, habit, score,
         survey_population`` (see :mod:`forecasting.sample.loyalty`).
+    register : pandas.DataFrame
+        The customer register, all text (``register.csv``): ``member_id, first_name,
+        last_name, street, postal_code, town, email, phone, birth_year, joined_on, updated_on,
+        consent, consent_date, channel``, one row per card holder and a few register-only
+        members.
+    register_truth : pandas.DataFrame
+        Its planted faults (not written to a file): ``member_id, person, faults, pair_kind``
+        (see :mod:`forecasting.sample.register`).
     """
 
     catalog: pd.DataFrame
@@ -146,6 +155,8 @@ class SampleStore:
     loyalty_visits: pd.DataFrame
     survey: pd.DataFrame
     loyalty_truth: pd.DataFrame
+    register: pd.DataFrame
+    register_truth: pd.DataFrame
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The data files by name, in the order ``kori sample`` writes them."""
@@ -159,12 +170,14 @@ class SampleStore:
         }
 
     def loyalty_tables(self) -> dict[str, pd.DataFrame]:
-        """The loyalty-card files by name, which ``kori sample`` writes after :meth:`tables`."""
+        """The loyalty-card files and the customer register by name, which ``kori sample``
+        writes after :meth:`tables`."""
         return {
             "customers.csv": self.customers,
             "loyalty.csv": self.loyalty,
             "loyalty_visits.csv": self.loyalty_visits,
             "survey.csv": self.survey,
+            "register.csv": self.register,
         }
 
     def store_toml(self) -> str:
@@ -224,7 +237,7 @@ def simulate_store(
     >>> sorted(sample.tables())
     ['catalog.csv', 'receipts.csv', 'sales.csv', 'stock.csv', 'traffic.csv', 'weather.csv']
     >>> sorted(sample.loyalty_tables())
-    ['customers.csv', 'loyalty.csv', 'loyalty_visits.csv', 'survey.csv']
+    ['customers.csv', 'loyalty.csv', 'loyalty_visits.csv', 'register.csv', 'survey.csv']
     """
     _check(years, receipt_weeks, forecast_days, end)
     start = (pd.Timestamp(end) - pd.DateOffset(years=years) + pd.Timedelta(days=1)).date()
@@ -271,6 +284,7 @@ def simulate_store(
         receipts_from=dates[-1] + pd.Timedelta(days=1) - pd.Timedelta(days=receipt_weeks * 7),
         seed=seed,
     )  # fmt: skip
+    register = simulate_register(cards.customers, cards.visits, dates[-1], seed)
     return SampleStore(
         catalog=catalog,
         sales=_nanoseconds(_sales(dates, codes, skus, demand.units)),
@@ -286,6 +300,8 @@ def simulate_store(
         loyalty_visits=cards.visits,
         survey=cards.survey,
         loyalty_truth=cards.truth,
+        register=register.table,
+        register_truth=register.truth,
     )
 
 
