@@ -28,6 +28,8 @@ more purchases each customer will make and whether they are still a customer at 
   outlook; answers and the register to the NPS; visits to RFM, segments and the base by year)
 - :func:`customer_report`: segments, lifecycle, the holdout check and the NPS on one
   self-contained HTML page with charts, for ``kori customers report``
+- :func:`pseudonymise` and :func:`load_secret`: ids replaced by keyed hashes (HMAC-SHA256) and
+  personal fields dropped, for ``kori customers register pseudonymise``
 
 Everything is loaded on first use so that ``import customers`` stays light. The submodules are
 internal: their names and signatures may change between releases.
@@ -57,6 +59,7 @@ if TYPE_CHECKING:
     from customers.net_promoter import nps, sample_size
     from customers.outlook import LAPSED_BELOW, lifecycle
     from customers.profiling import profiles
+    from customers.pseudonym import Pseudonymised, load_secret, pseudonymise
     from customers.report import customer_report
     from customers.segments import Segmentation, base_by_year, rfm, segment
     from customers.simulate import simulate_customers, simulate_transactions
@@ -87,6 +90,9 @@ _LAZY = {
     "customer_segments": ("customers.commands", "customer_segments"),
     "next_visits": ("customers.habits", "next_visits"),
     "customer_report": ("customers.report", "customer_report"),
+    "pseudonymise": ("customers.pseudonym", "pseudonymise"),
+    "load_secret": ("customers.pseudonym", "load_secret"),
+    "Pseudonymised": ("customers.pseudonym", "Pseudonymised"),
 }
 
 __all__ = [
@@ -97,6 +103,7 @@ __all__ = [
     "GammaGammaModel",
     "NotFittedError",
     "ParameterError",
+    "Pseudonymised",
     "SchemaError",
     "Segmentation",
     "TooFewCustomersError",
@@ -107,10 +114,12 @@ __all__ = [
     "draw_survey_sample",
     "holdout_check",
     "lifecycle",
+    "load_secret",
     "next_purchases",
     "next_visits",
     "nps",
     "profiles",
+    "pseudonymise",
     "rfm",
     "sample_size",
     "segment",

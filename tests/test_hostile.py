@@ -906,6 +906,9 @@ WALK_BASE: dict[str, list[tuple[list[str], dict[str, str]]]] = {
     "customers report": [(["customers", "report", "{visits}", "--as-of", "2025-11-30",
                            "--survey", "{survey}", "--customers", "{customers}"],
                           {"visits": "s.csv", "survey": "w.csv", "customers": "c.csv"})],
+    "customers register pseudonymise": [(["customers", "register", "pseudonymise", "{file}",
+                                          "--secret-file", "{secret_file}"],
+                                         {"file": "s.csv", "secret_file": "st.csv"})],
 }  # fmt: skip
 
 
