@@ -1063,7 +1063,7 @@ def column_mapping(params: dict[str, Any]) -> dict[str, str]:
 @data.command("validate")
 @click.argument(
     "kind", type=click.Choice(["receipts", "sales", "weather", "catalog", "stock", "forecast", "traffic",
-                               "loyalty", "customers", "loyalty_visits", "survey"])
+                               "loyalty", "customers", "loyalty_visits", "survey", "register"])
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--input-format", type=click.Choice(INPUT_FORMATS), help="Format of FILE.")
@@ -1095,7 +1095,8 @@ def data_validate(
     """Check a KIND of data FILE and report every problem in it.
 
     KIND is receipts, sales, weather, catalog or traffic, or a loyalty file: loyalty,
-    customers, loyalty_visits or survey. Problems are listed on stdout (one row
+    customers, loyalty_visits, survey or register (a birth year after this year is an
+    error). Problems are listed on stdout (one row
     each: severity, check, column, count, first lines, message); the exit code is 1 when any of
     them is an error. Warnings (gaps, returns, repeated receipt lines) do not fail the file.
     Gaps are days without rows, or weeks in weekly data (--freq); missing days that are public
@@ -1136,13 +1137,18 @@ def data_validate(
 def _schema(kind: str) -> Any:
     """The schema of a KIND of file: basket's for receipts, customers' for the loyalty files,
     forecasting's for the others."""
+    import datetime as dt
+
     from customers.schemas import SCHEMAS as LOYALTY
+    from customers.schemas import register_schema
 
     if kind != "receipts" and kind not in LOYALTY:
         return kind
     from basket.columns import RECEIPTS_SCHEMA
     from forecasting.schemas import Schema
 
+    if kind == "register":  # a birth year after this one is in the future
+        return Schema.from_spec(register_schema(dt.date.today().year))
     return Schema.from_spec(RECEIPTS_SCHEMA if kind == "receipts" else LOYALTY[kind])
 
 

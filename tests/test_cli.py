@@ -54,8 +54,8 @@ def test_sample_writes_byte_identical_files_for_the_same_seed(runner, sample_dir
     assert "receipts.csv" in result.stderr
     names = sorted(p.name for p in sample_dir.iterdir())
     assert names == ["catalog.csv", "customers.csv", "loyalty.csv", "loyalty_visits.csv",
-                     "receipts.csv", "sales.csv", "stock.csv", "store.toml", "survey.csv",
-                     "traffic.csv", "weather.csv"]  # fmt: skip
+                     "receipts.csv", "register.csv", "sales.csv", "stock.csv", "store.toml",
+                     "survey.csv", "traffic.csv", "weather.csv"]  # fmt: skip
     for name in names:
         assert (sample_dir / name).read_bytes() == (again / name).read_bytes(), name
     assert not [p for p in again.iterdir() if p.name.startswith(".")]  # no temporary files

@@ -167,7 +167,7 @@ def _faults_of(role: str, kind: str) -> set[str]:
 
 def _register_only(rec: pd.DataFrame, end: pd.Timestamp, rng: np.random.Generator) -> pd.DataFrame:
     """Members past retention: in the register only, joined 6-10 years before the end."""
-    count = int(round(RETENTION_SHARE * len(rec)))
+    count = round(RETENTION_SHARE * len(rec))
     taken = set(rec["member_id"])
     ids: list[str] = []
     while len(ids) < count:
@@ -219,7 +219,7 @@ def _plan_faults(
     taken = ~cards | paired
     for role, share in SHARES.items():
         pool = np.flatnonzero(fits.get(role, cards) & ~taken & cards)
-        count = min(int(round(share * n_cards)), len(pool))
+        count = min(round(share * n_cards), len(pool))
         chosen = rng.choice(pool, size=count, replace=False)
         rec.loc[chosen, "role"] = role
         taken[chosen] = True
@@ -366,15 +366,8 @@ def _addresses(
 def _phone(prefix: str, number: int, style: int) -> str:
     """A Finnish mobile number as people type it."""
     digits = f"{number:07d}"
-    if style == 0:
-        return f"{prefix} {digits[:3]} {digits[3:]}"
-    if style == 1:
-        return f"+358 {prefix[1:]} {digits}"
-    if style == 2:
-        return f"{prefix}{digits}"
-    if style == 3:
-        return f"{prefix}-{digits}"
-    return f"+358{prefix[1:]}{digits}"
+    return (f"{prefix} {digits[:3]} {digits[3:]}", f"+358 {prefix[1:]} {digits}",
+            f"{prefix}{digits}", f"{prefix}-{digits}", f"+358{prefix[1:]}{digits}")[style]
 
 
 def _email(
@@ -450,5 +443,5 @@ def _corrupt(table: pd.DataFrame, role: np.ndarray, rng: np.random.Generator) ->
         digits = "".join(c for c in table.at[i, "phone"] if c.isdigit())[-9:]  # 40 1234567
         table.at[i, "phone"] = (
             f"0{digits[:2]} {digits[2:5]}", f"0{digits}{int(rng.integers(100, 1000))}",
-            f"+358 {digits[:2]}", digits[-5:],
-        )[int(rng.integers(4))]  # fmt: skip
+            f"+358 {digits[:2]}",
+        )[int(rng.integers(3))]  # fmt: skip
