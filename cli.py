@@ -1622,6 +1622,75 @@ def customers_register() -> None:
     retention) and pseudonymised extracts for analysis without personal data."""
 
 
+def _threshold(ctx: click.Context, param: click.Parameter, value: str) -> float | None:
+    """``--threshold``: a match probability in (0, 1), or ``off`` for no duplicate search."""
+    if value.strip().lower() == "off":
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 < number < 1:
+        raise click.BadParameter(f"{value!r} is not a probability in (0, 1) nor off")
+    return number
+
+
+@customers_register.command("check")
+@click.argument("register", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--as-of", "as_of", required=True, callback=_as_of, metavar="DATE",
+              help="Day of the check (required: kori never assumes today).")
+@click.option("--receipts", type=click.Path(exists=True, dir_okay=False), help="Purchases "
+              "with a card and a time (loyalty_visits.csv): each member's last purchase.")
+@click.option("--retention-years", "retention_years", type=click.FloatRange(0, min_open=True),
+              default=5, show_default=True, help="No purchase, update or join in this many "
+              "years: past retention (delete or anonymise).")
+@click.option("--stale-months", "stale_months", type=click.IntRange(1), default=24,
+              show_default=True, help="No purchase and no update in this many months: stale.")
+@click.option("--address-months", "address_months", type=click.IntRange(1), default=36,
+              show_default=True, help="Address not confirmed in this many months: unchecked.")
+@click.option("--consent-months", "consent_months", type=click.IntRange(1), default=24,
+              show_default=True, help="A marketing consent older than this has expired.")
+@click.option("--threshold", default="0.9", show_default=True, callback=_threshold,
+              metavar="P|off", help="Match probability of a likely duplicate pair; off: no "
+              "duplicate search.")
+@click.option("--id-col", "id", default="member_id", show_default=True, metavar="NAME",
+              help="Column of the register's member (card) id.")
+@click.option("--customer-col", "customer", default="customer_id", show_default=True,
+              metavar="NAME", help="Column of the card id in --receipts.")
+@click.option("--timestamp-col", "timestamp", default="timestamp", show_default=True,
+              metavar="NAME", help="Column of the purchase time in --receipts.")
+@click.option("--html", "html_path", type=Document(),
+              help="Write the health report as a self-contained HTML page.")
+@output_options()
+@click.pass_obj
+def customers_register_check(settings: Settings, register: str, receipts: str | None,
+                             html_path: str | None, output: str | None, fmt: str | None,
+                             **options: Any) -> None:  # fmt: skip
+    """Check the customer REGISTER (register.csv): missing and invalid fields, likely duplicate
+    people, stale records, consent gaps and records past the GDPR retention.
+
+    Writes one row per record and problem (member_id, check, field, detail); the health score
+    (0-100) and its parts, the counts and what to do go to stderr.
+
+    \b
+    Example:
+      kori customers register check register.csv --as-of 2025-11-30 \\
+          --receipts loyalty_visits.csv --html register.html -o findings.csv
+    """
+    from customers import check_register
+
+    frame, first_line = read_table(register)
+    purchases = read_table(receipts)[0] if receipts else None
+    result = check_register(frame, receipts=purchases, source="<stdin>" if register == "-"
+                            else register, receipts_source=receipts or "receipts",
+                            first_line=first_line, **options)  # fmt: skip
+    write_table(result.table, output, fmt)
+    if html_path:
+        page = result.html()
+        atomic_write(Path(html_path), lambda p: p.write_text(page, encoding="utf-8"))
+    _tell(settings, result)
+
+
 def _column_names(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     return None if value is None else tuple(c.strip() for c in value.split(",") if c.strip())
 

@@ -28,6 +28,9 @@ more purchases each customer will make and whether they are still a customer at 
   outlook; answers and the register to the NPS; visits to RFM, segments and the base by year)
 - :func:`customer_report`: segments, lifecycle, the holdout check and the NPS on one
   self-contained HTML page with charts, for ``kori customers report``
+- :func:`check_register`: the register's health check (missing and invalid fields, duplicates,
+  stale records, consents, GDPR retention) with a score, for
+  ``kori customers register check``
 - :func:`pseudonymise` and :func:`load_secret`: ids replaced by keyed hashes (HMAC-SHA256) and
   personal fields dropped, for ``kori customers register pseudonymise``
 
@@ -60,6 +63,7 @@ if TYPE_CHECKING:
     from customers.outlook import LAPSED_BELOW, lifecycle
     from customers.profiling import profiles
     from customers.pseudonym import Pseudonymised, load_secret, pseudonymise
+    from customers.register_check import RegisterCheck, check_register
     from customers.report import customer_report
     from customers.segments import Segmentation, base_by_year, rfm, segment
     from customers.simulate import simulate_customers, simulate_transactions
@@ -90,6 +94,8 @@ _LAZY = {
     "customer_segments": ("customers.commands", "customer_segments"),
     "next_visits": ("customers.habits", "next_visits"),
     "customer_report": ("customers.report", "customer_report"),
+    "check_register": ("customers.register_check", "check_register"),
+    "RegisterCheck": ("customers.register_check", "RegisterCheck"),
     "pseudonymise": ("customers.pseudonym", "pseudonymise"),
     "load_secret": ("customers.pseudonym", "load_secret"),
     "Pseudonymised": ("customers.pseudonym", "Pseudonymised"),
@@ -104,10 +110,12 @@ __all__ = [
     "NotFittedError",
     "ParameterError",
     "Pseudonymised",
+    "RegisterCheck",
     "SchemaError",
     "Segmentation",
     "TooFewCustomersError",
     "base_by_year",
+    "check_register",
     "compare_groups",
     "customer_report",
     "customer_segments",
