@@ -270,7 +270,10 @@ def segment(
     import pandas as pd
 
     z = habit_features(profile)
-    x = z.to_numpy()
+    # Customers in the order of their habits, not of their ids: the same customers under other
+    # ids (a pseudonymised extract) get the same k-means starts, so the same segments.
+    order = np.lexsort(z.to_numpy().T[::-1])
+    x = z.to_numpy()[order]
     silhouettes: dict[int, float] = {}
     if k == "auto":
         rng = np.random.default_rng(seed)
@@ -286,7 +289,8 @@ def segment(
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 2 <= k <= len(x):
         raise ParameterError(f"`k={k!r}` is not a whole number from 2 to {len(x)} (customers)",
                              fix='Give a number of segments such as 5, or `k="auto"`')
-    labels = _kmeans(x, int(k), seed)[0]
+    labels = np.empty(len(x), dtype=np.int64)
+    labels[order] = _kmeans(x, int(k), seed)[0]
     sizes = np.bincount(labels, minlength=k)
     rank = np.empty(k, dtype=np.int64)
     rank[np.lexsort((np.arange(k), -sizes))] = np.arange(k)
