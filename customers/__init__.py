@@ -31,6 +31,8 @@ more purchases each customer will make and whether they are still a customer at 
 - :func:`check_register`: the register's health check (missing and invalid fields, duplicates,
   stale records, consents, GDPR retention) with a score, for
   ``kori customers register check``
+- :func:`find_duplicates`: likely duplicate people in a customer register with their match
+  probability (splink, unsupervised Fellegi-Sunter on DuckDB), as :class:`Duplicates`
 - :func:`pseudonymise` and :func:`load_secret`: ids replaced by keyed hashes (HMAC-SHA256) and
   personal fields dropped, for ``kori customers register pseudonymise``
 
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
     from customers.gammagamma import GammaGammaModel
     from customers.habits import next_visits
     from customers.holdout import holdout_check
+    from customers.linkage import Duplicates, find_duplicates
     from customers.net_promoter import nps, sample_size
     from customers.outlook import LAPSED_BELOW, lifecycle
     from customers.profiling import profiles
@@ -96,6 +99,8 @@ _LAZY = {
     "customer_report": ("customers.report", "customer_report"),
     "check_register": ("customers.register_check", "check_register"),
     "RegisterCheck": ("customers.register_check", "RegisterCheck"),
+    "find_duplicates": ("customers.linkage", "find_duplicates"),
+    "Duplicates": ("customers.linkage", "Duplicates"),
     "pseudonymise": ("customers.pseudonym", "pseudonymise"),
     "load_secret": ("customers.pseudonym", "load_secret"),
     "Pseudonymised": ("customers.pseudonym", "Pseudonymised"),
@@ -105,6 +110,7 @@ __all__ = [
     "LAPSED_BELOW",
     "BetaGeoModel",
     "CustomerError",
+    "Duplicates",
     "FitError",
     "GammaGammaModel",
     "NotFittedError",
@@ -120,6 +126,7 @@ __all__ = [
     "customer_report",
     "customer_segments",
     "draw_survey_sample",
+    "find_duplicates",
     "holdout_check",
     "lifecycle",
     "load_secret",
