@@ -2769,8 +2769,9 @@ def demo(settings: Settings, outdir: str, **options: Any) -> None:
     into orders, a staffing plan and a freezer plan (as `kori plan` does); it compares a first
     week 5 degrees warmer with the forecast (as `kori forecast compare` does); and it says
     which loyalty customers come back and the NPS per store (as `kori customers next` and
-    `kori customers nps` do), with the customers report (as `kori customers report` does).
-    OUTDIR defaults to ./kori-demo.
+    `kori customers nps` do), with the customers report (as `kori customers report` does); and
+    it checks the customer register and writes a pseudonymised extract of the visits (as `kori
+    customers register check` and `pseudonymise` do). OUTDIR defaults to ./kori-demo.
     """
     from forecasting.validation import validate_table
 
@@ -2800,6 +2801,8 @@ def demo(settings: Settings, outdir: str, **options: Any) -> None:
     _demo_plans(settings, folder, inputs, table)
     if "loyalty_visits.csv" in written:
         _demo_customers(settings, folder, kwargs["end"])
+    if "register.csv" in written:
+        _demo_register(settings, folder, kwargs["end"], kwargs["seed"])
     settings.info(f"Done. Try: kori data validate sales {folder / 'sales.csv'}")
 
 
@@ -2938,6 +2941,37 @@ def _demo_customers(settings: Settings, folder: Path, end: Any) -> None:
     atomic_write(folder / "customers.html", lambda p: p.write_text(page, encoding="utf-8"))
     settings.info(f"  {folder / 'customers.html'}: the customers report (segments, the stores "
                   "compared, who comes back, the holdout check, the NPS per store)")
+
+
+def _demo_register(settings: Settings, folder: Path, end: Any, seed: int) -> None:
+    """Step 7 of the demo: the register's health check (as `kori customers register check`)
+    and a pseudonymised extract of the visits (as `kori customers register pseudonymise`)."""
+    import hashlib
+
+    from customers import check_register, pseudonymise
+
+    settings.info("7. The customer register: its health, and visits without personal data")
+    register, first_line = read_table(str(folder / "register.csv"))
+    visits = read_table(str(folder / "loyalty_visits.csv"))[0]
+    check = check_register(register, as_of=end, receipts=visits, first_line=first_line,
+                           source=str(folder / "register.csv"),
+                           receipts_source=str(folder / "loyalty_visits.csv"))  # fmt: skip
+    atomic_write(folder / "register_findings.csv",
+                 lambda p: _serialise(check.table, p, "csv"))  # fmt: skip
+    page = check.html()
+    atomic_write(folder / "register.html", lambda p: p.write_text(page, encoding="utf-8"))
+    settings.info(f"  {folder / 'register_findings.csv'} and {folder / 'register.html'}:")
+    for line in check.summary()[:1] + [x for x in check.summary() if x.startswith("to do")][:3]:
+        settings.info(f"    {line.strip()}")
+    # A demo key, made from the seed so that the demo stays the same run to run: never use a
+    # key anyone can derive for real data (make one with: head -c 32 /dev/urandom > kori.key).
+    key = hashlib.sha256(f"kori demo key {seed}".encode()).digest()
+    atomic_write(folder / "demo.key", lambda p: p.write_bytes(key))
+    extract = pseudonymise(visits, secret=key, source=str(folder / "loyalty_visits.csv"))
+    atomic_write(folder / "visits_pseudonymised.csv",
+                 lambda p: _serialise(extract.table, p, "csv"))  # fmt: skip
+    settings.info(f"  {folder / 'visits_pseudonymised.csv'}: card ids replaced by keyed hashes "
+                  f"(demo.key, a demo key only), {len(extract.table):,} visits")
 
 
 def _rounded(hours: Any) -> Any:

@@ -269,6 +269,10 @@ def test_demo_generates_validates_forecasts_plots_and_plans(runner, tmp_path):
     for name in ("orders.csv", "staffing.csv", "freezer.csv"):
         assert len(pd.read_csv(tmp_path / "demo" / name)) > 0, name
     assert "5. Planning" in result.stderr and "ice cream grows from week" in result.stderr
+    for name in ("customers_next.csv", "customers_regulars.csv", "customers.html",
+                 "register_findings.csv", "register.html", "visits_pseudonymised.csv"):
+        assert (tmp_path / "demo" / name).stat().st_size > 0, name
+    assert "register.csv: valid" in result.stderr and "7. The customer register" in result.stderr
 
 
 def test_installed_kori_through_a_pipe(sample_dir):
