@@ -2648,10 +2648,12 @@ def _capacity_values(values: tuple[str, ...]) -> dict[str, float]:
     return {store or "*": litres for store, litres in out.items()}
 
 
-def _write_sample(outdir: Path, settings: Settings, **kwargs: Any) -> dict[str, Path]:
+def _write_sample(outdir: Path, settings: Settings, sample: Any = None,
+                  **kwargs: Any) -> dict[str, Path]:
+    """Write the sample store (simulated from ``kwargs``, or the ``sample`` given) to OUTDIR."""
     from forecasting.sample import simulate_store
 
-    sample = simulate_store(**kwargs)
+    sample = simulate_store(**kwargs) if sample is None else sample
     written: dict[str, Path] = {}
     outdir.mkdir(parents=True, exist_ok=True)
     tables = {**sample.tables(), **sample.loyalty_tables()}

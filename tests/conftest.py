@@ -17,13 +17,13 @@ def sample() -> SampleStore:
 
 
 @pytest.fixture(scope="session")
-def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default sample written by `kori sample`."""
-    from cli import kori
+def sample_dir(tmp_path_factory: pytest.TempPathFactory, sample: SampleStore) -> Path:
+    """The default sample written as `kori sample` writes it (its writer, the session's sample:
+    `tests/test_cli.py` checks that `kori sample` itself writes the same bytes)."""
+    from cli import Settings, _write_sample
 
     folder = tmp_path_factory.mktemp("sample")
-    result = CliRunner().invoke(kori, ["-q", "sample", str(folder)])
-    assert result.exit_code == 0, result.output
+    _write_sample(folder, Settings(quiet=True), sample=sample)
     return folder
 
 

@@ -974,6 +974,7 @@ def test_no_output_may_name_an_input(case: Case, world: Path, tmp_path: Path,
 # --------------------------------------------------------------------------- processes
 
 
+@pytest.mark.slow  # a real kori sample in a subprocess, killed midway
 def test_sigterm_during_sample_leaves_no_temporary_or_half_file(tmp_path: Path):
     outdir = tmp_path / "s"
     process = subprocess.Popen([str(KORI_BIN), "sample", str(outdir), "--years", "3"],

@@ -46,6 +46,7 @@ def test_a_planted_difference_is_found_and_sized():
     assert "no clear difference in" in line and "share of visits at the weekend" in line
 
 
+@pytest.mark.slow  # 200 simulated pairs of stores: 3 to 5 s
 def test_no_planted_difference_is_called_real_about_5_percent_of_the_time():
     """Same behaviour in both stores: each measure's 95% interval should miss 0 about 5% of the
     time. Over 200 seeds x 7 measures (1,400 intervals) the share called real is measured 4.8%

@@ -13,10 +13,8 @@ AS_OF = "2025-11-30"
 
 
 @pytest.fixture(scope="module")
-def store():
-    from forecasting import simulate_store
-
-    return simulate_store(seed=1)
+def store(sample):
+    return sample  # the session's sample store (seed 1)
 
 
 @pytest.fixture(scope="module")

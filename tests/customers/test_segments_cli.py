@@ -33,6 +33,7 @@ def test_segments_writes_customers_segments_and_years(runner, sample_dir, tmp_pa
     assert "year to 2025-11-30 (365 days)" in result.output
 
 
+@pytest.mark.slow  # a segmentation of the whole sample or more
 def test_segments_k_auto_and_a_bad_k(runner, sample_dir):
     visits = str(sample_dir / "loyalty_visits.csv")
     result = runner.invoke(kori, ["-q", "customers", "segments", visits, "--as-of", "2025-11-30",
@@ -91,6 +92,7 @@ def test_a_missing_column_is_one_error_line(runner, sample_dir, tmp_path):
         assert len(lines) == 1 and "'customer_id'" in lines[0] and "--customer-col" in lines[0]
 
 
+@pytest.mark.slow  # a segmentation of the whole sample or more
 def test_nps_by_segment_with_the_segments_table_as_register(runner, sample_dir, tmp_path):
     visits = str(sample_dir / "loyalty_visits.csv")
     register = str(tmp_path / "segmented.csv")
@@ -121,6 +123,7 @@ def test_regulars_baskets_from_the_receipts_file(runner, sample_dir):
     assert "buys 2 x Skimmed milk 1 l, Coffee 500 g" in result.output
 
 
+@pytest.mark.slow  # a segmentation of the whole sample or more
 def test_segments_compare_the_stores(runner, tmp_path):
     """Store B's customers spend 30% more a visit: the command names it, with its interval, and
     writes the differences; with one store there is nothing to compare, and it says so."""
@@ -156,6 +159,7 @@ def test_segments_compare_the_stores(runner, tmp_path):
     assert not (tmp_path / "no.csv").exists()
 
 
+@pytest.mark.slow  # a segmentation of the whole sample or more
 def test_segments_with_receipt_lines_and_departments(runner, sample_dir):
     """receipts.csv has no customer column: its lines take the card of their receipt from the
     visits, and the catalog gives them a department; items per visit join the habits."""
