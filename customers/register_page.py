@@ -12,7 +12,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from customers.report_page import _CSS, escape, pct
+from customers.html_page import CSS as _CSS
+from customers.html_page import escape, pct
+from customers.html_page import how as _how
+from customers.html_page import table as _table
 from customers.svg import bars
 
 __all__ = ["MEANING", "render", "todo"]
@@ -71,18 +74,6 @@ def todo(check: Any) -> list[str]:
                  f"{lim['stale_months']:g} months) whether they still want their card",
     }  # fmt: skip
     return [words[c] for c, count in n.items() if count]
-
-
-def _table(head: list[str], rows: list[list[Any]], numeric: set[int]) -> str:
-    cells = "".join(f"<th>{escape(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(
-        f'<td class="n">{escape(c)}</td>' if i in numeric else f"<td>{escape(c)}</td>"
-        for i, c in enumerate(row)) + "</tr>" for row in rows)  # fmt: skip
-    return f'<div class="scroll"><table><tr>{cells}</tr>{body}</table></div>'
-
-
-def _how(text: str) -> str:
-    return f'<p class="how"><b>How to read this:</b> {escape(text)}</p>'
 
 
 def _score(value: float) -> str:

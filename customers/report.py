@@ -15,8 +15,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from customers.errors import FitError, ParameterError, TooFewCustomersError
-from customers.report_page import pct as _pct
-from customers.report_page import points as _points
+from customers.html_page import pct as _pct
+from customers.html_page import points as _points
 from customers.report_page import render
 
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ import re
 import pytest
 
 import customers
-from customers.report_page import pct as _pct
-from customers.report_page import points as _points
+from customers.html_page import pct as _pct
+from customers.html_page import points as _points
 from customers.svg import bars, columns, intervals, lines, nice_ticks
 
 AS_OF = "2025-11-30"
