@@ -2674,6 +2674,62 @@ def _write_sample(outdir: Path, settings: Settings, sample: Any = None,
     return written
 
 
+_CHAIN_TABLES = ("sales", "traffic", "receipts")
+_SAMPLE_FILES = ("catalog", "receipts", "sales", "weather", "traffic", "stock", "customers",
+                 "loyalty", "loyalty_visits", "survey", "register")  # fmt: skip
+
+
+def _write_chain(outdir: Path, settings: Settings, chain: Any, fmt: str) -> None:
+    """Write a simulated chain to OUTDIR store by store (one store in memory at a time): sales,
+    traffic and receipts as one CSV file each or as Parquet datasets partitioned by store
+    (``sales/store=S0001/part-0.parquet``), each put in place only once complete."""
+    import shutil
+
+    import pandas as pd
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=outdir, prefix=".kori-chain-"))
+    rows, stock = dict.fromkeys(_CHAIN_TABLES, 0), []
+    try:
+        for part in chain.parts():
+            for table in (t for t in _CHAIN_TABLES if len(getattr(part, t))):
+                frame = getattr(part, table)
+                rows[table] += len(frame)
+                if fmt == "parquet":
+                    folder = work / table / f"store={part.store}"
+                    folder.mkdir(parents=True)
+                    frame.drop(columns="store").to_parquet(folder / "part-0.parquet", index=False)
+                    continue
+                with open(work / f"{table}.csv", "a", encoding="utf-8", newline="") as out:
+                    frame.to_csv(out, index=False, header=out.tell() == 0, lineterminator="\n")
+            stock.append(part.stock)
+        small = {"catalog": chain.catalog, "weather": chain.weather,
+                 "stock": pd.concat(stock, ignore_index=True)}  # fmt: skip
+        for name, frame in small.items():
+            _serialise(frame, work / f"{name}.{fmt}", fmt)
+            rows[name] = len(frame)
+        for stale in _SAMPLE_FILES:  # a folder never holds two runs
+            _remove_stale(outdir / f"{stale}.csv", settings)
+            _remove_stale(outdir / f"{stale}.parquet", settings)
+            if (outdir / stale).is_dir() and stale in _CHAIN_TABLES:
+                shutil.rmtree(outdir / stale)
+                settings.info(f"  {outdir / stale}/: removed, it was from an earlier run")
+        shown = {name: str(outdir / name) + ("/" if fmt == "parquet" and name in _CHAIN_TABLES
+                                             else f".{fmt}") for name in rows}  # fmt: skip
+        width = max(map(len, shown.values()))
+        for name, count in rows.items():
+            if not count:
+                settings.info(f"  {shown[name]:<{width}}  not written (no rows)")
+                continue
+            os.replace(work / Path(shown[name]).name, outdir / Path(shown[name]).name)
+            settings.info(f"  {shown[name]:<{width}}  {count:>11,} rows")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    atomic_write(outdir / "store.toml",
+                 lambda target: target.write_text(chain.store_toml(), encoding="utf-8"))  # fmt: skip
+    settings.info(f"  {outdir / 'store.toml'!s:<{width}}  {len(chain.stores):>11,} stores")
+
+
 def _validates(kind: str) -> bool:
     """Whether `kori data validate` knows a KIND of sample file."""
     from customers.schemas import SCHEMAS as LOYALTY
@@ -2732,8 +2788,18 @@ def _sample_kwargs(seed: int, years: int, end: Any, receipt_weeks: int, forecast
 @kori.command()
 @click.argument("outdir", type=click.Path(file_okay=False))
 @sample_options
+@click.option("--stores", type=int, metavar="N",
+              help="A chain of N generated stores (1-2,000) instead of the two sample stores: "
+                   "sales, traffic, weather, stock (receipts only with --receipt-weeks).")
+@click.option("--products", type=int, metavar="N",
+              help="With --stores: N products spread over the catalog instead of all.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv",
+              show_default=True,
+              help="With --stores: parquet writes sales, traffic and receipts as datasets "
+                   "partitioned by store (sales/store=S0001/part-0.parquet).")
 @click.pass_obj
-def sample(settings: Settings, outdir: str, **options: Any) -> None:
+def sample(settings: Settings, outdir: str, stores: int | None, products: int | None, fmt: str,
+           **options: Any) -> None:
     """Write the data of a simulated Finnish supermarket to OUTDIR.
 
     Two stores (Helsinki and Tampere), about 150 products, daily sales, receipts of the last
@@ -2747,8 +2813,23 @@ def sample(settings: Settings, outdir: str, **options: Any) -> None:
     Examples:
       kori sample data/
       kori sample data/ --seed 7 --years 2 --end 2024-06-30
+      kori sample chain/ --stores 400 --products 250 --years 1 --format parquet
     """
     kwargs = _sample_kwargs(**options)
+    if stores is not None or products is not None:
+        from forecasting.sample import simulate_store
+
+        source = click.get_current_context().get_parameter_source("receipt_weeks")
+        if source == click.core.ParameterSource.DEFAULT:  # a chain gets receipts when asked
+            kwargs["receipt_weeks"] = 0
+        chain = simulate_store(**kwargs, stores=stores,
+                               **({} if products is None else {"products": products}))  # fmt: skip
+        settings.info(f"Simulating {len(chain.stores):,} stores x {len(chain.catalog)} products "
+                      f"up to {kwargs['end']} (seed {kwargs['seed']}) into {outdir}/")  # fmt: skip
+        _write_chain(Path(outdir), settings, chain, fmt)
+        return
+    if fmt != "csv":
+        raise click.UsageError("--format parquet is for a chain: add --stores N")
     settings.info(
         f"Simulating {kwargs['years']} year{'s' if kwargs['years'] > 1 else ''} of a Finnish "
         f"supermarket up to {kwargs['end']} "

@@ -14,4 +14,13 @@ from forecasting.sample.simulate import (
     simulate_store,
 )
 
-__all__ = ["DEFAULT_END", "END_RANGE", "SAMPLE_STORES", "SampleStore", "simulate_store"]
+__all__ = ["DEFAULT_END", "END_RANGE", "SAMPLE_STORES", "SampleChain", "SampleStore",
+           "simulate_store"]
+
+
+def __getattr__(name: str) -> object:
+    if name == "SampleChain":  # from forecasting.sample.chain, which imports simulate
+        from forecasting.sample.chain import SampleChain
+
+        return SampleChain
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

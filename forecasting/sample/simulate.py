@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -15,18 +16,27 @@ from forecasting.sample.calendar_effects import (
     event_dates,
     store_day_factor,
 )
-from forecasting.sample.demand import Demand, draw_demand, expected_lines, trend
+from forecasting.sample.demand import draw_demand, expected_lines, trend
 from forecasting.sample.loyalty import simulate_loyalty
 from forecasting.sample.products import CROSS_SELLS, PRODUCTS, CrossSell, Product
-from forecasting.sample.receipts import receipts_of_day, split_into_hours
 from forecasting.sample.register import simulate_register
+from forecasting.sample.standards import CLOSED_ON as _CLOSED_ON
+from forecasting.sample.standards import ORDERING as _ORDERING
+from forecasting.sample.standards import SPECIAL_HOURS as _SPECIAL_HOURS
+from forecasting.sample.tables import catalog_table as _catalog
+from forecasting.sample.tables import nanoseconds as _nanoseconds
+from forecasting.sample.tables import sales_table as _sales
+from forecasting.sample.tables import stock_table as _stock
+from forecasting.sample.tables import traffic_and_receipts as _traffic_and_receipts
 from forecasting.sample.weather import Climate, blur_forecast, simulate_weather
 from forecasting.stores import (
-    OrderingStandard,
     StaffingStandard,
     StoreConfig,
     render_store_configs,
 )
+
+if TYPE_CHECKING:
+    from forecasting.sample.chain import SampleChain
 
 DEFAULT_END = dt.date(2025, 11, 30)
 """The last day of the sample history: the 28 days after it hold the Christmas rush."""
@@ -41,21 +51,6 @@ _REGULAR_HOURS = {
     "mon": (420, 1320), "tue": (420, 1320), "wed": (420, 1320), "thu": (420, 1320),
     "fri": (420, 1320), "sat": (480, 1320), "sun": (600, 1260),
 }  # fmt: skip
-_SPECIAL_HOURS = {
-    "Christmas Eve": (420, 780),
-    "Midsummer Eve": (420, 1080),
-    "New Year's Day": (600, 1080),
-    "Easter Monday": (600, 1260),
-    "12-31": (420, 1080),
-}
-_CLOSED_ON = ("Good Friday", "Easter Sunday", "Midsummer Day", "Christmas Day")
-
-_ORDERING = OrderingStandard(
-    service_level=0.95,
-    service_levels={"christmas ham": 0.98, "bread": 0.9},
-    order_days=("mon", "wed", "fri"),
-)
-
 SAMPLE_STORES: dict[str, StoreConfig] = {
     "HKI": StoreConfig(
         store="HKI",
@@ -85,8 +80,6 @@ _CLIMATE = {
     "HKI": Climate(mean_c=6.4, amplitude_c=11.0, coldest_day=24, wet_day_share=0.47),
     "TRE": Climate(mean_c=5.0, amplitude_c=12.5, coldest_day=22, wet_day_share=0.44),
 }
-# Mean receipt lines per customer; receipts per day follow from the day's expected lines.
-_LINES_PER_RECEIPT = 8.0
 _DAY_NOISE_SD = 0.05
 
 
@@ -197,9 +190,10 @@ def simulate_store(
     end: dt.date = DEFAULT_END,
     receipt_weeks: int = 12,
     forecast_days: int = 14,
-    products: tuple[Product, ...] = PRODUCTS,
+    products: tuple[Product, ...] | int = PRODUCTS,
     cross_sells: tuple[CrossSell, ...] = CROSS_SELLS,
-) -> SampleStore:
+    stores: int | None = None,
+) -> SampleStore | SampleChain:
     """Simulate a Finnish supermarket with two stores.
 
     One simulation drives every table: daily demand per product and store (seasons, Finnish
@@ -219,11 +213,17 @@ def simulate_store(
     forecast_days : int, default 14
         Days of weather forecast after ``end``.
     products, cross_sells : tuple
-        The assortment and the planted habits (see :mod:`forecasting.sample.products`).
+        The assortment and the planted habits (see :mod:`forecasting.sample.products`). With
+        ``stores``, ``products`` may be a number: that many products spread over the catalog.
+    stores : int, optional
+        Simulate a chain of this many generated stores (1 to 2,000) instead of the two sample
+        stores: see :mod:`forecasting.sample.chain` (no loyalty cards, register or habits other
+        than the catalog's cross-sells; receipts only if ``receipt_weeks`` asks for them).
 
     Returns
     -------
-    SampleStore
+    SampleStore or SampleChain
+        A :class:`~forecasting.sample.chain.SampleChain` (tables store by store) with ``stores``.
 
     Raises
     ------
@@ -240,6 +240,8 @@ def simulate_store(
     ['customers.csv', 'loyalty.csv', 'loyalty_visits.csv', 'register.csv', 'survey.csv']
     """
     _check(years, receipt_weeks, forecast_days, end)
+    if stores is not None or isinstance(products, int):
+        return _chain(seed, years, end, receipt_weeks, forecast_days, products, stores)
     start = (pd.Timestamp(end) - pd.DateOffset(years=years) + pd.Timedelta(days=1)).date()
     dates = pd.date_range(start, end, freq="D")
     all_days = pd.date_range(start, end + dt.timedelta(days=forecast_days), freq="D")
@@ -330,117 +332,26 @@ def _check(years: int, receipt_weeks: int, forecast_days: int, end: dt.date) -> 
         )
 
 
-def _traffic_and_receipts(
-    dates: pd.DatetimeIndex,
-    codes: list[str],
-    opening: dict[str, pd.DataFrame],
-    demand: Demand,
-    skus: np.ndarray,
-    products: tuple[Product, ...],
-    cross_sells: tuple[CrossSell, ...],
-    *,
-    receipt_days: int,
-    traffic_rng: np.random.Generator,
-    receipt_rng: np.random.Generator,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    lines = demand.lines
-    column = {product.name: j for j, product in enumerate(products)}
-    expected_receipts = demand.expected.sum(axis=2) / _LINES_PER_RECEIPT
-    drawn = traffic_rng.poisson(expected_receipts)
-    # Every line needs a receipt of its own product, and every receipt needs a line.
-    receipts_per_day = np.clip(drawn, lines.max(axis=2), lines.sum(axis=2))
-    first_receipt_day = len(dates) - receipt_days
-    traffic_rows, receipt_parts = [], []
-    for d, day in enumerate(dates):
-        for s, code in enumerate(codes):
-            hours_today = opening[code].iloc[d]
-            if not hours_today["is_open"]:
-                continue
-            open_min, close_min = int(hours_today["open_min"]), int(hours_today["close_min"])
-            hours, counts = split_into_hours(
-                int(receipts_per_day[d, s]), day.weekday(), open_min, close_min, traffic_rng
-            )
-            traffic_rows.append((day, code, hours, counts))
-            if d >= first_receipt_day and counts.sum() > 0:
-                induced = [
-                    (column[h.anchor], column[h.companion], int(demand.induced[k][d, s]))
-                    for k, h in enumerate(cross_sells)
-                ]
-                receipt_parts.append(
-                    receipts_of_day(
-                        day=day,
-                        store=code,
-                        skus=skus,
-                        hours=hours,
-                        counts=counts,
-                        open_min=open_min,
-                        close_min=close_min,
-                        own_lines=demand.own_lines[d, s],
-                        induced=induced,
-                        extra_units=demand.extra_units[d, s],
-                        rng=receipt_rng,
-                    )
-                )
-    traffic = pd.DataFrame(
-        {
-            "timestamp": np.concatenate(
-                [day + pd.to_timedelta(hours, unit="h") for day, _, hours, _ in traffic_rows]
-            ),
-            "store": np.concatenate([[code] * len(hours) for _, code, hours, _ in traffic_rows]),
-            "receipts": np.concatenate([counts for *_, counts in traffic_rows]),
-        }
-    )
-    columns = ["receipt_id", "timestamp", "store", "sku", "quantity"]
-    receipts = pd.concat(receipt_parts, ignore_index=True) if receipt_parts else pd.DataFrame(
-        columns=columns
-    )
-    return traffic, receipts[columns]
+def _chain(
+    seed: int, years: int, end: dt.date, receipt_weeks: int, forecast_days: int,
+    products: tuple[Product, ...] | int, stores: int | None,
+) -> SampleChain:  # fmt: skip
+    from forecasting.sample.chain import simulate_chain
 
-
-def _nanoseconds(frame: pd.DataFrame) -> pd.DataFrame:
-    """Dates and times in one resolution, whatever pandas inferred for each."""
-    for name in ("date", "timestamp"):
-        if name in frame.columns:
-            frame[name] = frame[name].astype("datetime64[ns]")
-    return frame
-
-
-def _catalog(products: tuple[Product, ...], skus: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "sku": skus,
-            "name": [p.name for p in products],
-            "category": [p.category for p in products],
-            "department": [p.department for p in products],
-            "unit_volume_l": [p.unit_volume_l for p in products],
-            "pack_size": [p.pack_size for p in products],
-            "lead_time_days": [p.lead_time_days for p in products],
-            "shelf_life_days": [p.shelf_life_days for p in products],
-            "price_eur": [p.price_eur for p in products],
-        }
-    )
-
-
-def _stock(units: np.ndarray, codes: list[str], catalog: pd.DataFrame) -> pd.DataFrame:
-    """Stock at the end of the history: four weeks' mean sales over each lead time."""
-    recent = units[-28:].mean(axis=0)  # stores x products
-    lead = catalog["lead_time_days"].to_numpy()
-    on_hand = np.ceil(recent * lead[None, :]).astype(int)
-    return pd.DataFrame({
-        "store": np.repeat(codes, len(catalog)),
-        "sku": np.tile(catalog["sku"].to_numpy(), len(codes)),
-        "on_hand": on_hand.ravel(),
-        "on_order": 0,
-    })  # fmt: skip
-
-
-def _sales(
-    dates: pd.DatetimeIndex, codes: list[str], skus: np.ndarray, units: np.ndarray
-) -> pd.DataFrame:
-    d, s, j = np.nonzero(units)
-    return pd.DataFrame(
-        {"date": dates[d], "store": np.array(codes)[s], "sku": skus[j], "quantity": units[d, s, j]}
-    )
+    if stores is None:
+        raise ParameterError(
+            "a number of products picks products for a chain, and no chain was asked for",
+            fix="Pass `stores=` as well, e.g. `stores=50`",
+        )
+    if not isinstance(products, int) and products != PRODUCTS:
+        raise ParameterError(
+            "a chain sells the sample catalog or a number of its products",
+            fix="Pass `products=` as a number, e.g. `products=100`",
+        )
+    return simulate_chain(
+        stores=stores, seed=seed, years=years, end=end, receipt_weeks=receipt_weeks,
+        forecast_days=forecast_days, products=products if isinstance(products, int) else None,
+    )  # fmt: skip
 
 
 def _weather_table(weather: dict[str, pd.DataFrame], codes: list[str]) -> pd.DataFrame:
