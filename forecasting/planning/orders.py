@@ -20,7 +20,6 @@ On each order day ``d`` of a store (``order_days`` in ``store.toml``), for each 
 from __future__ import annotations
 
 import difflib
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -28,14 +27,9 @@ import numpy as np
 import pandas as pd
 
 from forecasting.errors import ParameterError, SchemaError
-from forecasting.planning.demand import (
-    cdf,
-    check_level,
-    expected_leftover,
-    quantile,
-    require_daily,
-)
-from forecasting.stores import WEEKDAYS, OrderingStandard, StoreConfig
+from forecasting.planning.demand import check_level, require_daily
+from forecasting.planning.order_lines import catalog_order_days, plan_lines
+from forecasting.stores import WEEKDAYS, StoreConfig
 
 LINE_COLUMNS = [
     "store", "sku", "name", "category", "order_date", "delivery_date", "covers_days", "position",
@@ -163,34 +157,12 @@ def order_plan(
     items = _items(demand, stock, catalog, names, (first_lines or {}).get("catalog"))
     require_daily(demand, names["forecast"])
     standards = {code: config.ordering for code, config in (stores or {}).items()}
-    on_hand = stock.set_index(["store", "sku"])
-    frames, skipped, no_stock = [], 0, []
-    for (store, sku), rows in demand.sort_values("date").groupby(["store", "sku"], sort=True):
-        item = items.loc[sku]
-        ordering = standards.get(store, OrderingStandard())
-        level = service_level if service_level is not None else ordering.level_for(item["category"])
-        days = _order_days(item.get("order_days")) or ordering.order_days
-        if (store, sku) in on_hand.index:
-            row = on_hand.loc[(store, sku)]
-            position = _number(row["on_hand"], 0.0) + _number(row.get("on_order"), 0.0)
-        else:
-            position = 0.0
-            no_stock.append((store, sku))
-        m = rows["mean"].to_numpy(float)
-        v = rows["var"].to_numpy(float)
-        lines, skip = _plan_series(pd.DatetimeIndex(rows["date"]), m, v, position, item, days,
-                                   level, distribution, last_order_date)  # fmt: skip
-        skipped += skip
-        if lines:
-            frame = pd.DataFrame(lines)
-            frame.insert(0, "store", store)
-            frame.insert(1, "sku", sku)
-            frame.insert(2, "name", _text(item.get("name")))
-            frame.insert(3, "category", item["category"])
-            frames.append(frame)
-    lines = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LINE_COLUMNS)
-    lines = lines[LINE_COLUMNS].sort_values(["order_date", "store", "sku"], kind="stable")
-    return OrderPlan(lines=lines.reset_index(drop=True), skipped=skipped, no_stock=no_stock)
+    lines, skipped, no_stock = plan_lines(demand, stock, items, standards, service_level,
+                                          distribution, last_order_date)  # fmt: skip
+    if lines.empty:
+        lines = pd.DataFrame(columns=LINE_COLUMNS)
+    # sorted by order_date, store and sku already
+    return OrderPlan(lines=lines[LINE_COLUMNS], skipped=skipped, no_stock=no_stock)
 
 
 def select_lines(
@@ -331,109 +303,14 @@ def _scope(filters: list[str]) -> str:
     return f" for {' and '.join(filters)}" if filters else ""
 
 
-def _plan_series(dates: pd.DatetimeIndex, m: np.ndarray, v: np.ndarray, position: float,
-                 item: pd.Series, days: tuple[str, ...], level: float, distribution: str,
-                 last: pd.Timestamp | None) -> tuple[list[dict], int]:  # fmt: skip
-    """Order lines of one store and product, and the order days left out."""
-    n = len(dates)
-    lead = int(item["lead_time_days"])
-    pack = int(item["pack_size"])
-    min_packs = int(_number(item.get("min_order_packs"), 1))
-    shelf = _number(item.get("shelf_life_days"), None)
-    shelf = None if shelf is None else int(shelf)
-    per_day = float(m.mean()) if n else 0.0
-    per_day_var = float(v.mean()) if n else 0.0
-    cm = np.concatenate([[0.0], np.cumsum(m)])
-    cv = np.concatenate([[0.0], np.cumsum(v)])
-    weekday_ok = np.array([WEEKDAYS[d.weekday()] in days for d in dates])
-    order_idx = np.flatnonzero(weekday_ok)
-    lines, skipped, done = [], 0, 0
-    for i in order_idx:
-        review = _days_to_next(dates[i].weekday(), days)
-        end = i + lead + review  # exclusive
-        if last is not None and dates[i] > last:
-            break
-        if end > n:  # the cover runs past the forecast
-            skipped += 1
-            continue
-        position -= cm[i] - cm[done]  # expected sales since the last planned point
-        position = max(position, 0.0)
-        done = i
-        mean_cover, var_cover = cm[end] - cm[i], cv[end] - cv[i]
-        target = float(quantile(mean_cover, var_cover, level, distribution)[0])
-        capped = False
-        if shelf is not None:
-            expiry = i + lead + shelf
-            cap_mean = _window(cm, i, expiry, per_day)
-            if target > math.ceil(cap_mean):
-                target, capped = float(math.ceil(cap_mean)), True
-        shortfall = max(target - position, 0.0)
-        packs = math.ceil(shortfall / pack - 1e-9) if shortfall > 0 else 0
-        if packs:
-            packs = max(packs, min_packs)
-        units = packs * pack
-        after = position + units
-        risk = 1.0 - float(cdf(after, mean_cover, var_cover, distribution)[0])
-        waste = 0.0
-        if shelf is not None and units:
-            expiry = i + lead + shelf
-            w_mean = _window(cm, i, expiry, per_day)
-            w_var = _window(cv, i, expiry, per_day_var)
-            waste = min(float(expected_leftover(after, w_mean, w_var, distribution)[0]), units)
-        lines.append({
-            "order_date": dates[i], "delivery_date": dates[i] + pd.Timedelta(days=lead),
-            "covers_days": lead + review, "position": round(position, 2),
-            "demand_mean": round(mean_cover, 2), "order_up_to": target, "quantity": units,
-            "packs": packs, "pack_size": pack, "service_level": level,
-            "stockout_risk": round(max(risk, 0.0), 4), "expected_waste": round(waste, 2),
-            "capped_by_shelf_life": capped,
-        })  # fmt: skip
-        position = after
-    return lines, skipped
-
-
-def _number(value: object, default: float | None) -> float | None:
-    """``value`` as a float, or ``default`` when it is missing (None or NaN)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return default
-    return float(value)
-
-
 def _plural(n: int, noun: str) -> str:
     """``"1 order day"``, ``"11 order days"``."""
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
-def _text(value: object) -> str:
-    """A catalog text as written; blank when missing."""
-    return "" if value is None or pd.isna(value) else str(value)
-
-
 def _count(n: int, noun: str) -> str:
     """``"1 stock row is"``, ``"2 stock rows are"``."""
     return f"{n:,} {noun} is" if n == 1 else f"{n:,} {noun}s are"
-
-
-def _window(cumulative: np.ndarray, start: int, end: int, per_day: float) -> float:
-    """Sum of days ``start .. end - 1``, extended past the forecast at ``per_day``."""
-    n = len(cumulative) - 1
-    inside = cumulative[min(end, n)] - cumulative[min(start, n)]
-    return float(inside + max(end - max(start, n), 0) * per_day)
-
-
-def _days_to_next(weekday: int, days: tuple[str, ...]) -> int:
-    """Days from an order day to the next order day (7 when ordering once a week)."""
-    for step in range(1, 8):
-        if WEEKDAYS[(weekday + step) % 7] in days:
-            return step
-    return 7
-
-
-def _order_days(value: object) -> tuple[str, ...]:
-    """The weekdays of a catalog's ``order_days`` (``"mon thu"``); empty when blank."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ()
-    return tuple(part[:3].lower() for part in str(value).replace(",", " ").split())
 
 
 def _where(catalog: pd.DataFrame, bad: np.ndarray, first_line: int | None,
@@ -459,7 +336,7 @@ def _items(demand: pd.DataFrame, stock: pd.DataFrame, catalog: pd.DataFrame,
             raise SchemaError(f"the catalog has no {column} column", source=names["catalog"],
                               fix=f"Add {column} per sku to the catalog")  # fmt: skip
     if "order_days" in catalog.columns:
-        days = catalog["order_days"].map(_order_days)
+        days = catalog["order_days"].map(catalog_order_days)
         bad = days.map(lambda found: any(day not in WEEKDAYS for day in found)).to_numpy(bool)
         if bad.any():
             n = int(bad.sum())
@@ -469,12 +346,13 @@ def _items(demand: pd.DataFrame, stock: pd.DataFrame, catalog: pd.DataFrame,
                               fix='Write order days as weekdays, e.g. "mon thu", or leave them '
                               "blank for the store's order days")  # fmt: skip
     items = catalog.drop_duplicates("sku").set_index("sku")
-    missing = sorted(set(demand["sku"]) - set(items.index))
+    skus = demand["sku"].unique()
+    missing = sorted(set(skus) - set(items.index))
     if missing:
         raise SchemaError(f"{_count(len(missing), 'forecast sku')} not in the catalog",
                           source=names["catalog"], where=", ".join(missing[:5]),
                           fix="Add them to the catalog with their pack size and lead time")  # fmt: skip
-    used = catalog["sku"].isin(set(demand["sku"])).to_numpy()
+    used = catalog["sku"].isin(skus).to_numpy()
     for column, low in (("pack_size", 1), ("lead_time_days", 0)):
         bad = used & (catalog[column].isna() | (catalog[column] < low)).to_numpy()
         if bad.any():
@@ -483,9 +361,9 @@ def _items(demand: pd.DataFrame, stock: pd.DataFrame, catalog: pd.DataFrame,
                               f"sku{'s' if n > 1 else ''}", source=names["catalog"],
                               where=_where(catalog, bad, first_line, catalog[column]),
                               fix=f"Give every sku a {column} of at least {low}")  # fmt: skip
-    forecast_keys = set(map(tuple, demand[["store", "sku"]].drop_duplicates().to_numpy()))
-    unknown = [(s, k) for s, k in map(tuple, stock[["store", "sku"]].to_numpy())
-               if (s, k) not in forecast_keys]  # fmt: skip
+    forecast_keys = pd.MultiIndex.from_frame(demand[["store", "sku"]].drop_duplicates())
+    outside = ~pd.MultiIndex.from_frame(stock[["store", "sku"]]).isin(forecast_keys)
+    unknown = list(map(tuple, stock.loc[outside, ["store", "sku"]].to_numpy()))
     if unknown:
         shown = ", ".join(f"{s} {k}" for s, k in unknown[:5])
         raise SchemaError(f"{_count(len(unknown), 'stock row')} for products the forecast "
