@@ -202,3 +202,25 @@ def test_rounding_is_pythons_even_near_ties():
         got = round_half_even(values, digits)
         want = np.array([round(float(v), digits) for v in values])
         assert np.array_equal(got, want, equal_nan=True)
+
+
+def test_waste_in_cents_is_that_of_the_full_sum():
+    # the closed form of the waste, rounded to cents, against the sum of P(demand <= k) term by
+    # term, also where the waste is capped at the units ordered (units just below the leftover)
+    from forecasting.planning.order_lines import _waste
+
+    rng = np.random.default_rng(5)
+    count = 20_000
+    mean = np.exp(rng.normal(2.5, 1.5, count))
+    var = mean * rng.choice([1.0, 1.3, 3.0, 10.0], count)
+    x = rng.uniform(0, 3, count) * mean + rng.uniform(0, 5, count)
+    x[:50] = 6000.0 + rng.uniform(0, 100, 50)  # above SUM_LIMIT: the normal approximation
+    mean[50:60] = 0.0  # no demand
+    full = expected_leftover(x, mean, var)
+    units = np.where(rng.random(count) < 0.2, np.floor(full), rng.integers(1, 500, count))
+    units[:200] = np.maximum(np.floor(full[:200]), 1)
+    whole, waste = _waste(x, mean, var, units.astype(np.int64), "negbin")
+    want = [min(f, int(u)) for f, u in zip(full, units)]
+    assert np.array_equal(whole, units < full)
+    assert np.array_equal(waste, np.array([float(round(w, 2)) for w in want]))
+    assert whole.sum() > 1000 and (~whole).sum() > 1000
