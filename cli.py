@@ -2856,24 +2856,11 @@ def demo(settings: Settings, outdir: str, **options: Any) -> None:
     it checks the customer register and writes a pseudonymised extract of the visits (as `kori
     customers register check` and `pseudonymise` do). OUTDIR defaults to ./kori-demo.
     """
-    from forecasting.validation import validate_table
-
     kwargs = _sample_kwargs(**options)
     folder = Path(outdir)
     settings.info(f"1. Simulating the sample store (seed {kwargs['seed']}) into {folder}/")
     written = _write_sample(folder, settings, **kwargs)
-    settings.info("2. Validating the files")
-    for name, path in written.items():
-        if not name.endswith(".csv") or not _validates(name.removesuffix(".csv")):
-            continue
-        frame, first_line = read_table(str(path))
-        report = validate_table(frame, _schema(name.removesuffix(".csv")), source=str(path),
-                                first_line=first_line)  # fmt: skip
-        report.raise_for_errors()
-        settings.info(
-            f"  {path}: valid, {len(report.warnings)} warnings, {len(report.notes)} notes"
-            + "".join(f"\n    note: {note.message}" for note in report.notes)
-        )
+    _demo_validate(settings, written)
     if "receipts.csv" in written:
         _demo_rules(settings, folder)
     else:
@@ -2890,6 +2877,24 @@ def demo(settings: Settings, outdir: str, **options: Any) -> None:
 
 
 _RULE_FILES = ("rules.csv", "rules.html", "rules.xlsx")
+
+
+def _demo_validate(settings: Settings, written: dict[str, Path]) -> None:
+    """Step 2 of the demo: every sample file through its validator, as `kori data validate`."""
+    from forecasting.validation import validate_table
+
+    settings.info("2. Validating the files")
+    for name, path in written.items():
+        if not name.endswith(".csv") or not _validates(name.removesuffix(".csv")):
+            continue
+        frame, first_line = read_table(str(path))
+        report = validate_table(frame, _schema(name.removesuffix(".csv")), source=str(path),
+                                first_line=first_line)  # fmt: skip
+        report.raise_for_errors()
+        settings.info(
+            f"  {path}: valid, {len(report.warnings)} warnings, {len(report.notes)} notes"
+            + "".join(f"\n    note: {note.message}" for note in report.notes)
+        )
 
 
 def _demo_rules(settings: Settings, folder: Path) -> None:
