@@ -483,6 +483,16 @@ def _format_of(path: str) -> str | None:
     return _EXTENSIONS.get(os.path.splitext(name)[1])
 
 
+def source_name(path: str) -> str:
+    """The name of an input in messages: its path, or ``<stdin>`` for ``-``."""
+    return "<stdin>" if path == "-" else path
+
+
+def read_optional(path: str | None) -> Any:
+    """The table at ``path`` (without its first line number), or None when no path was given."""
+    return read_table(path)[0] if path else None
+
+
 def read_table(path: str, fmt: str | None = None, *,
                lists: bool = False) -> tuple[pd.DataFrame, int]:  # fmt: skip
     """Read a data file as text columns (CSV, JSON) or typed columns (Parquet).
@@ -495,7 +505,7 @@ def read_table(path: str, fmt: str | None = None, *,
     import pandas as pd
 
     fmt = input_format(path, fmt)
-    label = "<stdin>" if path == "-" else path
+    label = source_name(path)
     try:
         if fmt == "parquet":
             # stdin cannot seek, and Parquet reads its footer first: take the bytes in whole.
@@ -616,7 +626,7 @@ def _opener(compression: str | None) -> Callable[..., Any]:
 
 def _open_text(path: str) -> Any:
     """A text handle on a whole file (decompressed by its extension) or on stdin."""
-    label = "<stdin>" if path == "-" else path
+    label = source_name(path)
     return io.StringIO(_decode(_read_bytes(path, label), label), newline="")
 
 
@@ -1112,7 +1122,7 @@ def data_validate(
     from forecasting import validate_table
 
     frame, first_line = read_table(file, input_format)
-    label = "<stdin>" if file == "-" else file
+    label = source_name(file)
     report = validate_table(frame, _schema(kind), source=label, columns=column_mapping(columns),
                             date_format=date_format, first_line=first_line, freq=freq,
                             country=country, subdiv=subdiv, negative=negative)  # fmt: skip
@@ -1294,7 +1304,7 @@ def _load_receipts(settings: Settings, options: dict[str, Any]) -> Any:
     from basket import read_receipts
 
     path = options["receipts"]
-    label = "<stdin>" if path == "-" else path
+    label = source_name(path)
     common = {"exclude_items": options["exclude_items"], "source": label}
     if options["layout"] == "basket":
         with _open_text(path) as handle:
@@ -1321,7 +1331,7 @@ def _tables(formats: dict[str, str | None] | None = None, **paths: str | None) -
         if path:
             fmt = (formats or {}).get(name)
             tables[name], tables["first_lines"][name] = read_table(path, fmt)
-            tables["sources"][name] = "<stdin>" if path == "-" else path
+            tables["sources"][name] = source_name(path)
     return tables
 
 
@@ -1680,10 +1690,10 @@ def customers_register_check(settings: Settings, register: str, receipts: str | 
     from customers import check_register
 
     frame, first_line = read_table(register)
-    purchases = read_table(receipts)[0] if receipts else None
-    result = check_register(frame, receipts=purchases, source="<stdin>" if register == "-"
-                            else register, receipts_source=receipts or "receipts",
-                            first_line=first_line, **options)  # fmt: skip
+    purchases = read_optional(receipts)
+    result = check_register(frame, receipts=purchases, source=source_name(register),
+                            receipts_source=receipts or "receipts", first_line=first_line,
+                            **options)  # fmt: skip
     write_table(result.table, output, fmt)
     if html_path:
         page = result.html()
@@ -1730,7 +1740,7 @@ def customers_register_pseudonymise(settings: Settings, file: str, secret_file: 
     from customers import load_secret, pseudonymise
 
     frame, _ = read_table(file, input_format)
-    label = "<stdin>" if file == "-" else file
+    label = source_name(file)
     result = pseudonymise(frame, secret=load_secret(secret_file, secret_env), source=label,
                           **options)  # fmt: skip
     write_table(result.table, output, fmt)
@@ -1767,7 +1777,7 @@ def customers_next(settings: Settings, visits: str, input_format: str | None,
     from customers import next_purchases
 
     frame, first_line = read_table(visits, input_format)
-    label = "<stdin>" if visits == "-" else visits
+    label = source_name(visits)
     result = next_purchases(frame, source=label, first_line=first_line, **options)
     write_table(result.table, output, fmt)
     _tell(settings, result)
@@ -1809,8 +1819,8 @@ def customers_nps(settings: Settings, survey: str, customers: str | None,
     from customers import survey_nps
 
     answers, first_line = read_table(survey, input_format)
-    label = "<stdin>" if survey == "-" else survey
-    register = read_table(customers)[0] if customers else None
+    label = source_name(survey)
+    register = read_optional(customers)
     result = survey_nps(answers, customers=register, customers_source=customers or "customers",
                         source=label, first_line=first_line, **options)  # fmt: skip
     write_table(result.table, output, fmt)
@@ -1843,7 +1853,7 @@ def customers_survey_sample(settings: Settings, customers: str, input_format: st
     from customers import draw_survey_sample
 
     frame, _ = read_table(customers, input_format)
-    label = "<stdin>" if customers == "-" else customers
+    label = source_name(customers)
     result = draw_survey_sample(frame, source=label, **options)
     write_table(result.table, output, fmt)
     _tell(settings, result)
@@ -1911,9 +1921,9 @@ def customers_segments(settings: Settings, visits: str, input_format: str | None
 
     _distinct_outputs(output, segments_file, by_year_file, by_store_file)
     frame, first_line = read_table(visits, input_format)
-    label = "<stdin>" if visits == "-" else visits
+    label = source_name(visits)
     for name in ("lines", "catalog"):
-        options[name] = read_table(options[name])[0] if options[name] else None
+        options[name] = read_optional(options[name])
     result = customer_segments(frame, source=label, first_line=first_line, **options)
     _tell(settings, result)
     stores = result.by_store.differences if result.by_store is not None else None
@@ -1967,9 +1977,9 @@ def customers_regulars(settings: Settings, visits: str, input_format: str | None
     from customers import next_visits
 
     frame, first_line = read_table(visits, input_format)
-    label = "<stdin>" if visits == "-" else visits
-    basket = read_table(lines)[0] if lines else None
-    names = read_table(catalog)[0] if catalog else None
+    label = source_name(visits)
+    basket = read_optional(lines)
+    names = read_optional(catalog)
     result = next_visits(frame, lines=basket, catalog=names, source=label,
                          first_line=first_line, **options)  # fmt: skip
     write_table(result.table, output, fmt)
@@ -2013,9 +2023,9 @@ def customers_report(settings: Settings, visits: str, survey: str | None, custom
 
     frame, _ = read_table(visits, input_format)
     answers, first_line = read_table(survey) if survey else (None, None)
-    register = read_table(customers)[0] if customers else None
+    register = read_optional(customers)
     result = customer_report(frame, survey=answers, customers=register, first_line=first_line,
-                             source="<stdin>" if visits == "-" else visits,
+                             source=source_name(visits),
                              survey_source=survey or "survey",
                              customers_source=customers or "customers", **options)  # fmt: skip
     page = result.html()

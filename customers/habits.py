@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from customers.checks import require_columns
 from customers.dates import as_day, parse_times, visit_times
 from customers.errors import ParameterError
-from customers.lines import card_lines
+from customers.lines import card_lines, catalog_map
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -231,9 +231,9 @@ def _names(catalog: pd.DataFrame | None, item: str) -> dict[str, str]:
     """Item -> name from ``catalog`` (empty without one)."""
     if catalog is None:
         return {}
-    require_columns(catalog, (item, "name"), source="catalog",
-                    fix="Give a catalog with the item column (`item=`) and a name column")
-    return dict(zip(catalog[item].astype(str), catalog["name"].astype(str)))
+    names = catalog_map(catalog, item, "name",
+                        fix="Give a catalog with the item column (`item=`) and a name column")
+    return {key: str(value) for key, value in names.items()}
 
 
 def _baskets(lines: pd.DataFrame, regulars: pd.Series, customer: str, item: str,

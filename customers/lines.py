@@ -42,9 +42,15 @@ def with_catalog(lines: pd.DataFrame, catalog: pd.DataFrame | None, item: str,
     """
     if column in lines.columns or catalog is None:
         return lines
-    require_columns(catalog, (item, column), source="catalog",
-                    fix="Give a catalog with the item column (`item=`) and the `category=` one")
-    names = dict(zip(catalog[item].astype(str), catalog[column]))
+    names = catalog_map(catalog, item, column,
+                        fix="Give a catalog with the item column (`item=`) and the `category=` one")
     require_columns(lines, (item,), source="lines",
                     fix="Give receipt lines with the item column (`item=`)")
     return lines.assign(**{column: lines[item].astype(str).map(names).to_numpy()})
+
+
+def catalog_map(catalog: pd.DataFrame, item: str, column: str, *, fix: str) -> dict:
+    """Item (as text) -> the catalog's ``column`` (a name, a category); a catalog without the
+    two columns is refused with ``fix``."""
+    require_columns(catalog, (item, column), source="catalog", fix=fix)
+    return dict(zip(catalog[item].astype(str), catalog[column]))

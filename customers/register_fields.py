@@ -212,15 +212,6 @@ def field_table(register: pd.DataFrame, *, last_year: int,
     return pd.DataFrame(rows, columns=["field", "filled", "valid", "invalid", "rule"])
 
 
-def invalid_mask(why: pd.Series | None) -> np.ndarray:
-    """True where :func:`check_field` found a value invalid."""
-    import numpy as np
-
-    if why is None:
-        return np.zeros(0, dtype=bool)
-    return np.asarray(why.to_numpy() != "", dtype=bool)
-
-
 def _where(register: pd.DataFrame, mask: np.ndarray, id: str, column: str,
            first_line: int | None) -> str:  # fmt: skip
     """``N <what>`` and the first lines of ``mask`` with their member and value."""
