@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 # Exported name -> (module, name in it).
 _LAZY = {
     "forecast": ("forecasting.forecast", "forecast"),
+    "forecast_dataset": ("forecasting.partitioned", "forecast_dataset"),
+    "Engine": ("forecasting.engine", "Engine"),
     "backtest": ("forecasting.backtest", "run_backtest"),
     "compare_forecasts": ("forecasting.compare", "compare_forecasts"),
     "load_inputs": ("forecasting.inputs", "load_inputs"),
@@ -57,6 +59,7 @@ _LAZY = {
 
 __all__ = [
     "ConfigError",
+    "Engine",
     "ForecastError",
     "NotFittedError",
     "ParameterError",
@@ -64,6 +67,7 @@ __all__ = [
     "backtest",
     "compare_forecasts",
     "forecast",
+    "forecast_dataset",
     "load_inputs",
     "plan_freezer",
     "plan_orders",

@@ -20,7 +20,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from forecasting.engine import map_tasks
+from forecasting.engine import Engine, map_tasks
 from forecasting.errors import ParameterError, SchemaError
 from forecasting.intervals import (  # level_probs re-exported: it used to live here
     check_levels,
@@ -327,6 +327,7 @@ def run_backtest(
     weather_at: str = "observed",
     weather_days: int = 0,
     jobs: int = 1,
+    engine: Engine | None = None,
     progress: Callable[[int], None] | None = None,
     source: str = "<sales>",
     catalog: pd.DataFrame | None = None,
@@ -354,6 +355,10 @@ def run_backtest(
     weather_days : int, default 0
         With ``weather_at="origin"``: days after each origin whose weather is the file's.
     jobs : int
+        Worker processes.
+    engine : Engine, optional
+        Where the blocks of series run (local processes or a Dask cluster); overrides
+        ``jobs``. The scores are the same on every engine.
     progress : callable, optional
         Called with the number of series finished per model.
     source : str
@@ -401,7 +406,7 @@ def run_backtest(
                  for block in blocks(name, tasks)]  # fmt: skip
         parts = map_tasks(partial(_backtest_items, model=name, starts=starts, horizon=horizon,
                                   levels=tuple(levels)),
-                          items, jobs=jobs, progress=progress,
+                          items, jobs=jobs, engine=engine, progress=progress,
                           weight=lambda block: series_count([task for task, _ in block]))  # fmt: skip
         sums.append(pd.concat([part[0] for part in parts], ignore_index=True))
         sums[-1].insert(0, "model", name)

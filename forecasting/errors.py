@@ -38,6 +38,11 @@ class ForecastError(Exception):
         self.fix = fix
         super().__init__(self.message)
 
+    def __reduce__(self) -> tuple:
+        """Pickle with the keyword fields, so an error raised on a worker process or a Dask
+        worker arrives whole."""
+        return (_rebuild, (type(self), self.problem, self.source, self.where, self.fix))
+
     @property
     def message(self) -> str:
         """The one-line message: ``<source>: <problem> (<where>). <fix>``."""
@@ -64,3 +69,8 @@ class ConfigError(ForecastError):
 class NotFittedError(ForecastError):
     """A model was asked to forecast before it was fitted, or to forecast other series than it
     was fitted on."""
+
+
+def _rebuild(kind: type[ForecastError], problem: str, source: str | None, where: str | None,
+             fix: str | None) -> ForecastError:  # fmt: skip
+    return kind(problem, source=source, where=where, fix=fix)

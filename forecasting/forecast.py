@@ -15,7 +15,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from forecasting.engine import map_tasks
+from forecasting.engine import Engine, map_tasks
 from forecasting.intervals import (  # re-exported: the CLI, tests and benchmarks import them here
     LEVEL_RANGE,
     QUANTILE_RANGE,
@@ -145,6 +145,7 @@ def forecast(
     components: bool = False,
     catalog: pd.DataFrame | None = None,
     jobs: int = 1,
+    engine: Engine | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ForecastResult:
     """Forecast every series of ``series`` ``horizon`` periods ahead.
@@ -171,6 +172,9 @@ def forecast(
         lacks get empty ones.
     jobs : int, default 1
         Worker processes.
+    engine : Engine, optional
+        Where the blocks of series run (local processes or a Dask cluster); overrides
+        ``jobs``. The forecasts are the same on every engine.
     progress : callable, optional
         Called with the number of series finished, as they finish.
 
@@ -192,7 +196,7 @@ def forecast(
     probs = tuple(sorted(set(level_probs(levels)) | {float(q) for q in quantiles}))
     tasks, designs = build_tasks(series, future, regressors, probs, components=components)
     done = map_tasks(partial(run_block, model), blocks(model, tasks), jobs=jobs,
-                     progress=progress, weight=series_count)  # fmt: skip
+                     engine=engine, progress=progress, weight=series_count)  # fmt: skip
     outputs = [output for block in done for output in block]
     table = _long_table(series, tasks, outputs, future, designs, probs, levels, quantiles,
                         weather=regressors.weather is not None)  # fmt: skip

@@ -79,6 +79,7 @@ def load_inputs(
     date_format: str | None = None,
     sources: Mapping[str, str] | None = None,
     first_lines: Mapping[str, int] | None = None,
+    span: tuple[pd.Timestamp, pd.Timestamp] | None = None,
 ) -> Inputs:
     """Check and read the sales and the optional tables into series and regressors.
 
@@ -117,6 +118,9 @@ def load_inputs(
     sources, first_lines : mapping, optional
         Per table (``sales``, ``weather``, ``events``, ``catalog``, ``stores``): its file name
         and the line of its first row, for messages.
+    span : (Timestamp, Timestamp), optional
+        First and last day of the whole data when ``sales`` is one partition of it (see
+        :func:`forecasting.series.sales_series`).
 
     Returns
     -------
@@ -140,7 +144,7 @@ def load_inputs(
         catalog = parse_table(catalog, "catalog", source=sources.get("catalog", "<catalog>"),
                               first_line=first_lines.get("catalog", 2))  # fmt: skip
     series = sales_series(read, level=level, freq=freq, catalog=catalog, stores=stores or None,
-                          source=label)  # fmt: skip
+                          source=label, span=span)  # fmt: skip
     weather_source = sources.get("weather", "<weather>")
     if weather is not None:
         weather = parse_table(weather, "weather", source=weather_source,

@@ -175,6 +175,7 @@ def sales_series(
     stores: Mapping[str, StoreConfig] | None = None,
     holiday_names: pd.Series | None = None,
     source: str = "<sales>",
+    span: tuple[pd.Timestamp, pd.Timestamp] | None = None,
 ) -> SeriesSet:
     """Whole series from long sales rows.
 
@@ -198,6 +199,10 @@ def sales_series(
         each store's own country's holidays when not given.
     source : str
         File name for messages.
+    span : (Timestamp, Timestamp), optional
+        First and last day of the whole data when ``sales`` is a part of it (one store's
+        partition of a dataset): the series then run over the same periods as they would with
+        all the sales, and forecasts start on the same day.
 
     Returns
     -------
@@ -234,7 +239,13 @@ def sales_series(
     item = _item_column(data, level, catalog, source)
     keys = ["date", "store"] + ([item] if item else [])
     data = data.groupby(keys, sort=False, observed=True)["quantity"].sum().reset_index()
-    dates = pd.date_range(data["date"].min(), data["date"].max(), freq=freq)
+    first, last = data["date"].min(), data["date"].max()
+    if span is not None:
+        bounds = pd.DatetimeIndex(span)
+        if freq != "D":
+            bounds = bounds.to_period(freq).end_time.normalize()
+        first, last = min(first, bounds[0]), max(last, bounds[1])
+    dates = pd.date_range(first, last, freq=freq)
     store_codes = list(dict.fromkeys(sorted(data["store"])))
     series_keys = data[keys[1:]].drop_duplicates().sort_values(keys[1:], ignore_index=True)
     values = np.full((len(dates), len(series_keys)), np.nan)

@@ -1,0 +1,268 @@
+"""Forecast a Parquet dataset partitioned by store, one store per task, on any engine.
+
+The driver lists the partitions, reads only their date columns (so that every store's series
+run over the same days), slices the small tables (weather, store hours) per store and sends
+each task its store. A worker reads its partition, checks it as a sales file is checked, and
+forecasts it with :func:`forecasting.forecast.forecast`; with an output folder it writes its
+store's forecasts there (``forecasts/store=S0001/part-0.parquet``) and returns only counts, so
+no process holds every forecast. The forecasts are those of the same sales in one file.
+
+>>> result = forecast_dataset("chain/sales", horizon=28, engine=Engine("dask", jobs=2),
+...                           output="forecasts/")                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from forecasting.datasets import (
+    Partition,
+    check_columns,
+    partitions,
+    read_partition,
+    write_partition,
+)
+from forecasting.engine import Engine, map_tasks
+from forecasting.errors import SchemaError
+from forecasting.forecast import forecast, grouped_notes
+from forecasting.stores import StoreConfig, load_store_configs
+
+#: Arguments of :func:`forecasting.load_inputs` that every partition gets as they are.
+LOAD_OPTIONS = ("columns", "level", "freq", "country", "subdiv", "holidays", "temperature_offset",
+                "negative", "date_format")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DatasetForecast:
+    """Forecasts of a partitioned dataset.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame or None
+        The forecasts of every store (as :attr:`ForecastResult.table`), or None when they were
+        written to ``output``.
+    files : list of str
+        The partition files written (with ``output``).
+    source : str
+        The dataset folder.
+    partitions : int
+    rows, series : int
+        Sales rows read and series forecast, over all partitions.
+    models : dict of str to int
+        Series per model that made them.
+    notes : list of str
+        Fallback reasons (each once with its count), and what reading changed.
+    engine : str
+        Where it ran.
+    horizon : int
+    first, last : pandas.Timestamp
+        The days the sales cover.
+    """
+
+    table: pd.DataFrame | None
+    files: list[str]
+    source: str
+    partitions: int
+    rows: int
+    series: int
+    models: dict[str, int]
+    notes: list[str]
+    engine: str
+    horizon: int
+    first: pd.Timestamp
+    last: pd.Timestamp
+    climatology_stores: list[str] = field(default_factory=list)
+
+    def summary(self) -> list[str]:
+        """What was read and forecast, and where it went."""
+        ranked = sorted(self.models.items(), key=lambda item: -item[1])
+        counts = ", ".join(f"{n:,} {name}" for name, n in ranked)
+        read = (f"{self.source}: {self.rows:,} rows in {self.partitions:,} partitions, "
+                f"{self.series:,} series ({self.first:%Y-%m-%d} to {self.last:%Y-%m-%d})")
+        made = f"Forecast {self.series:,} series x {self.horizon} periods on {self.engine}: "
+        made += counts
+        lines = [read, made]
+        lines += [f"  {note}" for note in self.notes]
+        if self.climatology_stores:
+            lines.append(f"  {len(self.climatology_stores):,} stores: weather of some forecast "
+                         "days is climatology (the weather file ends before them)")  # fmt: skip
+        if self.files:
+            lines.append(f"Wrote {len(self.files):,} partitions: "
+                         f"{os.path.dirname(os.path.dirname(self.files[0]))}/")
+        return lines
+
+
+@dataclass(frozen=True)
+class _Job:
+    partition: Partition
+    span: tuple[pd.Timestamp, pd.Timestamp]
+    load: dict[str, Any]
+    run: dict[str, Any]
+    weather: pd.DataFrame | None
+    stores: dict[str, StoreConfig] | None
+    events: pd.DataFrame | None
+    catalog: pd.DataFrame | None
+    sources: dict[str, str]
+    output: str | None
+
+
+@dataclass(frozen=True)
+class _Done:
+    table: pd.DataFrame | None
+    file: str | None
+    rows: int
+    series: int
+    models: dict[str, int]
+    notes: list[str]
+    fallbacks: list[str]
+    climatology: bool
+
+
+def forecast_dataset(
+    folder: str | os.PathLike[str],
+    *,
+    horizon: int,
+    model: str = "regression",
+    levels: Sequence[float] = (80, 95),
+    quantiles: Sequence[float] = (),
+    weather: pd.DataFrame | None = None,
+    stores: Mapping[str, StoreConfig] | str | os.PathLike[str] | None = None,
+    events: pd.DataFrame | None = None,
+    catalog: pd.DataFrame | None = None,
+    sources: Mapping[str, str] | None = None,
+    output: str | os.PathLike[str] | None = None,
+    engine: Engine | None = None,
+    progress: Callable[[int], None] | None = None,
+    **load: Any,
+) -> DatasetForecast:
+    """Forecast every store partition of the sales dataset in ``folder``.
+
+    Parameters
+    ----------
+    folder : path
+        Sales as a Parquet dataset partitioned by store (see :mod:`forecasting.datasets`).
+    horizon, model, levels, quantiles
+        As for :func:`forecasting.forecast.forecast`.
+    weather, stores, events, catalog
+        As for :func:`forecasting.load_inputs`; weather and store hours go to each store's
+        task, events and the catalog to every task.
+    sources : mapping, optional
+        File names of the optional tables, for messages.
+    output : path, optional
+        Folder to write the forecasts into, partitioned like the sales; without it the
+        forecasts are returned in :attr:`DatasetForecast.table`.
+    engine : Engine, optional
+        Local processes or a Dask cluster; one task per store.
+    progress : callable, optional
+        Called with the number of stores finished.
+    **load
+        Further arguments of :func:`forecasting.load_inputs` (:data:`LOAD_OPTIONS`).
+
+    Returns
+    -------
+    DatasetForecast
+
+    Raises
+    ------
+    SchemaError
+        For an empty folder, a partition lacking a column (naming its file), or sales that do
+        not read (naming the partition file and its rows).
+    """
+    engine = engine or Engine()
+    unknown = sorted(set(load) - set(LOAD_OPTIONS))
+    if unknown:
+        raise TypeError(f"forecast_dataset() got unexpected arguments {unknown}")
+    parts = partitions(folder)
+    columns = dict(load.get("columns") or {})
+    needed = {name: columns.get(name, name) for name in ("date", "store", "sku", "quantity")}
+    for part in parts:
+        check_columns(part, needed, what="sales")
+    scans = [(part, needed["date"], load.get("date_format")) for part in parts]
+    spans = map_tasks(_date_span, scans, engine=engine)
+    span = (min(first for first, _ in spans), max(last for _, last in spans))
+    if isinstance(stores, (str, os.PathLike)):
+        stores = load_store_configs(stores)
+    weather_by = _split(weather, columns.get("store", "store"))
+    run = {"horizon": horizon, "model": model, "levels": tuple(levels),
+           "quantiles": tuple(quantiles)}  # fmt: skip
+    none = weather.iloc[:0] if weather is not None else None
+    jobs = [_Job(partition=part, span=span, load=load, run=run,
+                 weather=weather_by.get(str(part.store), none),
+                 stores=_own(stores, part.store),
+                 events=events, catalog=catalog, sources=dict(sources or {}),
+                 output=None if output is None else str(output)) for part in parts]  # fmt: skip
+    done = map_tasks(_forecast_part, jobs, engine=engine, progress=progress)
+    models: Counter[str] = Counter()
+    for part in done:
+        models.update(part.models)
+    notes = grouped_notes([note for part in done for note in part.fallbacks])
+    notes += [note for part in done for note in part.notes]
+    tables = [part.table for part in done if part.table is not None]
+    return DatasetForecast(
+        table=pd.concat(tables, ignore_index=True) if tables else None,
+        files=[part.file for part in done if part.file], source=f"{os.fspath(folder).rstrip('/')}/",
+        partitions=len(parts), rows=sum(part.rows for part in done),
+        series=sum(part.series for part in done), models=dict(models), notes=notes,
+        engine=engine.describe(), horizon=horizon, first=span[0], last=span[1],
+        climatology_stores=[str(part.store) for part, d in zip(parts, done) if d.climatology],
+    )  # fmt: skip
+
+
+def _own(stores: Mapping[str, StoreConfig] | None, store: str | None) -> dict | None:
+    """The store configuration a partition's task needs: its store's, or all when the
+    partition's store is unknown (not partitioned by store) or not configured (so that the
+    task refuses it as a whole file would be refused)."""
+    if not stores:
+        return None
+    return {store: stores[store]} if store in stores else dict(stores)
+
+
+def _split(table: pd.DataFrame | None, column: str) -> dict[str, pd.DataFrame]:
+    """``table``'s rows per store (as text), for the store's task."""
+    if table is None or column not in table.columns:
+        return {}
+    keys = table[column].astype(str)
+    return {store: rows.reset_index(drop=True) for store, rows in table.groupby(keys, sort=False)}
+
+
+def _date_span(task: tuple[Partition, str, str | None]) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of one partition, from its date column alone."""
+    part, column, date_format = task
+    dates = read_partition(part, [column])[column]
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        unique = pd.Series(dates.dropna().astype(str).str.strip().unique())
+        dates = pd.to_datetime(unique, format=date_format, errors="coerce")
+    dates = dates.dropna()
+    if dates.empty:
+        raise SchemaError("no readable dates", source=part.label, where=f"column {column!r}",
+                          fix="Check the partition's date column and --date-format")  # fmt: skip
+    return pd.Timestamp(dates.min()).normalize(), pd.Timestamp(dates.max()).normalize()
+
+
+def _forecast_part(job: _Job) -> _Done:
+    """One store's partition: read, check, forecast, and write or return the table."""
+    from forecasting.inputs import load_inputs
+
+    sales = read_partition(job.partition)
+    inputs = load_inputs(sales, weather=job.weather, stores=job.stores, events=job.events,
+                         catalog=job.catalog, sources={**job.sources, "sales": job.partition.label},
+                         first_lines={"sales": 1}, span=job.span, **job.load)  # fmt: skip
+    result = forecast(inputs.series, regressors=inputs.regressors, catalog=inputs.catalog,
+                      **job.run)  # fmt: skip
+    table, file = result.table, None
+    if job.output is not None:
+        file = write_partition(table, job.output, job.partition.values)
+        table = None
+    item = inputs.series.item_column
+    first = result.table.drop_duplicates(["store"] + ([item] if item else []))
+    return _Done(table=table, file=file, rows=inputs.series.report.rows,
+                 series=len(inputs.series.keys), models=dict(Counter(first["model"])),
+                 notes=[f"{inputs.source}: {note}" for note in inputs.notes],
+                 fallbacks=list(result.fallbacks()["note"]),
+                 climatology=bool(result.climatology_days()))  # fmt: skip
