@@ -1176,7 +1176,7 @@ def _options(*options: Callable) -> Callable:
     return decorate
 
 
-_RECEIPTS = click.Path(exists=True, dir_okay=False, allow_dash=True)
+_RECEIPTS = click.Path(exists=True, allow_dash=True)  # a folder: a Parquet dataset
 receipt_options = _options(
     click.option("--layout", type=click.Choice(["long", "basket"]), default="long",
                  show_default=True,
@@ -1250,9 +1250,10 @@ mining_options = _options(
                  callback=_refused, help="Most items on the right-hand side."),
     click.option("--algorithm", type=click.Choice(["fpgrowth", "apriori"]), default="fpgrowth",
                  show_default=True, help="mlxtend's algorithm (for the mlxtend engine)."),
-    click.option("--engine", type=click.Choice(["auto", "sparse", "mlxtend"]), default="auto",
-                 show_default=True,
-                 help="auto: sparse counting up to 3 items, mlxtend beyond."),
+    click.option("--engine", type=click.Choice(["auto", "sparse", "mlxtend", "dask"]),
+                 default="auto", show_default=True,
+                 help="auto: sparse counting up to 3 items, mlxtend beyond; dask: sparse "
+                 "counting on a Dask cluster (--scheduler)."),
     click.option("--max-p", type=float, default=0.05, show_default=True, callback=_refused,
                  help="Keep rules whose corrected Fisher p-value is at most this, in (0, 1]; "
                  "1 keeps all."),
@@ -1288,6 +1289,22 @@ shaping_options = _options(
 
 def _day(value: str | None) -> Any:
     import datetime as dt
+dask_options = _options(
+    click.option("--scheduler", envvar="KORI_SCHEDULER", metavar="ADDRESS",
+                 help="With --engine dask: a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+                 "(env KORI_SCHEDULER); without one a local cluster is started."),
+    click.option("--jobs", type=click.IntRange(1), default=2, show_default=True,
+                 help="With --engine dask and no --scheduler: worker processes started."),
+)  # fmt: skip
+
+
+def _check_scheduler(options: dict[str, Any]) -> None:
+    """Refuse --scheduler (given on the command line) without --engine dask."""
+    source = click.get_current_context().get_parameter_source("scheduler")
+    if options.get("engine") != "dask" and source == click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError("--scheduler runs the work on Dask: add --engine dask")
+
+
 
     import pandas as pd
 
@@ -1300,13 +1317,24 @@ def _day(value: str | None) -> Any:
 
 
 def _load_receipts(settings: Settings, options: dict[str, Any]) -> Any:
-    """Read RECEIPTS in either layout (:func:`basket.read_receipts`)."""
+    """Read RECEIPTS in either layout (:func:`basket.read_receipts`), or list the files of a
+    Parquet dataset folder (listed, not read)."""
     from basket import read_receipts
 
     path = options["receipts"]
     label = source_name(path)
     common = {"exclude_items": options["exclude_items"], "source": label}
-    if options["layout"] == "basket":
+    if Path(path).is_dir():
+        if options["layout"] == "basket":
+            raise click.UsageError("a folder of receipts is a Parquet dataset of receipt "
+                                   "lines: leave out --layout basket")  # fmt: skip
+        receipts = read_receipts(
+            Path(path), receipt=[c.strip() for c in options["receipt"].split(",")],
+            item=options["item"], quantity=options["quantity"],
+            timestamp=options["timestamp"], store=options["store"],
+            dayfirst=options["dayfirst"], date_format=options["date_format"], **common,
+        )  # fmt: skip
+    elif options["layout"] == "basket":
         with _open_text(path) as handle:
             receipts = read_receipts(handle, delimiter=options["delimiter"],
                                      header=options["header"], **common)  # fmt: skip
@@ -1345,7 +1373,7 @@ _MINING = ("level", "stores", "start", "end", "min_support", "min_count", "max_l
            "algorithm", "engine", "min_confidence", "min_lift", "max_consequent_len", "max_p",
            "correction", "keep_redundant", "mentioning", "antecedent", "consequent",
            "antecedent_from", "consequent_from", "top_per_antecedent", "by",
-           "exclude_pattern", "pairs", "sort")  # fmt: skip
+           "exclude_pattern", "pairs", "sort", "scheduler", "jobs")  # fmt: skip
 
 
 def _mining(options: dict[str, Any]) -> dict[str, Any]:
@@ -1358,6 +1386,7 @@ def _find_rules(settings: Settings, options: dict[str, Any]) -> Any:
 
     receipts = _load_receipts(settings, options)
     with _progress(settings, "Mining") as progress:
+    _check_scheduler(options)
         report = find_rules(receipts, **_tables(catalog=options["catalog"]), **_mining(options),
                             progress=progress)  # fmt: skip
     _tell(settings, report)
@@ -1395,6 +1424,7 @@ class _progress:
               help="Also mine each period (or store) alone; say where each rule holds.")
 @output_options()
 @click.pass_obj
+@dask_options
 def rules_mine(settings: Settings, output: str | None, fmt: str | None, **options: Any) -> None:
     """Mine cross-sell rules from RECEIPTS and write them as a table.
 
@@ -1415,6 +1445,7 @@ def rules_mine(settings: Settings, output: str | None, fmt: str | None, **option
       kori rules mine receipts.csv --split month -f json
     """
     from basket.describe import for_output
+      kori rules mine chain/receipts/ --engine dask --scheduler tcp://10.0.0.5:8786
 
     report = _find_rules(settings, options)
     fmt = output_format(output, fmt)
@@ -1441,8 +1472,11 @@ _PAIR_VIEW = ("name_a", "name_b", "count", "support", "confidence_a_b", "confide
               help="Most items.")
 @click.option("--algorithm", type=click.Choice(["fpgrowth", "apriori", "fpmax"]),
               default="fpgrowth", show_default=True, help="fpmax: maximal itemsets only.")
-@click.option("--engine", type=click.Choice(["auto", "sparse", "mlxtend"]), default="auto",
-              show_default=True, help="auto: sparse counting up to 3 items, mlxtend beyond.")
+@click.option("--engine", type=click.Choice(["auto", "sparse", "mlxtend", "dask"]),
+              default="auto", show_default=True,
+              help="auto: sparse counting up to 3 items, mlxtend beyond; dask: sparse counting "
+              "on a Dask cluster (--scheduler).")
+@dask_options
 @output_options()
 @click.pass_obj
 def rules_itemsets(settings: Settings, output: str | None, fmt: str | None,
@@ -1454,10 +1488,12 @@ def rules_itemsets(settings: Settings, output: str | None, fmt: str | None,
       kori rules itemsets groceries.csv --layout basket --algorithm fpmax --min-support 0.01
     """
     from basket import find_itemsets
+      kori rules itemsets chain/receipts/ --engine dask --jobs 4
     from basket.describe import for_output
 
     receipts = _load_receipts(settings, options)
     with _progress(settings, "Counting") as progress:
+    _check_scheduler(options)
         found = find_itemsets(receipts, **_tables(catalog=options["catalog"]),
                               **_mining(options), progress=progress)  # fmt: skip
     _tell(settings, found)

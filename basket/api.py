@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from os import PathLike
 from typing import Any
 
 import pandas as pd
@@ -19,12 +20,13 @@ from basket.crosssell import RuleReport, find_rules, select_receipts
 from basket.describe import catalog_gaps, catalog_maps, item_map, itemsets_table, read_rules
 from basket.errors import ParameterError
 from basket.mining import frequent_itemsets
+from basket.partitions import ReceiptsDataset, as_receipts, read_receipts_dataset
 from basket.receipts import Receipts, from_baskets, from_long
 from basket.recommend import recommend, resolve_basket
 
 
 def read_receipts(
-    data: pd.DataFrame | Iterable[str],
+    data: pd.DataFrame | Iterable[str] | PathLike[str],
     *,
     receipt: Sequence[str] = ("receipt_id",),
     item: str = "sku",
@@ -38,23 +40,32 @@ def read_receipts(
     date_format: str | None = None,
     source: str = "<receipts>",
     first_line: int = 2,
-) -> Receipts:
+) -> Receipts | ReceiptsDataset:
     """Receipts from a table with a row per receipt line, or from lines with a receipt each.
 
     Parameters
     ----------
-    data : pandas.DataFrame or iterable of str
+    data : pandas.DataFrame or iterable of str or pathlib.Path
         A table (read by :func:`basket.receipts.from_long`: ``receipt`` columns identify a
         receipt, ``item`` the product, optional quantity, timestamp and store), or the lines of
         a basket file (:func:`basket.receipts.from_baskets`: items split by ``delimiter``, the
-        first line a header with ``header``).
+        first line a header with ``header``), or the path of a Parquet dataset folder
+        partitioned by store (``receipts/store=S0001/part-0.parquet``): its files are listed,
+        not read (:func:`basket.partitions.read_receipts_dataset`); ``engine="dask"`` reads
+        them on the workers, the local engines into this process.
     Other parameters
-        As in those two functions.
+        As in those functions.
 
     Returns
     -------
-    Receipts
+    Receipts or ReceiptsDataset
     """
+    if isinstance(data, PathLike):
+        return read_receipts_dataset(data, receipt=list(receipt), item=item, quantity=quantity,
+                                     timestamp=timestamp, store=store,
+                                     exclude_items=tuple(exclude_items), dayfirst=dayfirst,
+                                     date_format=date_format,
+                                     source=None if source == "<receipts>" else source)  # fmt: skip
     if isinstance(data, pd.DataFrame):
         return from_long(data, receipt=list(receipt), item=item, quantity=quantity,
                          timestamp=timestamp, store=store, exclude_items=exclude_items,
@@ -97,7 +108,7 @@ class ItemsetReport:
 
 
 def find_itemsets(
-    receipts: Receipts,
+    receipts: Receipts | ReceiptsDataset,
     *,
     catalog: pd.DataFrame | None = None,
     sources: Mapping[str, str] | None = None,
@@ -111,20 +122,24 @@ def find_itemsets(
     max_len: int = 3,
     algorithm: str = "fpgrowth",
     engine: str = "auto",
+    scheduler: str | None = None,
+    jobs: int = 2,
     progress: Callable[[int, int], None] | None = None,
 ) -> ItemsetReport:
     """The itemsets held by enough receipts, with product names from the catalog.
 
     Parameters
     ----------
-    receipts : Receipts
-        From :func:`read_receipts`.
+    receipts : Receipts or ReceiptsDataset
+        From :func:`read_receipts`, or a Parquet dataset
+        (:func:`basket.partitions.read_receipts_dataset`).
     catalog : pandas.DataFrame, optional
         ``sku, name, category``.
     sources, first_lines : mapping of str, optional
         ``{"catalog": file name}`` and ``{"catalog": line of its first row}``, for messages.
-    level, stores, start, end
-        As in :func:`basket.crosssell.find_rules`.
+    level, stores, start, end, scheduler, jobs
+        As in :func:`basket.crosssell.find_rules` (``engine="dask"``: counted on a Dask
+        cluster, the same itemsets as ``"sparse"``).
     min_support, min_count, max_len, algorithm, engine, progress
         As in :func:`basket.mining.frequent_itemsets` (``algorithm="fpmax"``: maximal
         itemsets only).
@@ -135,12 +150,22 @@ def find_itemsets(
     """
     names, categories = _catalog(catalog, sources, first_lines)
     catalog_source = (sources or {}).get("catalog", "the catalog")
-    gaps = catalog_gaps(receipts, names, categories, level=level)
-    receipts = select_receipts(receipts, categories=categories, level=level, stores=stores,
-                               start=start, end=end)  # fmt: skip
-    found = frequent_itemsets(receipts, min_support=min_support, min_count=min_count,
-                              max_len=max_len, algorithm=algorithm, engine=engine,
-                              progress=progress)  # fmt: skip
+    if engine == "dask":
+        from basket.dask_mining import mine_on_dask
+
+        _, _, gaps, found = mine_on_dask(receipts, names=names, categories=categories,
+                                         level=level, stores=stores, start=start, end=end,
+                                         min_support=min_support, min_count=min_count,
+                                         max_len=max_len, algorithm=algorithm,
+                                         scheduler=scheduler, jobs=jobs, progress=progress)
+    else:
+        receipts = as_receipts(receipts)
+        gaps = catalog_gaps(receipts, names, categories, level=level)
+        receipts = select_receipts(receipts, categories=categories, level=level,
+                                   stores=stores, start=start, end=end)  # fmt: skip
+        found = frequent_itemsets(receipts, min_support=min_support, min_count=min_count,
+                                  max_len=max_len, algorithm=algorithm, engine=engine,
+                                  progress=progress)  # fmt: skip
     table = itemsets_table(found.counts, found.n_receipts, {} if level == "category" else names)
     return ItemsetReport(table=table, min_count=found.min_count, engine=found.engine,
                          notes=[gaps.message(catalog_source)] if gaps else [])  # fmt: skip

@@ -13,6 +13,7 @@ from basket.filters import filter_rules
 from basket.mining import check_thresholds, frequent_itemsets
 from basket.nonproduct import LeftOut, NonProduct, flag_nonproducts, leave_out, nonproduct_lines
 from basket.pairs import check_sort, pair_lines, pair_table, sort_rules
+from basket.partitions import ReceiptsDataset, as_receipts
 from basket.receipts import Receipts
 from basket.rules import association_rules, check_rule_thresholds
 from basket.seasonal import seasonal_rules
@@ -227,7 +228,7 @@ def select_receipts(
 
 
 def find_rules(
-    receipts: Receipts,
+    receipts: Receipts | ReceiptsDataset,
     *,
     catalog: pd.DataFrame | None = None,
     sources: Mapping[str, str] | None = None,
@@ -259,6 +260,8 @@ def find_rules(
     exclude_pattern: Sequence[str] = (),
     pairs: bool | None = None,
     sort: str = "lift",
+    scheduler: str | None = None,
+    jobs: int = 2,
     progress: Callable[[int, int], None] | None = None,
 ) -> RuleReport:
     """Mine cross-sell rules from receipts and describe them.
@@ -272,8 +275,10 @@ def find_rules(
 
     Parameters
     ----------
-    receipts : Receipts
-        From :func:`basket.receipts.from_long` or :func:`basket.receipts.from_baskets`.
+    receipts : Receipts or ReceiptsDataset
+        From :func:`basket.receipts.from_long` or :func:`basket.receipts.from_baskets`, or a
+        Parquet dataset from :func:`basket.partitions.read_receipts_dataset` (read on the
+        workers with ``engine="dask"``, into this process otherwise).
     catalog : pandas.DataFrame, optional
         ``sku, name, category``: names and categories of the items (checked as
         :func:`basket.describe.catalog_maps` checks them).
@@ -294,6 +299,15 @@ def find_rules(
         (default): rules in the table, pairs (and longer rules) in the report.
     sort : {"lift", "support", "confidence", "count"}
         Order of the rules and pairs, descending (:func:`basket.pairs.sort_rules`).
+    engine : {"auto", "sparse", "mlxtend", "dask"}
+        As in :func:`basket.mining.frequent_itemsets`; ``"dask"`` filters and counts on a
+        Dask cluster (:func:`basket.dask_mining.mine_on_dask`: the same itemsets and rules as
+        ``"sparse"``; not with ``by``).
+    scheduler : str, optional
+        With ``engine="dask"``: the address of a running scheduler; without one a local
+        cluster of ``jobs`` worker processes is started.
+    jobs : int, default 2
+        Workers of that local cluster.
     Other parameters
         As in the functions above.
 
@@ -318,10 +332,20 @@ def find_rules(
     if catalog is not None:
         names, categories = catalog_maps(catalog, source=catalog_source,
                                          first_line=(first_lines or {}).get("catalog", 2))
-    receipts, left_out = leave_out(receipts, exclude_pattern, names)
-    gaps = catalog_gaps(receipts, names, categories, level=level)
-    receipts = select_receipts(receipts, categories=categories, level=level, stores=stores,
-                               start=start, end=end)  # fmt: skip
+    itemsets = None
+    if engine == "dask":
+        from basket.dask_mining import mine_on_dask
+
+        receipts, left_out, gaps, itemsets = mine_on_dask(  # type: ignore[assignment]
+            receipts, names=names, categories=categories, level=level, stores=stores,
+            start=start, end=end, exclude_pattern=exclude_pattern, min_support=min_support,
+            min_count=min_count, max_len=max_len, algorithm=algorithm, by=by,
+            scheduler=scheduler, jobs=jobs, progress=progress)  # fmt: skip
+    else:
+        receipts, left_out = leave_out(as_receipts(receipts), exclude_pattern, names)
+        gaps = catalog_gaps(receipts, names, categories, level=level)
+        receipts = select_receipts(receipts, categories=categories, level=level, stores=stores,
+                                   start=start, end=end)  # fmt: skip
     nonproducts = tuple(flag_nonproducts(receipts, names))
     if level == "category":
         names, categories = {}, {}
@@ -330,7 +354,8 @@ def find_rules(
     rule_options = {"min_confidence": min_confidence, "min_lift": min_lift,
                     "max_consequent_len": max_consequent_len, "max_p": max_p,
                     "correction": correction, "keep_redundant": keep_redundant}  # fmt: skip
-    itemsets = frequent_itemsets(receipts, **mining, progress=None if by else progress)
+    if itemsets is None:
+        itemsets = frequent_itemsets(receipts, **mining, progress=None if by else progress)
     by_period = None
     if by:
         found, by_period = seasonal_rules(receipts, by=by, mining=mining, rules=rule_options,

@@ -38,6 +38,16 @@ class BasketError(Exception):
             parts.append(f". {fix}")
         super().__init__("".join(parts))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled by its parts, so that an error raised on a Dask worker arrives whole.
+        return _rebuild, (type(self), self.problem, self.source, self.where, self.fix)
+
+
+def _rebuild(cls: type[BasketError], problem: str, source: str | None, where: str | None,
+             fix: str | None) -> BasketError:  # fmt: skip
+    """A pickled error made again from its parts."""
+    return cls(problem, source=source, where=where, fix=fix)
+
 
 class SchemaError(BasketError):
     """A receipts table lacks a column or holds values that cannot be read."""
