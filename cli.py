@@ -353,7 +353,7 @@ def check_paths(ctx: click.Context) -> None:
             path = os.fspath(path)
             if param.type.exists:
                 inputs.append((param, path))
-            elif param.type.file_okay:
+            elif param.type.file_okay and not (param.type.dir_okay and _is_folder(path)):
                 files.append((param, path))
             else:
                 folders.append((param, path))
@@ -973,8 +973,9 @@ def visit_columns(amount: str | None = "", store: bool = True) -> Callable:
     return decorate
 
 
-def output_options(default: str = "csv") -> Callable:
-    """``-o/--output`` and ``-f/--format`` for commands that write a table."""
+def output_options(default: str = "csv", *, folders: bool = False) -> Callable:
+    """``-o/--output`` and ``-f/--format`` for commands that write a table (``folders``: or a
+    Parquet dataset partitioned by store, when ``-o`` ends with / or is a folder)."""
 
     def decorate(command: Callable) -> Callable:
         command = click.option(
@@ -987,8 +988,9 @@ def output_options(default: str = "csv") -> Callable:
         return click.option(
             "-o",
             "--output",
-            type=click.Path(dir_okay=False, allow_dash=True),
-            help="Write to this file (atomically) instead of stdout.",
+            type=click.Path(dir_okay=folders, allow_dash=True),
+            help="Write to this file (atomically) instead of stdout"
+            + ("; to a FOLDER/ as a Parquet dataset partitioned by store." if folders else "."),
         )(command)
 
     return decorate
@@ -1287,8 +1289,6 @@ shaping_options = _options(
 )  # fmt: skip
 
 
-def _day(value: str | None) -> Any:
-    import datetime as dt
 dask_options = _options(
     click.option("--scheduler", envvar="KORI_SCHEDULER", metavar="ADDRESS",
                  help="With --engine dask: a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
@@ -1305,6 +1305,8 @@ def _check_scheduler(options: dict[str, Any]) -> None:
         raise click.UsageError("--scheduler runs the work on Dask: add --engine dask")
 
 
+def _day(value: str | None) -> Any:
+    import datetime as dt
 
     import pandas as pd
 
@@ -1384,9 +1386,9 @@ def _mining(options: dict[str, Any]) -> dict[str, Any]:
 def _find_rules(settings: Settings, options: dict[str, Any]) -> Any:
     from basket import find_rules
 
+    _check_scheduler(options)
     receipts = _load_receipts(settings, options)
     with _progress(settings, "Mining") as progress:
-    _check_scheduler(options)
         report = find_rules(receipts, **_tables(catalog=options["catalog"]), **_mining(options),
                             progress=progress)  # fmt: skip
     _tell(settings, report)
@@ -1422,9 +1424,9 @@ class _progress:
 @shaping_options
 @click.option("--split", "by", type=click.Choice(["month", "week", "store"]),
               help="Also mine each period (or store) alone; say where each rule holds.")
+@dask_options
 @output_options()
 @click.pass_obj
-@dask_options
 def rules_mine(settings: Settings, output: str | None, fmt: str | None, **options: Any) -> None:
     """Mine cross-sell rules from RECEIPTS and write them as a table.
 
@@ -1443,9 +1445,9 @@ def rules_mine(settings: Settings, output: str | None, fmt: str | None, **option
       kori rules mine groceries.csv --layout basket --min-support 0.001 --min-confidence 0.5
       kori rules mine receipts.csv --catalog catalog.csv --with "Salmon fillet 400 g"
       kori rules mine receipts.csv --split month -f json
+      kori rules mine chain/receipts/ --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from basket.describe import for_output
-      kori rules mine chain/receipts/ --engine dask --scheduler tcp://10.0.0.5:8786
 
     report = _find_rules(settings, options)
     fmt = output_format(output, fmt)
@@ -1486,14 +1488,14 @@ def rules_itemsets(settings: Settings, output: str | None, fmt: str | None,
     \b
     Example:
       kori rules itemsets groceries.csv --layout basket --algorithm fpmax --min-support 0.01
+      kori rules itemsets chain/receipts/ --engine dask --jobs 4
     """
     from basket import find_itemsets
-      kori rules itemsets chain/receipts/ --engine dask --jobs 4
     from basket.describe import for_output
 
+    _check_scheduler(options)
     receipts = _load_receipts(settings, options)
     with _progress(settings, "Counting") as progress:
-    _check_scheduler(options)
         found = find_itemsets(receipts, **_tables(catalog=options["catalog"]),
                               **_mining(options), progress=progress)  # fmt: skip
     _tell(settings, found)
@@ -2134,12 +2136,31 @@ forecast_input_options = _options(
     click.option("--input-format", type=click.Choice(INPUT_FORMATS), help="Format of SALES."),
     click.option("--date-format", metavar="FMT", help="strftime format of dates, e.g. %d.%m.%Y."),
     click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
-                 help="Worker processes."),
+                 help="Worker processes (with --engine dask and no --scheduler: the local "
+                 "cluster's workers, 2 unless given)."),
+    click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+                 show_default=True,
+                 help="Run the series here (with --jobs processes) or on a Dask cluster."),
+    click.option("--scheduler", envvar="KORI_SCHEDULER", metavar="ADDRESS",
+                 help="With --engine dask: a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+                 "(env KORI_SCHEDULER); without one a local cluster is started."),
     click.option("--interval", "levels", type=float, multiple=True, callback=_levels,
                  help="Prediction interval in percent, up to 99.9 (repeatable; --interval 80 95 "
                  "works too).  [default: 80, 95]"),
     column_options,
 )  # fmt: skip
+
+
+def _engine(options: dict[str, Any]) -> Any:
+    """The :class:`forecasting.engine.Engine` of ``--engine``, ``--scheduler`` and ``--jobs``."""
+    from forecasting.engine import Engine
+
+    _check_scheduler(options)
+    if options["engine"] != "dask":
+        return Engine(jobs=options["jobs"])
+    source = click.get_current_context().get_parameter_source("jobs")
+    jobs = 2 if source == click.core.ParameterSource.DEFAULT else options["jobs"]
+    return Engine("dask", jobs=jobs, scheduler=options["scheduler"] or None)
 
 
 def _load_forecast_inputs(settings: Settings, options: dict[str, Any]) -> Any:
@@ -2182,8 +2203,11 @@ class _Counter:
         self.bar.__exit__(*exc)
 
 
+_SALES = click.Path(exists=True, allow_dash=True)  # a folder: a Parquet dataset by store
+
+
 @forecast.command("run")
-@click.argument("sales", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.argument("sales", type=_SALES)
 @forecast_input_options
 @click.option("--model", type=click.Choice(list(_MODELS)), default="regression",
               show_default=True, help="Forecasting model; see the README for each.")
@@ -2207,7 +2231,7 @@ class _Counter:
               default="units", show_default=True,
               help="Top series by forecast units, change against the same weeks last year, or "
               "relative interval width.")
-@output_options()
+@output_options(folders=True)
 @click.pass_obj
 def forecast_run(settings: Settings, output: str | None, fmt: str | None, **options: Any) -> None:
     """Forecast the sales in SALES per sku and store, days or weeks ahead.
@@ -2230,12 +2254,16 @@ def forecast_run(settings: Settings, output: str | None, fmt: str | None, **opti
 
     if options["temperature_offset"] and not options["weather"]:
         raise click.UsageError("--temperature-offset needs --weather")
+    engine = _engine(options)
+    if Path(options["sales"]).is_dir():
+        _forecast_dataset(settings, options, engine, output, fmt)
+        return
     inputs = _load_forecast_inputs(settings, options)
     with _Counter(settings, "Forecasting", len(inputs.series.keys)) as progress:
         result = run_forecast(
             inputs.series, horizon=options["horizon"], model=options["model"],
             regressors=inputs.regressors, levels=options["levels"] or (80.0, 95.0),
-            quantiles=options["quantiles"], jobs=options["jobs"],
+            quantiles=options["quantiles"], engine=engine,
             components=bool(options["components_file"] or options["plots_dir"]),
             catalog=inputs.catalog, progress=progress,
         )  # fmt: skip
@@ -2250,7 +2278,55 @@ def forecast_run(settings: Settings, output: str | None, fmt: str | None, **opti
     if options["plots_dir"]:
         _write_plots(settings, result, Path(options["plots_dir"]), plot=options["plot"],
                      plot_top=options["plot_top"], plot_by=options["plot_by"])  # fmt: skip
-    write_table(result.table, output, fmt)
+    if _is_folder(output):
+        _write_dataset(settings, result.table, output)
+    else:
+        write_table(result.table, output, fmt)
+
+
+def _is_folder(output: str | None) -> bool:
+    """Whether ``-o`` names a folder (ends with / or is one): a dataset partitioned by store."""
+    return bool(output) and (output.endswith(("/", os.sep)) or Path(output).is_dir())
+
+
+def _write_dataset(settings: Settings, table: Any, folder: str) -> None:
+    from forecasting.datasets import write_dataset
+
+    files = write_dataset(table, folder)
+    settings.info(f"Wrote {len(files):,} partitions: {folder.rstrip('/')}/")
+
+
+def _forecast_dataset(settings: Settings, options: dict[str, Any], engine: Any,
+                      output: str | None, fmt: str | None) -> None:  # fmt: skip
+    """``forecast run`` of a Parquet dataset folder: a task per store, each writing its own
+    partition of ``-o FOLDER/`` (:func:`forecasting.forecast_dataset`)."""
+    from forecasting import forecast_dataset
+
+    for flag, given in (("--plots", options["plots_dir"]), ("--components", options["components_file"])):
+        if given:
+            raise click.UsageError(f"{flag} needs SALES as one file, not a dataset folder")
+    folder = _is_folder(output)
+    if folder and Path(output).resolve() == Path(options["sales"]).resolve():
+        raise click.UsageError("-o is the SALES folder: write the forecasts to another folder")
+    from forecasting.datasets import partitions
+
+    tables = _tables(**{name: options[name] for name in ("weather", "events", "catalog")})
+    del tables["first_lines"]
+
+    with _Counter(settings, "Forecasting stores", len(partitions(options["sales"]))) as progress:
+        result = forecast_dataset(
+            options["sales"], horizon=options["horizon"], model=options["model"],
+            levels=options["levels"] or (80.0, 95.0), quantiles=options["quantiles"],
+            stores=options["stores"], output=output if folder else None, engine=engine,
+            progress=progress, columns=column_mapping(options), level=options["level"],
+            freq=options["freq"], country=options["country"], subdiv=options["subdiv"],
+            holidays=not options["no_holidays"], negative=options["negative"],
+            temperature_offset=options["temperature_offset"],
+            date_format=options["date_format"], **tables,
+        )  # fmt: skip
+    _tell(settings, result)
+    if result.table is not None:
+        write_table(result.table, output, fmt)
 
 
 def _write_plots(settings: Settings, result: Any, folder: Path, **choice: Any) -> None:
@@ -2292,7 +2368,7 @@ def _write_pictures(settings: Settings, folder: Path, title: str, series: Any, p
 
 
 @forecast.command("backtest")
-@click.argument("sales", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.argument("sales", type=_SALES)
 @forecast_input_options
 @click.option("--models", default="regression", show_default=True, metavar="NAME,NAME|all",
               help="Models to score (seasonal naive is always added); 'all' for every one.")
@@ -2329,7 +2405,8 @@ def forecast_backtest(settings: Settings, output: str | None, fmt: str | None,
     (over-forecast share) and interval coverage, with seasonal naive beside as the baseline
     (wape_vs_naive below 1 beats it). Weather in the test periods is the observed weather, or
     with --weather-at origin the weather as known at each origin: the honest setting for models
-    that use weather.
+    that use weather. SALES may be a Parquet dataset folder partitioned by store: one task per
+    store, here or on Dask (--engine dask), with the scores of the same sales in one file.
 
     \b
     Examples:
@@ -2337,11 +2414,16 @@ def forecast_backtest(settings: Settings, output: str | None, fmt: str | None,
       kori forecast backtest sales.csv --models all --horizon 26 --windows 1 --freq W
       kori forecast backtest sales.csv --weather weather.csv --weather-at origin --weather-days 5
       kori forecast backtest sales.csv --forecasts windows.parquet --plots backtest/
+      kori forecast backtest chain/sales/ --weather chain/weather.parquet --engine dask
     """
     from forecasting.backtest import run_backtest
 
     names = _model_names(options["models"])
     _check_backtest_weather(options)
+    engine = _engine(options)
+    if Path(options["sales"]).is_dir():
+        _backtest_dataset(settings, options, engine, names, output, fmt)
+        return
     inputs = _load_forecast_inputs(settings, options)
     total = len(inputs.series.keys) * len({"naive", *names})
     with _Counter(settings, "Backtesting", total) as progress:
@@ -2349,12 +2431,40 @@ def forecast_backtest(settings: Settings, output: str | None, fmt: str | None,
                               windows=options["windows"], step=options["step"],
                               levels=options["levels"] or (80.0, 95.0),
                               regressors=inputs.regressors, weather_at=options["weather_at"],
-                              weather_days=options["weather_days"], jobs=options["jobs"],
+                              weather_days=options["weather_days"], engine=engine,
                               progress=progress, source=inputs.source,
                               catalog=inputs.catalog)  # fmt: skip
     _tell(settings, result)
     write_table(result.table, output, fmt, default="table")
     _write_backtest_files(settings, result, inputs.series, options)
+
+
+def _backtest_dataset(settings: Settings, options: dict[str, Any], engine: Any, names: list[str],
+                      output: str | None, fmt: str | None) -> None:  # fmt: skip
+    """``forecast backtest`` of a Parquet dataset folder: a task per store
+    (:func:`forecasting.backtest_dataset`)."""
+    from forecasting import backtest_dataset
+    from forecasting.datasets import partitions
+
+    if options["plots_dir"]:
+        raise click.UsageError("--plots needs SALES as one file, not a dataset folder")
+    tables = _tables(**{name: options[name] for name in ("weather", "events", "catalog")})
+    del tables["first_lines"]
+    with _Counter(settings, "Backtesting stores", len(partitions(options["sales"]))) as progress:
+        result = backtest_dataset(
+            options["sales"], models=names, horizon=options["horizon"],
+            windows=options["windows"], step=options["step"],
+            levels=options["levels"] or (80.0, 95.0), weather_at=options["weather_at"],
+            weather_days=options["weather_days"], stores=options["stores"],
+            forecasts=bool(options["forecasts_file"]), engine=engine, progress=progress,
+            columns=column_mapping(options), level=options["level"], freq=options["freq"],
+            country=options["country"], subdiv=options["subdiv"],
+            holidays=not options["no_holidays"], negative=options["negative"],
+            date_format=options["date_format"], **tables,
+        )  # fmt: skip
+    _tell(settings, result)
+    write_table(result.table, output, fmt, default="table")
+    _write_backtest_files(settings, result, None, options)
 
 
 _COMPARED = click.Path(exists=True, dir_okay=False, allow_dash=True)

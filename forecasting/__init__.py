@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from forecasting.errors import (
     ConfigError,
+    EngineError,
     ForecastError,
     NotFittedError,
     ParameterError,
@@ -62,6 +63,7 @@ __all__ = [
     "Engine",
     "ForecastError",
     "NotFittedError",
+    "EngineError",
     "ParameterError",
     "SchemaError",
     "backtest",

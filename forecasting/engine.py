@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from forecasting.errors import ParameterError
+from forecasting.errors import EngineError, ParameterError
 
 T = TypeVar("T")
 
@@ -103,7 +103,7 @@ def map_tasks(
 
     Raises
     ------
-    ParameterError
+    EngineError
         For the Dask engine when dask or distributed is not installed, or its scheduler cannot
         be reached. An error raised by ``function`` on a worker is raised here as it was.
     """
@@ -135,9 +135,9 @@ def _on_dask(function: Callable[[Any], T], tasks: Sequence[Any], engine: Engine,
              weight: Callable[[Any], int]) -> list[T]:  # fmt: skip
     """The tasks on the engine's cluster: scattered (no big objects in the task graph), one
     future each, results gathered in task order; the first failure is raised as it was."""
+    client = dask_client(engine)  # first: it says how to install distributed if missing
     from distributed import as_completed
 
-    client = dask_client(engine)
     data = client.scatter(list(tasks))
     futures = client.map(function, data, pure=False)
     index = {future.key: i for i, future in enumerate(futures)}
@@ -160,21 +160,21 @@ def dask_client(engine: Engine) -> Any:
 
     Raises
     ------
-    ParameterError
+    EngineError
         When dask or distributed is not installed, or the scheduler cannot be reached.
     """
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise ParameterError("`engine='dask'` needs the packages dask and distributed",
-                             fix="Install them: pip install 'kori[dask]'") from None
+        raise EngineError("`engine='dask'` needs the packages dask and distributed",
+                          fix="Install them: pip install 'kori[dask]'") from None
     if engine.scheduler:
         try:
-            return Client(engine.scheduler, timeout="20s", set_as_default=False)
+            return Client(engine.scheduler, timeout="10s", set_as_default=False)
         except OSError as exc:
-            raise ParameterError(f"cannot reach the Dask scheduler at {engine.scheduler} ({exc})",
-                                 fix="Check the address (tcp://HOST:8786) and that the scheduler "
-                                 "is running and reachable from here") from None  # fmt: skip
+            raise EngineError(f"cannot reach the Dask scheduler at {engine.scheduler} ({exc})",
+                              fix="Check the address (tcp://HOST:8786) and that the scheduler "
+                              "is running and reachable from here") from None  # fmt: skip
     cluster = LocalCluster(n_workers=engine.jobs, threads_per_worker=1, processes=True,
                            memory_limit=engine.memory_limit or "auto",
                            dashboard_address=None)  # fmt: skip

@@ -66,6 +66,11 @@ class ConfigError(ForecastError):
     """A store configuration file is malformed or inconsistent."""
 
 
+class EngineError(ForecastError):
+    """The engine cannot run the work: Dask is not installed, or its scheduler cannot be
+    reached."""
+
+
 class NotFittedError(ForecastError):
     """A model was asked to forecast before it was fitted, or to forecast other series than it
     was fitted on."""

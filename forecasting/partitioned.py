@@ -241,7 +241,7 @@ def _date_span(task: tuple[Partition, str, str | None]) -> tuple[pd.Timestamp, p
     dates = dates.dropna()
     if dates.empty:
         raise SchemaError("no readable dates", source=part.label, where=f"column {column!r}",
-                          fix="Check the partition's date column and --date-format")  # fmt: skip
+                          fix="Check the partition's date column and `date_format`")  # fmt: skip
     return pd.Timestamp(dates.min()).normalize(), pd.Timestamp(dates.max()).normalize()
 
 
