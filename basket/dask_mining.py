@@ -26,8 +26,16 @@ from basket.describe import CatalogGaps, catalog_gaps
 from basket.errors import ParameterError
 from basket.mining import FrequentItemsets, check_thresholds, min_count_for
 from basket.nonproduct import LeftOut
-from basket.partition_counts import (Plan, Summary, add_keyed, add_sparse, count_pairs,
-                                     count_triples, prepare, summarise)  # fmt: skip
+from basket.partition_counts import (
+    Plan,
+    Summary,
+    add_keyed,
+    add_sparse,
+    count_pairs,
+    count_triples,
+    prepare,
+    summarise,
+)
 from basket.partitions import ReceiptsDataset, split_receipts
 from basket.receipts import Receipts
 
@@ -239,7 +247,8 @@ def _merge(
     items, counts = _sum_counts([(s.items, s.counts) for s in summaries])
     # The catalog gaps are of every receipt read, before the store and period filters.
     everything = CountedReceipts(items, counts, 0, dropped, source)
-    gaps = catalog_gaps(everything, plan.names, plan.categories, level=plan.level)  # type: ignore[arg-type]
+    gaps = catalog_gaps(everything, plan.names, plan.categories,  # type: ignore[arg-type]
+                        level=plan.level)
     if plan.stores:
         if any(s.stores is None for s in summaries):
             raise ParameterError("the receipts have no store column to filter on", source=source,
@@ -258,7 +267,8 @@ def _merge(
     n = sum(s.n_receipts for s in summaries)
     if n == 0:
         raise ParameterError("no receipts are left after the store and period filters",
-                             source=source, fix="Widen `start`/`end` or check `stores`")  # fmt: skip
+                             source=source,
+                             fix="Widen `start`/`end` or check `stores`")
     if plan.level == "category":
         if not plan.categories:
             raise ParameterError("mining categories needs a catalog with a category column",
@@ -378,8 +388,9 @@ def dask_client(scheduler: str | None, jobs: int = 2) -> Iterator[Any]:
     import logging
 
     # The workers' own log of a task that raised would repeat the one-line error on stderr.
+    # Port 0 for the scheduler's HTTP server: with no port given it takes 8787 and warns when
+    # another cluster holds it.
     with distributed.LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                  dashboard_address=None,
-                                  silence_logs=logging.CRITICAL) as cluster:  # fmt: skip
-        with distributed.Client(cluster) as client:
-            yield client
+                                  dashboard_address=":0", silence_logs=logging.CRITICAL
+                                  ) as cluster, distributed.Client(cluster) as client:  # fmt: skip
+        yield client

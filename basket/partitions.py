@@ -12,6 +12,7 @@ from_long` checks one table, so an error names the partition file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -165,7 +166,7 @@ def split_receipts(receipts: Receipts, parts: int) -> list[Receipts]:
     """
     bounds = np.linspace(0, receipts.n_receipts, max(1, parts) + 1).astype(int)
     chunks = []
-    for number, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
+    for number, (lo, hi) in enumerate(pairwise(bounds)):
         if hi > lo or number == 0:
             chunk = receipts.select(np.arange(lo, hi))
             chunks.append(chunk if number == 0 else replace(chunk, dropped={}))

@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 
 from basket.dask_mining import LocalRunner, check_options, mine_partitions
-from basket.describe import catalog_maps
 from basket.errors import ParameterError, SchemaError
 from basket.mining import frequent_itemsets
 from basket.partition_counts import Plan
@@ -48,7 +47,7 @@ def dataset(tmp_path_factory: pytest.TempPathFactory, sample) -> Path:
 def cluster():
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as local:  # fmt: skip
+                                  dashboard_address=":0") as local:  # fmt: skip
         yield local.scheduler_address
 
 
