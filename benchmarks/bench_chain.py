@@ -31,6 +31,18 @@ Parts (``--part``, repeatable; ``all`` runs every part there is):
     extrapolated. The sample's two times give a measured like-for-like ratio. Both codes'
     lines on the sample must be the same bytes (their CSV's SHA-256 is compared).
 
+``forecasts``
+    Forecasts of a simulated chain of ``--series`` daily series (``kori sample --stores N
+    --format parquet``, kept in ``--folder``) on ``--workers`` local processes and on a
+    ``LocalCluster`` of as many workers with ``--memory-limit`` each, smaller than the sales
+    in memory: time and peak memory per worker; the forecasts must be the same. See
+    ``benchmarks/chain_forecasts.py``.
+
+``rules``
+    Rule counting of at least ``--lines`` receipt lines of a simulated chain, the local sparse
+    engine against the Dask engine: time and peak memory; the rules must be the same. See
+    ``benchmarks/chain_rules.py``.
+
 Each child reports its wall time (planning only, data built first), its peak RSS and its RSS
 before planning (``getrusage`` and ``/proc/self/status``) as JSON on its last stdout line.
 """
@@ -225,7 +237,53 @@ def part_orders(args: argparse.Namespace) -> dict:
     return result
 
 
-PARTS = {"orders": part_orders}
+def part_forecasts(args: argparse.Namespace) -> dict:
+    """Part (b): forecasts of ``--series`` daily series, local processes and Dask."""
+    import chain_forecasts
+
+    return chain_forecasts.run(args.series, args.workers, Path(args.folder, "forecasts"),
+                               memory_limit=args.memory_limit)  # fmt: skip
+
+
+def part_rules(args: argparse.Namespace) -> dict:
+    """Part (c): rule counting of ``--lines`` receipt lines, local and Dask."""
+    import chain_rules
+
+    return chain_rules.run(args.lines, args.workers, Path(args.folder, "rules"))
+
+
+PARTS = {"orders": part_orders, "forecasts": part_forecasts, "rules": part_rules}
+
+#: The chain the cost model is for: 20 million store-product series (1,000 stores x 20,000
+#: products) and a billion receipt lines, in a nightly window of an hour.
+CHAIN_SERIES, CHAIN_LINES, WINDOW_S = 20_000_000, 1_000_000_000, 3600.0
+#: Share of a worker's time spent on tasks (start-up, stragglers, the last store's tail).
+EFFICIENCY = 0.75
+
+
+def cost_model(figures: dict) -> dict:
+    """Workers for the chain's nightly run, from this run's measured Dask costs.
+
+    Worker-seconds per series and per receipt line are the Dask runs' wall times times their
+    workers over their sizes (a worker is one single-threaded process, one core). Scaled
+    linearly to the chain (tasks are per store and independent), divided by the window and
+    by :data:`EFFICIENCY`. An extrapolation from measured costs, labelled so.
+    """
+    forecasts, rules = figures["forecasts"], figures["rules"]
+    per_series = forecasts["dask"]["seconds"] * forecasts["workers"] / forecasts["dask"]["series"]
+    per_line = rules["dask"]["seconds"] * rules["workers"] / rules["lines"]
+    series_s, lines_s = CHAIN_SERIES * per_series, CHAIN_LINES * per_line
+    workers = (series_s + lines_s) / WINDOW_S / EFFICIENCY
+    model = {"worker_s_per_series": per_series, "worker_s_per_line": per_line,
+             "chain_series": CHAIN_SERIES, "chain_lines": CHAIN_LINES,
+             "forecast_worker_hours": series_s / 3600, "rules_worker_hours": lines_s / 3600,
+             "efficiency": EFFICIENCY, "workers_for_one_hour": int(np.ceil(workers))}  # fmt: skip
+    print(f"cost model (extrapolated from the measured Dask costs): {per_series * 1e3:.1f} ms a "
+          f"series and {per_line * 1e6:.2f} us a receipt line per worker; 20 million series "
+          f"take {series_s / 3600:,.0f} worker-hours and a billion lines "
+          f"{lines_s / 3600:,.1f}: {model['workers_for_one_hour']:,} single-core workers for "
+          f"an hour at {EFFICIENCY:.0%} efficiency", file=sys.stderr)  # fmt: skip
+    return model
 
 
 def main() -> None:
@@ -236,6 +294,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--old", default="/tmp/old_orders",
                         help="checkout of the code before the vectorisation")
+    parser.add_argument("--series", type=int, default=100_000,
+                        help="forecasts: daily store-product series (156 a store)")
+    parser.add_argument("--lines", type=int, default=10_000_000, help="rules: receipt lines")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="local processes and LocalCluster workers")
+    parser.add_argument("--memory-limit", default="512MiB", help="of each Dask worker")
+    parser.add_argument("--folder", default="/tmp/kori-chain",
+                        help="where the simulated chains are kept between runs")
     parser.add_argument("--json", help="write the figures to this file")
     parser.add_argument("--child", choices=list(PARTS), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -244,6 +310,8 @@ def main() -> None:
         return
     parts = list(PARTS) if not args.part or "all" in args.part else args.part
     figures = {part: PARTS[part](args) for part in parts}
+    if "forecasts" in figures and "rules" in figures:
+        figures["cost_model"] = cost_model(figures)
     text = json.dumps(figures, indent=1, default=str)
     if args.json:
         Path(args.json).write_text(text)

@@ -177,7 +177,7 @@ def dask_client(engine: Engine) -> Any:
                               "is running and reachable from here") from None  # fmt: skip
     cluster = LocalCluster(n_workers=engine.jobs, threads_per_worker=1, processes=True,
                            memory_limit=engine.memory_limit or "auto",
-                           dashboard_address=None)  # fmt: skip
+                           dashboard_address=":0")  # fmt: skip
     return Client(cluster, set_as_default=False)
 
 

@@ -41,3 +41,5 @@ def test_the_python_api_block_runs() -> None:
         result = namespace[name]
         assert len(result.table) and result.summary(), name
     assert namespace["inputs"].series.freq == "D"
+    wide = namespace["wide"]
+    assert wide.table is None and len(wide.files) == 2 and wide.series == len(namespace["result"].series.keys)
