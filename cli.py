@@ -1514,6 +1514,7 @@ def rules_itemsets(settings: Settings, output: str | None, fmt: str | None,
               help="How many to list.")
 @receipt_options
 @mining_options
+@dask_options
 @output_options()
 @click.pass_obj
 def rules_recommend(settings: Settings, items: tuple[str, ...], basket: str | None,
@@ -1546,6 +1547,7 @@ def rules_recommend(settings: Settings, items: tuple[str, ...], basket: str | No
         found = recommend_for(queries, rules=read_table(rules, lists=True)[0], top=top,
                               **catalog)  # fmt: skip
     else:
+        _check_scheduler(options)
         receipts = _load_receipts(settings, options)
         with _progress(settings, "Mining") as progress:
             found = recommend_for(queries, receipts=receipts, top=top, **catalog,
@@ -1571,6 +1573,7 @@ def rules_recommend(settings: Settings, items: tuple[str, ...], basket: str | No
 @click.option("--title", default="Cross-sell rules", show_default=True, help="Report title.")
 @click.option("--top", type=click.IntRange(1), default=50, show_default=True,
               help="Rules in the report.")
+@dask_options
 @click.pass_obj
 def rules_report(settings: Settings, html_path: str | None, excel_path: str | None, title: str,
                  top: int, **options: Any) -> None:  # fmt: skip
