@@ -34,6 +34,7 @@ from forecasting.errors import (
 
 if TYPE_CHECKING:
     from forecasting.backtest import run_backtest as backtest
+    from forecasting.backtest_dataset import backtest_dataset
     from forecasting.compare import compare_forecasts
     from forecasting.forecast import forecast
     from forecasting.inputs import load_inputs
@@ -48,6 +49,7 @@ _LAZY = {
     "forecast_dataset": ("forecasting.partitioned", "forecast_dataset"),
     "Engine": ("forecasting.engine", "Engine"),
     "backtest": ("forecasting.backtest", "run_backtest"),
+    "backtest_dataset": ("forecasting.backtest_dataset", "backtest_dataset"),
     "compare_forecasts": ("forecasting.compare", "compare_forecasts"),
     "load_inputs": ("forecasting.inputs", "load_inputs"),
     "plan_orders": ("forecasting.planning.plans", "plan_orders"),
@@ -67,6 +69,7 @@ __all__ = [
     "ParameterError",
     "SchemaError",
     "backtest",
+    "backtest_dataset",
     "compare_forecasts",
     "forecast",
     "forecast_dataset",

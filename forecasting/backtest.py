@@ -53,9 +53,7 @@ def origins(n_hist: int, horizon: int, windows: int, step: int, season: int, *,
         history: a season to learn the seasons from, and a horizon before it to calibrate the
         intervals on (see :mod:`forecasting.models.calibration`).
     """
-    for name, value in (("horizon", horizon), ("windows", windows), ("step", step)):
-        if value < 1:
-            raise ParameterError(f"--{name} {value} is below 1", fix=f"Give --{name} 1 or more")
+    check_counts(horizon, windows, step)
     first = n_hist - horizon - (windows - 1) * step
     if first < season + horizon:
         raise ParameterError(
@@ -65,6 +63,18 @@ def origins(n_hist: int, horizon: int, windows: int, step: int, season: int, *,
             fix="Give fewer `windows`, a shorter `horizon` or `step`, or more history",
         )
     return [first + i * step for i in range(windows)]
+
+
+def check_counts(horizon: int, windows: int, step: int) -> None:
+    """Refuse a ``horizon``, ``windows`` or ``step`` below 1.
+
+    Raises
+    ------
+    ParameterError
+    """
+    for name, value in (("horizon", horizon), ("windows", windows), ("step", step)):
+        if value < 1:
+            raise ParameterError(f"--{name} {value} is below 1", fix=f"Give --{name} 1 or more")
 
 
 def backtest_block(tasks: Sequence[Task], model: str, starts: Sequence[int], horizon: int,
@@ -385,16 +395,71 @@ def run_backtest(
     ...                       weather_at="origin", weather_days=3)
     >>> result.overall[["model", "wape", "wape_vs_naive"]]
     """
+    levels = check_levels(levels)
+    names = check_options(models, weather_at, weather_days)
+    step = step or horizon
+    regressors = regressors or Regressors()
+    starts = origins(len(series.dates), horizon, windows, step, series.season, source=source)
+    table, rows = backtest_sums(series, names=names, starts=starts, horizon=horizon,
+                                levels=levels, regressors=regressors, weather_at=weather_at,
+                                weather_days=weather_days, jobs=jobs, engine=engine,
+                                progress=progress)  # fmt: skip
+    products = product_names(series, catalog)
+    overall, per_series = assemble(table, list(series.keys.columns), levels, products)
+    return BacktestResult(overall=overall, per_series=per_series,
+                          origins=[series.dates[s - 1] for s in starts],
+                          forecasts=with_products(rows, products), horizon=horizon,
+                          weather=weather_words(regressors, weather_at, weather_days))  # fmt: skip
+
+
+def check_options(models: Sequence[str], weather_at: str, weather_days: int) -> list[str]:
+    """The models to score, seasonal naive first, after checking the names and the weather
+    options.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown model or ``weather_at``, or ``weather_days`` below 0 or given with
+        observed weather.
+    """
     from forecasting.models import model_function
 
-    levels = check_levels(levels)
     _check_weather_at(weather_at, weather_days)
     names = list(dict.fromkeys(["naive", *models]))
     for name in names:
         model_function(name)
-    step = step or horizon
-    regressors = regressors or Regressors()
-    starts = origins(len(series.dates), horizon, windows, step, series.season, source=source)
+    return names
+
+
+def backtest_sums(series: SeriesSet, *, names: Sequence[str], starts: Sequence[int],
+                  horizon: int, levels: Sequence[float], regressors: Regressors,
+                  weather_at: str = "observed", weather_days: int = 0, jobs: int = 1,
+                  engine: Engine | None = None, progress: Callable[[int], None] | None = None,
+                  forecasts: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """The error sums of every model on every series and window: the step of a backtest that
+    runs where the series are (see :func:`assemble` for the next).
+
+    Parameters
+    ----------
+    series : SeriesSet
+    names : sequence of str
+        Checked model names (see :func:`check_options`).
+    starts : sequence of int
+        Positions of the first forecast period of each window (see :func:`origins`).
+    horizon, levels, regressors, weather_at, weather_days, jobs, engine, progress
+        As for :func:`run_backtest`.
+    forecasts : bool, default True
+        Whether to build the forecast table too.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        The sums: one row per model (in ``names`` order), series and window, ``<keys>, model,
+        window``, the sums in :data:`SUMS`, ``covered<level>`` and ``model_used``; and the
+        forecasts as :attr:`BacktestResult.forecasts` without product names (empty without
+        ``forecasts``).
+    """
+    levels = tuple(levels)
     tasks, _ = build_tasks(series, series.dates[:0], regressors, ())
     known: dict[str, list[pd.DataFrame]] = {}
     if weather_at == "origin" and regressors.weather is not None:
@@ -405,31 +470,50 @@ def run_backtest(
         items = [[(task, known.get(task.store)) for task in block]
                  for block in blocks(name, tasks)]  # fmt: skip
         parts = map_tasks(partial(_backtest_items, model=name, starts=starts, horizon=horizon,
-                                  levels=tuple(levels)),
+                                  levels=levels, forecasts=forecasts),
                           items, jobs=jobs, engine=engine, progress=progress,
                           weight=lambda block: series_count([task for task, _ in block]))  # fmt: skip
         sums.append(pd.concat([part[0] for part in parts], ignore_index=True))
         sums[-1].insert(0, "model", name)
-        rows.append(pd.concat([part[1] for part in parts], ignore_index=True))
-        rows[-1].insert(0, "model", name)
+        if forecasts:
+            rows.append(pd.concat([part[1] for part in parts], ignore_index=True))
+            rows[-1].insert(0, "model", name)
     table = pd.concat(sums, ignore_index=True)
-    keys = series.keys.iloc[table["column"].to_numpy()].reset_index(drop=True)
+    keys = series.keys.iloc[table.pop("column").to_numpy()].reset_index(drop=True)
     table = pd.concat([keys, table], axis=1)
-    key_columns = list(series.keys.columns)
+    if not forecasts:
+        return table, pd.DataFrame()
+    return table, _forecast_table(series, rows, list(names), starts)
+
+
+def assemble(table: pd.DataFrame, keys: list[str], levels: Sequence[float],
+             products: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The scores of a backtest from its error sums (see :func:`backtest_sums`).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The sums of every model, series and window, the models in order (seasonal naive
+        among them).
+    keys : list of str
+        The key columns of a series (``["store", "sku"]``).
+    levels : sequence of float
+    products : pandas.DataFrame, optional
+        ``sku, name, category`` (see :func:`forecasting.products.product_names`).
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        :attr:`BacktestResult.overall` and :attr:`BacktestResult.per_series`.
+    """
     overall = summarise(table, ["model"], levels)
     naive = overall.loc[overall["model"] == "naive", "wape"].iloc[0]
     overall["wape_vs_naive"] = overall["wape"] / naive
-    products = product_names(series, catalog)
-    per_series = with_products(summarise(table, key_columns + ["model"], levels), products)
-    return BacktestResult(overall=overall, per_series=per_series,
-                          origins=[series.dates[s - 1] for s in starts],
-                          forecasts=with_products(_forecast_table(series, rows, names, starts),
-                                                  products),
-                          horizon=horizon, weather=_weather_words(regressors, weather_at,
-                                                                  weather_days))  # fmt: skip
+    per_series = with_products(summarise(table, keys + ["model"], levels), products)
+    return overall, per_series
 
 
-def _weather_words(regressors: Regressors, weather_at: str, days: int) -> str:
+def weather_words(regressors: Regressors, weather_at: str, days: int) -> str:
     """The weather of the test periods, for the summary."""
     if regressors.weather is None:
         return ""
