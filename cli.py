@@ -2601,7 +2601,7 @@ _STORES_OPTION = click.option("--stores", type=click.Path(exists=True, dir_okay=
 
 
 @plan.command("orders")
-@click.argument("forecast_file", metavar="FORECAST", type=_FORECAST_FILE)
+@click.argument("forecast_file", metavar="FORECAST", type=_SALES)
 @click.option("--stock", "stock_file", required=True, type=click.Path(exists=True, dir_okay=False),
               help="Stock per store and sku: store, sku, on_hand[, on_order].")
 @click.option("--catalog", "catalog", required=True,
@@ -2623,13 +2623,23 @@ _STORES_OPTION = click.option("--stores", type=click.Path(exists=True, dir_okay=
 @click.option("--next-order-from", "next_order_from", callback=lambda c, p, v: _day(v),
               metavar="DATE", help="Per store and product, only the first order day on or "
               "after DATE: what to order next.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True, help="Plan the stores here (with --jobs processes) or on a "
+              "Dask cluster, one task per store.")
+@click.option("--scheduler", envvar="KORI_SCHEDULER", metavar="ADDRESS",
+              help="With --engine dask: a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+              "(env KORI_SCHEDULER); without one a local cluster is started.")
+@click.option("--jobs", type=click.IntRange(1), default=1, show_default=True,
+              help="Worker processes (with --engine dask and no --scheduler: the local "
+              "cluster's workers, 2 unless given).")
 @column_options
-@output_options()
+@output_options(folders=True)
 @click.pass_obj
 def plan_orders(settings: Settings, forecast_file: str, stock_file: str, catalog: str,
                 stores: str | None, service_level: float | None, distribution: str,
                 output: str | None, fmt: str | None, **columns: Any) -> None:  # fmt: skip
-    """Orders to place on each order day, from a forecast and the stock.
+    """Orders to place on each order day, from a forecast (a file, or a FOLDER/ of forecasts
+    partitioned by store) and the stock.
 
     For each store, product and order day: the order-up-to level covers demand over the lead
     time plus the days to the next order at the service level (the quantile of demand summed
@@ -2645,6 +2655,8 @@ def plan_orders(settings: Settings, forecast_file: str, stock_file: str, catalog
       kori plan orders forecast.csv --stock stock.csv --catalog catalog.csv --service-level 0.98
       kori plan orders forecast.csv --stock stock.csv --catalog catalog.csv --stores store.toml \
         --store HKI --category "ice cream" --next-order-from 2025-12-03 -o next_orders.csv
+      kori plan orders forecasts/ --stock stock.csv --catalog catalog.csv --stores store.toml \
+        --engine dask -o orders/
     """
     from forecasting import plan_orders as run_plan
     from forecasting.stores import load_store_configs
@@ -2653,12 +2665,53 @@ def plan_orders(settings: Settings, forecast_file: str, stock_file: str, catalog
                                                     "next_order_from")}  # fmt: skip
     if filters["order_date"] is not None and filters["next_order_from"] is not None:
         raise click.UsageError("--order-date and --next-order-from exclude each other")
+    run = {name: columns.pop(name) for name in ("engine", "scheduler", "jobs")}
+    engine = _engine(run)
+    if Path(forecast_file).is_dir() or engine.distributed or engine.jobs > 1 or _is_folder(output):
+        result = _plan_orders_dataset(forecast_file, stock_file, catalog, stores, engine, output,
+                                      settings, service_level=service_level,
+                                      distribution=distribution, **filters,
+                                      columns=column_mapping(columns))  # fmt: skip
+        _tell(settings, result)
+        if result.table is not None:
+            write_table(result.table, output, fmt)
+        return
     result = run_plan(**_tables(forecast=forecast_file, stock=stock_file, catalog=catalog),
                       stores=load_store_configs(stores) if stores else None,
                       service_level=service_level, distribution=distribution, **filters,
                       columns=column_mapping(columns))  # fmt: skip
     _tell(settings, result)
     write_table(result.table, output, fmt)
+
+
+def _plan_orders_dataset(forecast: str, stock: str, catalog: str, stores: str | None,
+                         engine: Any, output: str | None, settings: Settings,
+                         **options: Any) -> Any:  # fmt: skip
+    """``plan orders`` one store per task (:func:`forecasting.plan_orders_dataset`): a FOLDER/
+    of forecasts, ``--engine dask``, ``--jobs`` or ``-o FOLDER/``."""
+    from forecasting import plan_orders_dataset
+    from forecasting.stores import load_store_configs
+
+    folder = _is_folder(output)
+    if folder and Path(output).resolve() == Path(forecast).resolve():
+        raise click.UsageError("-o is the FORECAST folder: write the orders to another folder")
+    given = [flag for flag, name in (("--store", "only_stores"), ("--category", "categories"),
+             ("--order-date", "order_date"), ("--next-order-from", "next_order_from"))
+             if options[name]]  # fmt: skip
+    if folder and given:
+        raise click.UsageError(f"{', '.join(given)} filter{'s' * (len(given) == 1)} the whole "
+                               "plan: write it to a file "
+                               "(-o FILE) or stdout, not to a folder of partitions")  # fmt: skip
+    tables = _tables(stock=stock, catalog=catalog,
+                     **({} if Path(forecast).is_dir() else {"forecast": forecast}))  # fmt: skip
+    from forecasting.datasets import partitions
+
+    stores_total = len(partitions(forecast)) if Path(forecast).is_dir() else None
+    with _Counter(settings, "Planning stores", stores_total) as progress:  # type: ignore[arg-type]
+        return plan_orders_dataset(tables.pop("forecast", forecast), **tables,
+                                   stores=load_store_configs(stores) if stores else None,
+                                   output=output if folder else None, engine=engine,
+                                   progress=progress, **options)  # fmt: skip
 
 
 @plan.command("staffing")

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from forecasting.forecast import forecast
     from forecasting.inputs import load_inputs
     from forecasting.planner_page import planner_page
+    from forecasting.planning.partitioned import plan_orders_dataset
     from forecasting.planning.plans import plan_freezer, plan_orders, plan_staffing
     from forecasting.sample import simulate_store
     from forecasting.validation import validate_table
@@ -53,6 +54,7 @@ _LAZY = {
     "compare_forecasts": ("forecasting.compare", "compare_forecasts"),
     "load_inputs": ("forecasting.inputs", "load_inputs"),
     "plan_orders": ("forecasting.planning.plans", "plan_orders"),
+    "plan_orders_dataset": ("forecasting.planning.partitioned", "plan_orders_dataset"),
     "simulate_store": ("forecasting.sample", "simulate_store"),
     "validate_table": ("forecasting.validation", "validate_table"),
     "plan_staffing": ("forecasting.planning.plans", "plan_staffing"),
@@ -76,6 +78,7 @@ __all__ = [
     "load_inputs",
     "plan_freezer",
     "plan_orders",
+    "plan_orders_dataset",
     "plan_staffing",
     "planner_page",
     "simulate_store",

@@ -71,33 +71,73 @@ class OrderPlan:
 
     def summary(self) -> list[str]:
         """Short lines for planners."""
-        lines = self.lines
-        ordered = lines[lines["quantity"] > 0]
-        products = lines[["store", "sku"]].drop_duplicates().shape[0]
         out = []
         if self.planned is not None:
-            out.append(f"kept {len(lines):,} of {self.planned:,} order lines "
-                       f"({'; '.join(self.filters)}): {self.planned - len(lines):,} filtered out")  # fmt: skip
-        out += [
-            (f"{len(lines):,} order lines for {products:,} products on "
-            f"{_plural(lines['order_date'].nunique(), 'order day')}: {len(ordered):,} orders, "
-            f"{int(ordered['packs'].sum()):,} packs, {int(ordered['quantity'].sum()):,} units")
-        ]
-        if len(lines):
-            out.append(f"mean stock-out risk {lines['stockout_risk'].mean():.1%} (target "
-                       f"{1 - lines['service_level'].mean():.1%}); expected waste "
-                       f"{lines['expected_waste'].sum():,.0f} units")  # fmt: skip
-        capped = int(lines["capped_by_shelf_life"].sum())
-        if capped:
-            out.append(f"{capped:,} lines capped by shelf life (their stock-out risk is above "
-                       "target so that less expires)")  # fmt: skip
-        if self.skipped:
-            out.append(f"{self.skipped:,} order days left out: their lead time and review "
-                       "period run past the forecast; forecast further ahead to plan them")  # fmt: skip
-        if self.no_stock:
-            out.append(f"{len(self.no_stock):,} products had no stock row and start from 0 "
-                       f"(e.g. {self.no_stock[0][0]} {self.no_stock[0][1]})")  # fmt: skip
-        return out
+            out.append(f"kept {len(self.lines):,} of {self.planned:,} order lines "
+                       f"({'; '.join(self.filters)}): {self.planned - len(self.lines):,} "
+                       "filtered out")  # fmt: skip
+        return out + describe_totals(line_totals(self.lines), self.skipped, self.no_stock)
+
+
+def line_totals(lines: pd.DataFrame) -> dict[str, object]:
+    """What :meth:`OrderPlan.summary` says of some order lines, as totals that add up over
+    plans of separate stores (:func:`merge_totals`).
+
+    Returns
+    -------
+    dict
+        ``lines``, ``products``, ``orders``, ``packs``, ``units``, ``capped`` (int),
+        ``risk``, ``level`` and ``waste`` (sums over the lines) and ``order_days`` (a set).
+    """
+    ordered = lines[lines["quantity"] > 0]
+    return {
+        "lines": len(lines), "products": lines[["store", "sku"]].drop_duplicates().shape[0],
+        "order_days": set(pd.to_datetime(lines["order_date"]).unique()),
+        "orders": len(ordered), "packs": int(ordered["packs"].sum()),
+        "units": int(ordered["quantity"].sum()), "risk": float(lines["stockout_risk"].sum()),
+        "level": float(lines["service_level"].sum()),
+        "waste": float(lines["expected_waste"].sum()),
+        "capped": int(lines["capped_by_shelf_life"].sum()),
+    }  # fmt: skip
+
+
+def merge_totals(parts: Sequence[Mapping[str, object]]) -> dict[str, object]:
+    """The :func:`line_totals` of plans of separate stores, as one plan's."""
+    out: dict[str, object] = {"order_days": set()}
+    for part in parts:
+        for key, value in part.items():
+            if key == "order_days":
+                out[key] |= value  # type: ignore[operator]
+            else:
+                out[key] = out.get(key, 0) + value  # type: ignore[operator]
+    return out
+
+
+def describe_totals(totals: Mapping[str, object], skipped: int,
+                    no_stock: Sequence[tuple[str, str]]) -> list[str]:  # fmt: skip
+    """The summary lines of a plan from its :func:`line_totals`."""
+    t = totals
+    n = int(t.get("lines", 0))  # type: ignore[call-overload]
+    out = [
+        (f"{n:,} order lines for {t.get('products', 0):,} products on "
+         f"{_plural(len(t['order_days']), 'order day')}: {t.get('orders', 0):,} orders, "  # type: ignore[arg-type]
+         f"{t.get('packs', 0):,} packs, {t.get('units', 0):,} units")
+    ]
+    if n:
+        out.append(f"mean stock-out risk {t['risk'] / n:.1%} (target "  # type: ignore[operator]
+                   f"{1 - t['level'] / n:.1%}); expected waste "  # type: ignore[operator]
+                   f"{t['waste']:,.0f} units")  # fmt: skip
+    capped = int(t.get("capped", 0))  # type: ignore[call-overload]
+    if capped:
+        out.append(f"{capped:,} lines capped by shelf life (their stock-out risk is above "
+                   "target so that less expires)")  # fmt: skip
+    if skipped:
+        out.append(f"{skipped:,} order days left out: their lead time and review "
+                   "period run past the forecast; forecast further ahead to plan them")  # fmt: skip
+    if no_stock:
+        out.append(f"{len(no_stock):,} products had no stock row and start from 0 "
+                   f"(e.g. {no_stock[0][0]} {no_stock[0][1]})")  # fmt: skip
+    return out
 
 
 def order_plan(
