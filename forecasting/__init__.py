@@ -65,9 +65,9 @@ _LAZY = {
 __all__ = [
     "ConfigError",
     "Engine",
+    "EngineError",
     "ForecastError",
     "NotFittedError",
-    "EngineError",
     "ParameterError",
     "SchemaError",
     "backtest",

