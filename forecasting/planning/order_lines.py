@@ -23,6 +23,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from forecasting.errors import SchemaError
 from forecasting.planning.demand import (
     cdf,
     expected_leftover,
@@ -38,7 +39,7 @@ MARGIN = 1e-6
 
 def plan_lines(demand: pd.DataFrame, stock: pd.DataFrame, items: pd.DataFrame,
                standards: Mapping[str, OrderingStandard], service_level: float | None,
-               distribution: str, last: pd.Timestamp | None,
+               distribution: str, last: pd.Timestamp | None, *, source: str = "<forecast>",
                ) -> tuple[pd.DataFrame, int, list[tuple[str, str]]]:  # fmt: skip
     """Order lines of all store-products, order days left out, products without stock.
 
@@ -57,6 +58,14 @@ def plan_lines(demand: pd.DataFrame, stock: pd.DataFrame, items: pd.DataFrame,
     distribution : {"negbin", "normal"}
     last : pandas.Timestamp, optional
         No order days after it.
+    source : str
+        The forecast's name, for messages.
+
+    Raises
+    ------
+    SchemaError
+        Unless each store and sku's dates are consecutive days (as
+        :func:`forecasting.planning.demand.require_daily`, from the sort the lines need anyway).
 
     Returns
     -------
@@ -77,6 +86,7 @@ def plan_lines(demand: pd.DataFrame, stock: pd.DataFrame, items: pd.DataFrame,
     new = np.ones(size, bool)
     new[1:] = (store_code[1:] != store_code[:-1]) | (sku_code[1:] != sku_code[:-1])
     starts = np.flatnonzero(new)
+    _require_daily(dates, new, store_code, sku_code, stores, skus, source)
     lengths = np.diff(np.append(starts, size))
     store = np.asarray(stores, dtype=object)[store_code[starts]]
     sku = np.asarray(skus, dtype=object)[sku_code[starts]]
@@ -146,6 +156,24 @@ def plan_lines(demand: pd.DataFrame, stock: pd.DataFrame, items: pd.DataFrame,
     # by order day, store and sku (the codes sort as the names do)
     by = np.lexsort((sku_code[starts][s], store_code[starts][s], days.asi8[starts[s] + j]))
     return lines.take(by).reset_index(drop=True), skipped, no_stock
+
+
+def _require_daily(dates: np.ndarray, new: np.ndarray, store_code: np.ndarray,
+                   sku_code: np.ndarray, stores: pd.Index, skus: pd.Index, source: str) -> None:  # fmt: skip
+    """Refuse a series (rows sorted by store, sku and date) whose days are not consecutive,
+    naming its first jump, with the message of
+    :func:`forecasting.planning.demand.require_daily`."""
+    ticks = pd.DatetimeIndex(dates).as_unit("ns").asi8
+    day = 86_400 * 10**9
+    bad = np.flatnonzero(~new[1:] & (np.diff(ticks) != day)) + 1
+    if not len(bad):
+        return
+    at = bad[0]
+    kind = "weekly" if ticks[at] - ticks[at - 1] == 7 * day else "gapped"
+    raise SchemaError(f"plans need a daily forecast, this one is {kind}", source=source,
+                      where=f"{stores[store_code[at]]} {skus[sku_code[at]]} jumps to "
+                      f"{pd.Timestamp(dates[at]):%Y-%m-%d}",
+                      fix="Forecast daily sales (`freq='D'`) and keep every row")  # fmt: skip
 
 
 def _take(values: np.ndarray, at: np.ndarray) -> pd.api.extensions.ExtensionArray | np.ndarray:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.errors import ParameterError, SchemaError
-from forecasting.planning.demand import check_level, require_daily
+from forecasting.planning.demand import check_level
 from forecasting.planning.order_lines import catalog_order_days, plan_lines
 from forecasting.stores import WEEKDAYS, StoreConfig
 
@@ -195,10 +195,10 @@ def order_plan(
         check_level(service_level)
     names = {"forecast": "<forecast>", "stock": "<stock>", "catalog": "<catalog>", **(sources or {})}
     items = _items(demand, stock, catalog, names, (first_lines or {}).get("catalog"))
-    require_daily(demand, names["forecast"])
     standards = {code: config.ordering for code, config in (stores or {}).items()}
     lines, skipped, no_stock = plan_lines(demand, stock, items, standards, service_level,
-                                          distribution, last_order_date)  # fmt: skip
+                                          distribution, last_order_date,
+                                          source=names["forecast"])  # fmt: skip
     if lines.empty:
         lines = pd.DataFrame(columns=LINE_COLUMNS)
     # sorted by order_date, store and sku already

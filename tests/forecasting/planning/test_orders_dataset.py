@@ -196,3 +196,28 @@ def test_duplicate_keys_are_those_of_the_rows() -> None:
     expected = keys.duplicated().to_numpy() & keys.notna().all(axis=1).to_numpy()
     assert ((pd.Series(code).duplicated().to_numpy() & (code >= 0)) == expected).all()
     assert ((code < 0) == keys.isna().any(axis=1).to_numpy()).all()
+
+
+@pytest.mark.parametrize("change", ["weekly", "gap", "repeat", "daily"])
+def test_the_daily_check_of_the_plan_is_that_of_require_daily(chain: dict, change: str) -> None:
+    from forecasting.planning.demand import require_daily
+    from forecasting.planning.orders import order_plan
+
+    demand = chain["forecast"].assign(mean=1.0, var=2.0)
+    demand = demand.sample(frac=1.0, random_state=4).reset_index(drop=True)  # any row order
+    series = (demand["store"] == "S0002") & (demand["sku"] == demand["sku"].iloc[7])
+    if change == "weekly":
+        demand = demand[~series | (demand["date"].dt.day_of_week == 0)]
+    elif change == "gap":
+        demand = demand.drop(demand.index[series & (demand["date"] == "2025-12-10")])
+    elif change == "repeat":
+        demand = pd.concat([demand, demand[series].head(1)], ignore_index=True)
+    try:
+        require_daily(demand, "f.csv")
+    except SchemaError as error:
+        with pytest.raises(SchemaError) as planned:
+            order_plan(demand, chain["stock"], chain["catalog"], sources={"forecast": "f.csv"})
+        assert str(planned.value) == str(error)
+    else:
+        assert change == "daily"
+        assert len(order_plan(demand, chain["stock"], chain["catalog"]).lines)
