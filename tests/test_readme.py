@@ -43,3 +43,6 @@ def test_the_python_api_block_runs() -> None:
     assert namespace["inputs"].series.freq == "D"
     wide = namespace["wide"]
     assert wide.table is None and len(wide.files) == 2 and wide.series == len(namespace["result"].series.keys)
+    tested = namespace["tested"]
+    assert list(tested.overall["model"]) == list(namespace["scores"].overall["model"])
+    assert len(namespace["chain_orders"].files) == 2

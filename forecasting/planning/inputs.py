@@ -56,7 +56,9 @@ def read_forecast(frame: pd.DataFrame, *, source: str = "<forecast>", first_line
                           f"lo80 {row['lo80']:g}, hi80 {row['hi80']:g}",
                           fix="Use the table as `kori forecast run` wrote it")  # fmt: skip
     require_daily(table, source)
-    return daily_moments(table)[["date", "store", "sku", "mean", "var"]]
+    needed = ["date", "store", "sku", "forecast", "lo80", "hi80"]
+    needed += ["model"] if "model" in table.columns else []
+    return daily_moments(table[needed])[["date", "store", "sku", "mean", "var"]]
 
 
 def full_weeks(daily: pd.DataFrame, *, source: str = "<forecast>") -> tuple[pd.DataFrame, int]:
