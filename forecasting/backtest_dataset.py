@@ -35,13 +35,14 @@ from forecasting.backtest import (
     origins,
     weather_words,
 )
-from forecasting.datasets import Partition, check_columns, partitions, read_partition
+from forecasting.datasets import Partition, read_partition
 from forecasting.engine import Engine, map_tasks
 from forecasting.errors import SchemaError
 from forecasting.intervals import check_levels
-from forecasting.partitioned import LOAD_OPTIONS, _date_span, _own, _split
+from forecasting.partitioned import LOAD_OPTIONS
 from forecasting.products import product_names, with_products
-from forecasting.stores import StoreConfig, load_store_configs
+from forecasting.store_tasks import sales_parts
+from forecasting.stores import StoreConfig
 
 __all__ = ["DatasetBacktest", "backtest_dataset"]
 
@@ -186,23 +187,13 @@ def backtest_dataset(
     step = step or horizon
     check_counts(horizon, windows, step)
     label = f"{os.fspath(folder).rstrip('/')}/"
-    parts = partitions(folder)
-    columns = dict(load.get("columns") or {})
-    needed = {name: columns.get(name, name) for name in ("date", "store", "sku", "quantity")}
-    for part in parts:
-        check_columns(part, needed, what="sales")
-    scans = [(part, needed["date"], load.get("date_format")) for part in parts]
-    spans = map_tasks(_date_span, scans, engine=engine)
-    span = (min(first for first, _ in spans), max(last for _, last in spans))
-    if isinstance(stores, (str, os.PathLike)):
-        stores = load_store_configs(stores)
-    weather_by = _split(weather, columns.get("store", "store"))
-    none = weather.iloc[:0] if weather is not None else None
+    parts = sales_parts(folder, columns=load.get("columns"), date_format=load.get("date_format"),
+                        weather=weather, stores=stores, engine=engine)
     run = {"names": names, "horizon": horizon, "windows": windows, "step": step,
            "levels": tuple(levels), "weather_at": weather_at, "weather_days": weather_days,
            "forecasts": forecasts}  # fmt: skip
-    jobs = [_Job(partition=part, span=span, load=load, run=run,
-                 weather=weather_by.get(str(part.store), none), stores=_own(stores, part.store),
+    jobs = [_Job(partition=part.partition, span=part.span, load=load, run=run,
+                 weather=part.weather, stores=part.stores,
                  events=events, catalog=catalog, sources=dict(sources or {}), source=label)
             for part in parts]  # fmt: skip
     done = map_tasks(_backtest_part, jobs, engine=engine, progress=progress)
@@ -211,7 +202,7 @@ def backtest_dataset(
             raise SchemaError(
                 "the partition's series end on other days than the first partition's "
                 f"({_days(result.origins)} against {_days(done[0].origins)})",
-                source=part.label, fix="Give every partition sales of the same frequency "
+                source=part.partition.label, fix="Give every partition sales of the same frequency "
                 "(daily or weekly on one weekday), or give `freq`",
             )  # fmt: skip
     table = _by_model(pd.concat([result.sums for result in done], ignore_index=True), names)
@@ -225,7 +216,7 @@ def backtest_dataset(
         horizon=horizon, weather=done[0].weather, source=label, partitions=len(parts),
         rows=sum(result.rows for result in done), series=sum(result.series for result in done),
         notes=[note for result in done for note in result.notes], engine=engine.describe(),
-        first=span[0], last=span[1],
+        first=parts[0].span[0], last=parts[0].span[1],
     )  # fmt: skip
 
 

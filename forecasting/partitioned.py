@@ -21,17 +21,11 @@ from typing import Any
 
 import pandas as pd
 
-from forecasting.datasets import (
-    Partition,
-    check_columns,
-    partitions,
-    read_partition,
-    write_partition,
-)
+from forecasting.datasets import Partition, read_partition, write_partition
 from forecasting.engine import Engine, map_tasks
-from forecasting.errors import SchemaError
 from forecasting.forecast import forecast, grouped_notes
-from forecasting.stores import StoreConfig, load_store_configs
+from forecasting.store_tasks import sales_parts
+from forecasting.stores import StoreConfig
 
 #: Arguments of :func:`forecasting.load_inputs` that every partition gets as they are.
 LOAD_OPTIONS = ("columns", "level", "freq", "country", "subdiv", "holidays", "temperature_offset",
@@ -178,25 +172,14 @@ def forecast_dataset(
     unknown = sorted(set(load) - set(LOAD_OPTIONS))
     if unknown:
         raise TypeError(f"forecast_dataset() got unexpected arguments {unknown}")
-    parts = partitions(folder)
-    columns = dict(load.get("columns") or {})
-    needed = {name: columns.get(name, name) for name in ("date", "store", "sku", "quantity")}
-    for part in parts:
-        check_columns(part, needed, what="sales")
-    scans = [(part, needed["date"], load.get("date_format")) for part in parts]
-    spans = map_tasks(_date_span, scans, engine=engine)
-    span = (min(first for first, _ in spans), max(last for _, last in spans))
-    if isinstance(stores, (str, os.PathLike)):
-        stores = load_store_configs(stores)
-    weather_by = _split(weather, columns.get("store", "store"))
+    parts = sales_parts(folder, columns=load.get("columns"), date_format=load.get("date_format"),
+                        weather=weather, stores=stores, engine=engine)
     run = {"horizon": horizon, "model": model, "levels": tuple(levels),
            "quantiles": tuple(quantiles)}  # fmt: skip
-    none = weather.iloc[:0] if weather is not None else None
-    jobs = [_Job(partition=part, span=span, load=load, run=run,
-                 weather=weather_by.get(str(part.store), none),
-                 stores=_own(stores, part.store),
-                 events=events, catalog=catalog, sources=dict(sources or {}),
-                 output=None if output is None else str(output)) for part in parts]  # fmt: skip
+    jobs = [_Job(partition=part.partition, span=part.span, load=load, run=run,
+                 weather=part.weather, stores=part.stores, events=events, catalog=catalog,
+                 sources=dict(sources or {}), output=None if output is None else str(output))
+            for part in parts]  # fmt: skip
     done = map_tasks(_forecast_part, jobs, engine=engine, progress=progress)
     models: Counter[str] = Counter()
     for part in done:
@@ -209,40 +192,10 @@ def forecast_dataset(
         files=[part.file for part in done if part.file], source=f"{os.fspath(folder).rstrip('/')}/",
         partitions=len(parts), rows=sum(part.rows for part in done),
         series=sum(part.series for part in done), models=dict(models), notes=notes,
-        engine=engine.describe(), horizon=horizon, first=span[0], last=span[1],
-        climatology_stores=[str(part.store) for part, d in zip(parts, done) if d.climatology],
+        engine=engine.describe(), horizon=horizon, first=parts[0].span[0], last=parts[0].span[1],
+        climatology_stores=[str(part.partition.store) for part, d in zip(parts, done)
+                            if d.climatology],
     )  # fmt: skip
-
-
-def _own(stores: Mapping[str, StoreConfig] | None, store: str | None) -> dict | None:
-    """The store configuration a partition's task needs: its store's, or all when the
-    partition's store is unknown (not partitioned by store) or not configured (so that the
-    task refuses it as a whole file would be refused)."""
-    if not stores:
-        return None
-    return {store: stores[store]} if store in stores else dict(stores)
-
-
-def _split(table: pd.DataFrame | None, column: str) -> dict[str, pd.DataFrame]:
-    """``table``'s rows per store (as text), for the store's task."""
-    if table is None or column not in table.columns:
-        return {}
-    keys = table[column].astype(str)
-    return {store: rows.reset_index(drop=True) for store, rows in table.groupby(keys, sort=False)}
-
-
-def _date_span(task: tuple[Partition, str, str | None]) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day of one partition, from its date column alone."""
-    part, column, date_format = task
-    dates = read_partition(part, [column])[column]
-    if not pd.api.types.is_datetime64_any_dtype(dates):
-        unique = pd.Series(dates.dropna().astype(str).str.strip().unique())
-        dates = pd.to_datetime(unique, format=date_format, errors="coerce")
-    dates = dates.dropna()
-    if dates.empty:
-        raise SchemaError("no readable dates", source=part.label, where=f"column {column!r}",
-                          fix="Check the partition's date column and `date_format`")  # fmt: skip
-    return pd.Timestamp(dates.min()).normalize(), pd.Timestamp(dates.max()).normalize()
 
 
 def _forecast_part(job: _Job) -> _Done:

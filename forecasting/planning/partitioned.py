@@ -35,6 +35,7 @@ from forecasting.planning.orders import (
     select_lines,
 )
 from forecasting.planning.plans import _demand, _parsed, plan_orders
+from forecasting.store_tasks import rows_by_store
 from forecasting.stores import StoreConfig
 
 #: Columns every forecast partition needs (kori's names; the store may be the folder's).
@@ -187,8 +188,7 @@ def plan_orders_dataset(
     if isinstance(forecast, pd.DataFrame):
         source = sources.get("forecast", "<forecast>")
         demand = _demand(forecast, columns, sources, first_lines)
-        by_store = {str(store): rows.reset_index(drop=True)
-                    for store, rows in demand.groupby(demand["store"].astype(str), sort=True)}  # fmt: skip
+        by_store = dict(sorted(rows_by_store(demand).items()))
         units: list[tuple[str, Partition | None, pd.DataFrame | None]] = [
             (store, None, rows) for store, rows in by_store.items()]  # fmt: skip
     else:
@@ -198,8 +198,7 @@ def plan_orders_dataset(
         for part in parts:
             check_columns(part, needed, what="forecast")
         units = [(_store_of(part), part, None) for part in parts]
-    stock_by = {str(store): rows.reset_index(drop=True)
-                for store, rows in stock.groupby(stock["store"].astype(str), sort=False)}  # fmt: skip
+    stock_by = rows_by_store(stock)
     _check_stock_stores(stock, {store for store, _, _ in units}, sources)
     options = {"service_level": service_level, "distribution": distribution}
     jobs = [_Job(store=store, partition=part, demand=rows,
