@@ -5,6 +5,8 @@ Run, from the repository root (with kori installed in the interpreter's environm
     python benchmarks/bench_chain.py --part orders                 # 100,000 store-products
     python benchmarks/bench_chain.py --part orders --products 20000 --sample 500
     python benchmarks/bench_chain.py --part orders --old /tmp/old_orders
+    python benchmarks/bench_chain.py --part all --json chain.json    # (a), (b), (c), cost model
+    python benchmarks/bench_chain.py --cost-model chain.json          # the model alone, again
 
 Parts (``--part``, repeatable; ``all`` runs every part there is):
 
@@ -273,16 +275,22 @@ def cost_model(figures: dict) -> dict:
     per_series = forecasts["dask"]["seconds"] * forecasts["workers"] / forecasts["dask"]["series"]
     per_line = rules["dask"]["seconds"] * rules["workers"] / rules["lines"]
     series_s, lines_s = CHAIN_SERIES * per_series, CHAIN_LINES * per_line
-    workers = (series_s + lines_s) / WINDOW_S / EFFICIENCY
+    orders = figures.get("orders", {}).get("after")  # one process: its time is worker time
+    per_order = orders["seconds"] / orders["store_products"] if orders else 0.0
+    orders_s = CHAIN_SERIES * per_order
+    workers = (series_s + lines_s + orders_s) / WINDOW_S / EFFICIENCY
     model = {"worker_s_per_series": per_series, "worker_s_per_line": per_line,
+             "worker_s_per_store_product_plan": per_order,
              "chain_series": CHAIN_SERIES, "chain_lines": CHAIN_LINES,
              "forecast_worker_hours": series_s / 3600, "rules_worker_hours": lines_s / 3600,
+             "orders_worker_hours": orders_s / 3600,
              "efficiency": EFFICIENCY, "workers_for_one_hour": int(np.ceil(workers))}  # fmt: skip
-    print(f"cost model (extrapolated from the measured Dask costs): {per_series * 1e3:.1f} ms a "
-          f"series and {per_line * 1e6:.2f} us a receipt line per worker; 20 million series "
-          f"take {series_s / 3600:,.0f} worker-hours and a billion lines "
-          f"{lines_s / 3600:,.1f}: {model['workers_for_one_hour']:,} single-core workers for "
-          f"an hour at {EFFICIENCY:.0%} efficiency", file=sys.stderr)  # fmt: skip
+    print(f"cost model (extrapolated from the measured costs): per worker {per_series * 1e3:.1f} "
+          f"ms a series forecast, {per_order * 1e3:.2f} ms a store-product planned, "
+          f"{per_line * 1e6:.2f} us a receipt line counted; 20 million series take "
+          f"{series_s / 3600:,.1f} worker-hours to forecast and {orders_s / 3600:,.1f} to plan, "
+          f"a billion lines {lines_s / 3600:,.1f}: {model['workers_for_one_hour']:,} single-core "
+          f"workers for an hour at {EFFICIENCY:.0%} efficiency", file=sys.stderr)  # fmt: skip
     return model
 
 
@@ -303,8 +311,13 @@ def main() -> None:
     parser.add_argument("--folder", default="/tmp/kori-chain",
                         help="where the simulated chains are kept between runs")
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--cost-model", metavar="JSON",
+                        help="only the cost model, from the figures of an earlier --json run")
     parser.add_argument("--child", choices=list(PARTS), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.cost_model:
+        print(json.dumps(cost_model(json.loads(Path(args.cost_model).read_text())), indent=1))
+        return
     if args.child == "orders":
         print(json.dumps(orders_child(args.products, args.sample, args.seed)))
         return

@@ -19,8 +19,12 @@ from forecasting.validation import guess_kind, parse_table
 
 
 def read_forecast(frame: pd.DataFrame, *, source: str = "<forecast>", first_line: int = 2,
-                  columns: Mapping[str, str] | None = None) -> pd.DataFrame:  # fmt: skip
+                  columns: Mapping[str, str] | None = None,
+                  check_daily: bool = True) -> pd.DataFrame:  # fmt: skip
     """A ``kori forecast run`` table (per sku) as daily demand: ``date, store, sku, mean, var``.
+
+    ``check_daily=False`` leaves the check of consecutive days to the caller: the order plan
+    makes it from the sort its lines need anyway, with the same message.
 
     Raises
     ------
@@ -55,7 +59,8 @@ def read_forecast(frame: pd.DataFrame, *, source: str = "<forecast>", first_line
                           where=f"first: {row['store']} {row['sku']} {row['date']:%Y-%m-%d}, "
                           f"lo80 {row['lo80']:g}, hi80 {row['hi80']:g}",
                           fix="Use the table as `kori forecast run` wrote it")  # fmt: skip
-    require_daily(table, source)
+    if check_daily:
+        require_daily(table, source)
     needed = ["date", "store", "sku", "forecast", "lo80", "hi80"]
     needed += ["model"] if "model" in table.columns else []
     return daily_moments(table[needed])[["date", "store", "sku", "mean", "var"]]

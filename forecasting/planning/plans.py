@@ -88,7 +88,7 @@ def plan_orders(forecast: pd.DataFrame, stock: pd.DataFrame, catalog: pd.DataFra
     """
     check_filters(order_date, next_order_from)
     sources, first_lines = sources or {}, first_lines or {}
-    demand = _demand(forecast, columns, sources, first_lines)
+    demand = _demand(forecast, columns, sources, first_lines, check_daily=False)  # order_plan does
     stock = _parsed(stock, "stock", columns, sources, first_lines)
     catalog = _parsed(catalog, "catalog", columns, sources, first_lines)
     plan = order_plan(demand, stock, catalog, stores=stores, service_level=service_level,
@@ -98,13 +98,15 @@ def plan_orders(forecast: pd.DataFrame, stock: pd.DataFrame, catalog: pd.DataFra
 
 
 def _demand(forecast: pd.DataFrame, columns: Mapping[str, str] | None,
-            sources: Mapping[str, str], first_lines: Mapping[str, int]) -> pd.DataFrame:  # fmt: skip
+            sources: Mapping[str, str], first_lines: Mapping[str, int], *,
+            check_daily: bool = True) -> pd.DataFrame:  # fmt: skip
     """Daily demand from a forecast table (or the demand itself, as given)."""
     if {"mean", "var"} <= set(forecast.columns):
         return forecast
     return read_forecast(forecast, source=sources.get("forecast", "<forecast>"),
                          first_line=first_lines.get("forecast", 2),
-                         columns=present_columns(forecast, columns))  # fmt: skip
+                         columns=present_columns(forecast, columns),
+                         check_daily=check_daily)  # fmt: skip
 
 
 def _parsed(frame: pd.DataFrame, kind: str, columns: Mapping[str, str] | None,
