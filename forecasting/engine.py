@@ -10,7 +10,6 @@ tasks must be picklable.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -154,16 +153,34 @@ def _on_dask(function: Callable[[Any], T], tasks: Sequence[Any], engine: Engine,
     return out
 
 
-@functools.lru_cache(maxsize=4)
+_CLIENTS: dict[Engine, Any] = {}
+
+
 def dask_client(engine: Engine) -> Any:
     """The ``distributed.Client`` of ``engine``: connected to its scheduler, or to a
-    ``LocalCluster`` started on first use (one per engine, for the life of the process).
+    ``LocalCluster`` started on first use (one per engine, until :func:`close_clients`).
 
     Raises
     ------
     EngineError
         When dask or distributed is not installed, or the scheduler cannot be reached.
     """
+    if engine not in _CLIENTS:
+        _CLIENTS[engine] = _connect(engine)
+    return _CLIENTS[engine]
+
+
+def close_clients() -> None:
+    """Close every client :func:`dask_client` opened (and the local clusters it started)."""
+    while _CLIENTS:
+        _, client = _CLIENTS.popitem()
+        cluster = client.cluster
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _connect(engine: Engine) -> Any:
     try:
         from distributed import Client, LocalCluster
     except ImportError:

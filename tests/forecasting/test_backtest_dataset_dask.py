@@ -15,20 +15,6 @@ from tests.forecasting.test_backtest_dataset import chain, one_file  # noqa: F40
 
 pytestmark = pytest.mark.slow
 
-distributed = pytest.importorskip("distributed")
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as running:  # fmt: skip
-        yield running
-
-
-@pytest.fixture(scope="module")
-def engine(cluster) -> Engine:
-    return Engine("dask", scheduler=cluster.scheduler_address)
-
 
 def test_dask_scores_are_those_of_the_local_engine(chain: Path, engine: Engine) -> None:  # noqa: F811
     common = {"models": ["regression"], "horizon": 14, "windows": 2, "weather_at": "origin",

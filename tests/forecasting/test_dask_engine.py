@@ -17,20 +17,6 @@ from forecasting.partitioned import forecast_dataset
 
 pytestmark = pytest.mark.slow
 
-distributed = pytest.importorskip("distributed")
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0") as running:  # fmt: skip
-        yield running
-
-
-@pytest.fixture(scope="module")
-def engine(cluster) -> Engine:
-    return Engine("dask", scheduler=cluster.scheduler_address)
-
 
 @pytest.fixture(scope="module")
 def chain(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -142,10 +142,10 @@ def test_engine_refuses_a_scheduler_without_dask() -> None:
 
 
 def test_without_dask_the_engine_says_how_to_install_it(monkeypatch, runner, chain: Path) -> None:
-    from forecasting.engine import dask_client
+    from forecasting.engine import close_clients
 
+    close_clients()
     monkeypatch.setitem(sys.modules, "distributed", None)
-    dask_client.cache_clear()
     with pytest.raises(ForecastError, match=r"pip install 'kori\[dask\]'"):
         map_tasks(_fail, [1], engine=Engine("dask"))
     result = runner.invoke(kori, ["forecast", "run", str(chain / "sales"), "--engine", "dask"])

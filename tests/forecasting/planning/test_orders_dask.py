@@ -16,20 +16,6 @@ from forecasting.engine import Engine
 
 pytestmark = pytest.mark.slow
 
-distributed = pytest.importorskip("distributed")
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as running:  # fmt: skip
-        yield running
-
-
-@pytest.fixture(scope="module")
-def engine(cluster) -> Engine:
-    return Engine("dask", scheduler=cluster.scheduler_address)
-
 
 def whole(chain: dict, **options):
     from forecasting import plan_orders
