@@ -138,7 +138,9 @@ def _on_dask(function: Callable[[Any], T], tasks: Sequence[Any], engine: Engine,
     client = dask_client(engine)  # first: it says how to install distributed if missing
     from distributed import as_completed
 
-    data = client.scatter(list(tasks))
+    # Unique keys (hash=False): with content keys, a second call with the same tasks (a
+    # backtest's next model) would reuse the data keys this call's clean-up cancels.
+    data = client.scatter(list(tasks), hash=False)
     futures = client.map(function, data, pure=False)
     index = {future.key: i for i, future in enumerate(futures)}
     out: list[Any] = [None] * len(tasks)

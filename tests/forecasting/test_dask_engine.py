@@ -102,3 +102,12 @@ def test_an_unreachable_scheduler_is_one_line(chain: Path, runner) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
     assert "Traceback" not in result.stderr
+
+
+def test_the_same_tasks_twice_in_a_row(engine: Engine) -> None:
+    """A backtest maps the same blocks once per model: the second call must not lose the data
+    the first call's clean-up released."""
+    from forecasting.engine import map_tasks
+
+    for _ in range(30):
+        assert map_tasks(abs, [-1, -2, -3, -4], engine=engine) == [1, 2, 3, 4]
