@@ -35,13 +35,11 @@ from forecasting.backtest import (
     origins,
     weather_words,
 )
-from forecasting.datasets import Partition, read_partition
 from forecasting.engine import Engine, map_tasks
 from forecasting.errors import SchemaError
 from forecasting.intervals import check_levels
-from forecasting.partitioned import LOAD_OPTIONS
 from forecasting.products import product_names, with_products
-from forecasting.store_tasks import sales_parts
+from forecasting.store_tasks import SalesJob, sales_jobs
 from forecasting.stores import StoreConfig
 
 __all__ = ["DatasetBacktest", "backtest_dataset"]
@@ -94,15 +92,8 @@ class DatasetBacktest(BacktestResult):
 
 @dataclass(frozen=True)
 class _Job:
-    partition: Partition
-    span: tuple[pd.Timestamp, pd.Timestamp]
-    load: dict[str, Any]
+    sales: SalesJob
     run: dict[str, Any]
-    weather: pd.DataFrame | None
-    stores: dict[str, StoreConfig] | None
-    events: pd.DataFrame | None
-    catalog: pd.DataFrame | None
-    sources: dict[str, str]
     source: str
 
 
@@ -163,7 +154,7 @@ def backtest_dataset(
         Called with the number of stores finished.
     **load
         Further arguments of :func:`forecasting.load_inputs`
-        (:data:`forecasting.partitioned.LOAD_OPTIONS`).
+        (:data:`forecasting.store_tasks.LOAD_OPTIONS`).
 
     Returns
     -------
@@ -179,23 +170,19 @@ def backtest_dataset(
         file), or partitions whose series do not have the same periods.
     """
     engine = engine or Engine()
-    unknown = sorted(set(load) - set(LOAD_OPTIONS))
-    if unknown:
-        raise TypeError(f"backtest_dataset() got unexpected arguments {unknown}")
     levels = check_levels(levels)
     names = check_options(models, weather_at, weather_days)
     step = step or horizon
     check_counts(horizon, windows, step)
     label = f"{os.fspath(folder).rstrip('/')}/"
-    parts = sales_parts(folder, columns=load.get("columns"), date_format=load.get("date_format"),
-                        weather=weather, stores=stores, engine=engine)
+    sales = sales_jobs(folder, load=load, weather=weather, stores=stores, events=events,
+                       catalog=catalog, sources=sources, engine=engine,
+                       caller="backtest_dataset")  # fmt: skip
+    parts = [job.part for job in sales]
     run = {"names": names, "horizon": horizon, "windows": windows, "step": step,
            "levels": tuple(levels), "weather_at": weather_at, "weather_days": weather_days,
            "forecasts": forecasts}  # fmt: skip
-    jobs = [_Job(partition=part.partition, span=part.span, load=load, run=run,
-                 weather=part.weather, stores=part.stores,
-                 events=events, catalog=catalog, sources=dict(sources or {}), source=label)
-            for part in parts]  # fmt: skip
+    jobs = [_Job(sales=job, run=run, source=label) for job in sales]
     done = map_tasks(_backtest_part, jobs, engine=engine, progress=progress)
     for part, result in zip(parts, done):
         if result.origins != done[0].origins:
@@ -233,12 +220,7 @@ def _days(days: Sequence[pd.Timestamp]) -> str:
 
 def _backtest_part(job: _Job) -> _Sums:
     """One store's partition: read, check, and the error sums of every model and window."""
-    from forecasting.inputs import load_inputs
-
-    sales = read_partition(job.partition)
-    inputs = load_inputs(sales, weather=job.weather, stores=job.stores, events=job.events,
-                         catalog=job.catalog, sources={**job.sources, "sales": job.partition.label},
-                         first_lines={"sales": 1}, span=job.span, **job.load)  # fmt: skip
+    inputs = job.sales.inputs()
     series, regressors, run = inputs.series, inputs.regressors, job.run
     starts = origins(len(series.dates), run["horizon"], run["windows"], run["step"],
                      series.season, source=job.source)  # fmt: skip

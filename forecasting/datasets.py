@@ -48,11 +48,6 @@ class Partition:
         return dict(self.values).get("store")
 
 
-def is_dataset(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` is a folder (a partitioned dataset) rather than a file."""
-    return Path(path).is_dir()
-
-
 def partitions(folder: str | os.PathLike[str]) -> list[Partition]:
     """The partitions of the dataset in ``folder``, sorted by their folder names.
 
@@ -120,17 +115,14 @@ def read_partition(partition: Partition, columns: Iterable[str] | None = None) -
     SchemaError
         If a file cannot be read as Parquet (naming it).
     """
-    import pyarrow.parquet as pq
-
     frames = []
     for path in partition.files:
+        present = _columns(path)
+        wanted = [c for c in columns if c in present] if columns is not None else None
         try:
-            present = pq.read_schema(path).names
-            wanted = [c for c in columns if c in present] if columns is not None else None
             frames.append(pd.read_parquet(path, columns=wanted))
         except (OSError, ValueError) as exc:
-            raise SchemaError(f"cannot read the Parquet file ({exc})", source=path,
-                              fix="Check that it is a whole Parquet file") from None  # fmt: skip
+            raise _unreadable(path, exc) from None
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     for column, value in partition.values:
         if column not in frame.columns:
@@ -154,15 +146,9 @@ def check_columns(partition: Partition, needed: Mapping[str, str], *, what: str)
     SchemaError
         Naming the file, the missing column and the columns found.
     """
-    import pyarrow.parquet as pq
-
     given = {column for column, _ in partition.values}
     for path in partition.files:
-        try:
-            present = pq.read_schema(path).names
-        except (OSError, ValueError) as exc:
-            raise SchemaError(f"cannot read the Parquet file ({exc})", source=path,
-                              fix="Check that it is a whole Parquet file") from None  # fmt: skip
+        present = _columns(path)
         absent = [(name, column) for name, column in needed.items()
                   if column not in present and column not in given]  # fmt: skip
         missing = [f"{name!r}" + (f" (as {column!r})" if column != name else "")
@@ -174,6 +160,21 @@ def check_columns(partition: Partition, needed: Mapping[str, str], *, what: str)
                 fix="Every partition needs the same columns; rewrite this one, or map the "
                 "column names with the column options",
             )  # fmt: skip
+
+
+def _columns(path: str) -> list[str]:
+    """The column names of a Parquet file, from its footer alone."""
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.read_schema(path).names
+    except (OSError, ValueError) as exc:
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: str, exc: Exception) -> SchemaError:
+    return SchemaError(f"cannot read the Parquet file ({exc})", source=path,
+                       fix="Check that it is a whole Parquet file")  # fmt: skip
 
 
 def write_partition(frame: pd.DataFrame, folder: str | os.PathLike[str],

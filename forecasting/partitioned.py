@@ -21,15 +21,11 @@ from typing import Any
 
 import pandas as pd
 
-from forecasting.datasets import Partition, read_partition, write_partition
+from forecasting.datasets import write_partition
 from forecasting.engine import Engine, map_tasks
 from forecasting.forecast import forecast, grouped_notes
-from forecasting.store_tasks import sales_parts
+from forecasting.store_tasks import SalesJob, sales_jobs
 from forecasting.stores import StoreConfig
-
-#: Arguments of :func:`forecasting.load_inputs` that every partition gets as they are.
-LOAD_OPTIONS = ("columns", "level", "freq", "country", "subdiv", "holidays", "temperature_offset",
-                "negative", "date_format")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -94,15 +90,8 @@ class DatasetForecast:
 
 @dataclass(frozen=True)
 class _Job:
-    partition: Partition
-    span: tuple[pd.Timestamp, pd.Timestamp]
-    load: dict[str, Any]
+    sales: SalesJob
     run: dict[str, Any]
-    weather: pd.DataFrame | None
-    stores: dict[str, StoreConfig] | None
-    events: pd.DataFrame | None
-    catalog: pd.DataFrame | None
-    sources: dict[str, str]
     output: str | None
 
 
@@ -156,7 +145,8 @@ def forecast_dataset(
     progress : callable, optional
         Called with the number of stores finished.
     **load
-        Further arguments of :func:`forecasting.load_inputs` (:data:`LOAD_OPTIONS`).
+        Further arguments of :func:`forecasting.load_inputs`
+        (:data:`forecasting.store_tasks.LOAD_OPTIONS`).
 
     Returns
     -------
@@ -169,17 +159,14 @@ def forecast_dataset(
         not read (naming the partition file and its rows).
     """
     engine = engine or Engine()
-    unknown = sorted(set(load) - set(LOAD_OPTIONS))
-    if unknown:
-        raise TypeError(f"forecast_dataset() got unexpected arguments {unknown}")
-    parts = sales_parts(folder, columns=load.get("columns"), date_format=load.get("date_format"),
-                        weather=weather, stores=stores, engine=engine)
+    sales = sales_jobs(folder, load=load, weather=weather, stores=stores, events=events,
+                       catalog=catalog, sources=sources, engine=engine,
+                       caller="forecast_dataset")  # fmt: skip
     run = {"horizon": horizon, "model": model, "levels": tuple(levels),
            "quantiles": tuple(quantiles)}  # fmt: skip
-    jobs = [_Job(partition=part.partition, span=part.span, load=load, run=run,
-                 weather=part.weather, stores=part.stores, events=events, catalog=catalog,
-                 sources=dict(sources or {}), output=None if output is None else str(output))
-            for part in parts]  # fmt: skip
+    jobs = [_Job(sales=job, run=run, output=None if output is None else str(output))
+            for job in sales]  # fmt: skip
+    parts = [job.part for job in sales]
     done = map_tasks(_forecast_part, jobs, engine=engine, progress=progress)
     models: Counter[str] = Counter()
     for part in done:
@@ -200,17 +187,12 @@ def forecast_dataset(
 
 def _forecast_part(job: _Job) -> _Done:
     """One store's partition: read, check, forecast, and write or return the table."""
-    from forecasting.inputs import load_inputs
-
-    sales = read_partition(job.partition)
-    inputs = load_inputs(sales, weather=job.weather, stores=job.stores, events=job.events,
-                         catalog=job.catalog, sources={**job.sources, "sales": job.partition.label},
-                         first_lines={"sales": 1}, span=job.span, **job.load)  # fmt: skip
+    inputs = job.sales.inputs()
     result = forecast(inputs.series, regressors=inputs.regressors, catalog=inputs.catalog,
                       **job.run)  # fmt: skip
     table, file = result.table, None
     if job.output is not None:
-        file = write_partition(table, job.output, job.partition.values)
+        file = write_partition(table, job.output, job.sales.part.partition.values)
         table = None
     item = inputs.series.item_column
     first = result.table.drop_duplicates(["store"] + ([item] if item else []))

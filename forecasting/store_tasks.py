@@ -5,7 +5,8 @@ Every per-store run of a sales dataset (:func:`forecasting.forecast_dataset`,
 :func:`forecasting.backtest_dataset`) starts the same way: check every partition's columns from
 the schemas, read the date columns on the engine to find the first and last day of the whole
 dataset (so each store's series run over the same days as in one file), and slice the small
-tables per store. :func:`sales_parts` does it once for both.
+tables per store (:func:`sales_jobs`); on the worker, each store's partition is read and
+checked as a sales file is (:meth:`SalesJob.inputs`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -21,8 +23,15 @@ from forecasting.engine import Engine, map_tasks
 from forecasting.errors import SchemaError
 from forecasting.stores import StoreConfig, load_store_configs
 
+if TYPE_CHECKING:
+    from forecasting.inputs import Inputs
+
 #: Columns every sales partition needs (by kori's names).
 SALES_COLUMNS = ("date", "store", "sku", "quantity")
+
+#: Arguments of :func:`forecasting.load_inputs` that every partition gets as they are.
+LOAD_OPTIONS = ("columns", "level", "freq", "country", "subdiv", "holidays", "temperature_offset",
+                "negative", "date_format")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,68 @@ class StorePart:
     span: tuple[pd.Timestamp, pd.Timestamp]
     weather: pd.DataFrame | None
     stores: dict[str, StoreConfig] | None
+
+
+@dataclass(frozen=True)
+class SalesJob:
+    """A store's task: its partition with what :func:`forecasting.load_inputs` takes besides.
+
+    Attributes
+    ----------
+    part : StorePart
+    load : dict
+        Arguments of :func:`forecasting.load_inputs` (:data:`LOAD_OPTIONS`).
+    events, catalog : pandas.DataFrame or None
+    sources : dict of str to str
+        File names of the optional tables, for messages.
+    """
+
+    part: StorePart
+    load: dict[str, Any]
+    events: pd.DataFrame | None
+    catalog: pd.DataFrame | None
+    sources: dict[str, str]
+
+    def inputs(self) -> Inputs:
+        """The store's series and regressors: its partition read and checked (on a worker),
+        over the dataset's span of days; messages name the partition file."""
+        from forecasting.inputs import load_inputs
+
+        part = self.part
+        return load_inputs(read_partition(part.partition), weather=part.weather,
+                           stores=part.stores, events=self.events, catalog=self.catalog,
+                           sources={**self.sources, "sales": part.partition.label},
+                           first_lines={"sales": 1}, span=part.span, **self.load)  # fmt: skip
+
+
+def sales_jobs(
+    folder: str | os.PathLike[str],
+    *,
+    load: Mapping[str, Any],
+    weather: pd.DataFrame | None = None,
+    stores: Mapping[str, StoreConfig] | str | os.PathLike[str] | None = None,
+    events: pd.DataFrame | None = None,
+    catalog: pd.DataFrame | None = None,
+    sources: Mapping[str, str] | None = None,
+    engine: Engine | None = None,
+    caller: str = "sales_jobs",
+) -> list[SalesJob]:
+    """A :class:`SalesJob` per store partition of the sales dataset in ``folder``.
+
+    Raises
+    ------
+    TypeError
+        For ``load`` arguments that are not :data:`LOAD_OPTIONS` (naming ``caller``).
+    SchemaError
+        As :func:`sales_parts`.
+    """
+    unknown = sorted(set(load) - set(LOAD_OPTIONS))
+    if unknown:
+        raise TypeError(f"{caller}() got unexpected arguments {unknown}")
+    parts = sales_parts(folder, columns=load.get("columns"), date_format=load.get("date_format"),
+                        weather=weather, stores=stores, engine=engine)  # fmt: skip
+    return [SalesJob(part=part, load=dict(load), events=events, catalog=catalog,
+                     sources=dict(sources or {})) for part in parts]  # fmt: skip
 
 
 def sales_parts(

@@ -35,7 +35,7 @@ from forecasting.planning.orders import (
     select_lines,
 )
 from forecasting.planning.plans import _demand, _parsed, plan_orders
-from forecasting.store_tasks import rows_by_store
+from forecasting.store_tasks import configs_for, rows_by_store
 from forecasting.stores import StoreConfig
 
 #: Columns every forecast partition needs (kori's names; the store may be the folder's).
@@ -100,7 +100,7 @@ class _Job:
     demand: pd.DataFrame | None
     stock: pd.DataFrame
     catalog: pd.DataFrame
-    stores: dict[str, StoreConfig]
+    stores: dict[str, StoreConfig] | None
     options: dict[str, Any]
     columns: dict[str, str]
     sources: dict[str, str]
@@ -203,7 +203,7 @@ def plan_orders_dataset(
     options = {"service_level": service_level, "distribution": distribution}
     jobs = [_Job(store=store, partition=part, demand=rows,
                  stock=stock_by.get(store, stock.iloc[:0]), catalog=catalog,
-                 stores={store: stores[store]} if stores and store in stores else {},
+                 stores=configs_for(stores, store),
                  options=options, columns=columns, sources=sources,
                  first_lines={k: v for k, v in first_lines.items() if k == "catalog"},
                  output=None if output is None else os.fspath(output))
